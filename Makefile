@@ -1,0 +1,52 @@
+# Two commands do all set-up on a fresh machine (Python 3.11+):
+#   make run ARGS="whoami"   install into .venv and run cargo-ai
+#   make test                install dev tools into .venv and run every check
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+ARGS   ?= --help
+STAMP   = $(VENV)/.installed
+
+.PHONY: install run test pytest lint typecheck format docs docs-check endpoints-check bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/cargo-ai $(ARGS)
+
+test: $(STAMP) lint typecheck docs-check pytest
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+docs: $(STAMP)
+	$(BIN)/python scripts/gen_reference.py
+
+docs-check: $(STAMP)
+	$(BIN)/python scripts/gen_reference.py --check
+
+endpoints-check: $(STAMP)
+	$(BIN)/python scripts/gen_endpoints.py --check
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

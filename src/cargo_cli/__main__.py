@@ -1,0 +1,3 @@
+from cargo_cli.main import main
+
+raise SystemExit(main())

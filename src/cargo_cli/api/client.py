@@ -1,0 +1,398 @@
+"""The typed client: one shared ``httpx.Client`` and the wire conventions of
+the vendor's TypeScript client (see docs/design.md).
+
+Commands never touch httpx: they call ``client.call("domain.area.method",
+payload)`` or the resource namespaces (``client.orchestration.run.get(...)``),
+and the download/upload primitives below.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import random
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from cargo_cli import __version__, output
+from cargo_cli.api import querystring
+from cargo_cli.api.endpoints import ENDPOINTS
+from cargo_cli.errors import (
+    ApiError,
+    NetworkError,
+    RequestError,
+    RequestTimeoutError,
+    UsageError,
+    error_class_for_status,
+)
+from cargo_cli.settings import CONNECT_TIMEOUT, Settings
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+MAX_RETRY_AFTER = 60.0
+BACKOFF_BASE = 0.5
+BACKOFF_MAX = 8.0
+CHUNK = 64 * 1024
+
+# POST endpoints that only read (or are idempotent) and so may be retried after
+# the server answered. Every other POST creates work and is only re-sent when
+# the request provably never reached the server (connection refused / connect
+# timeout).
+SAFE_POST_METHODS = frozenset(
+    {
+        "autocomplete", "cancel", "compute", "count", "download", "downloadOutputs",
+        "evaluate", "fetch", "generateJsonSchema", "getDynamicSchema", "getMetrics",
+        "getOutputSchema", "list", "preview", "previewCount", "query", "read", "validate",
+    }
+)  # fmt: skip
+
+_URI_SAFE = "-_.!~*'()"
+_NO_BODY = object()
+
+
+def _redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: ("Bearer ***" if k.lower() == "authorization" else v) for k, v in headers.items()}
+
+
+def _parse_retry_after(value: str | None, now: float) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        if parsed is None:
+            return None
+        seconds = parsed.timestamp() - now
+    return max(0.0, min(seconds, MAX_RETRY_AFTER))
+
+
+def _pick(payload: Mapping[str, Any], fields: tuple[tuple[str, str], ...], forward: bool) -> dict[str, Any]:
+    """Build the query/body mapping of an endpoint from the payload."""
+    if forward:
+        renames = {src: key for key, src in fields}
+        return {renames.get(name, name): value for name, value in payload.items()}
+    return {key: payload[src] for key, src in fields if src in payload}
+
+
+def decode_body(raw: bytes, content_type: str | None) -> Any:
+    """JSON when it parses, else text; an empty body is ``None``."""
+    if not raw:
+        return None
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def error_from_response(status: int, body: Any, reasons: Mapping[str, str] | None) -> ApiError:
+    """Turn an error answer into the typed error, with the vendor's message rules."""
+    cls = error_class_for_status(status)
+    message: str | None = None
+    reason: str | None = None
+    if isinstance(body, Mapping):
+        raw_message = body.get("errorMessage")
+        if isinstance(raw_message, str) and raw_message:
+            message = raw_message
+        raw_reason = body.get("reason")
+        if isinstance(raw_reason, str) and raw_reason:
+            reason = raw_reason
+    if message is None and reason and cls is RequestError and reasons:
+        message = reasons.get(reason)
+    return cls(message, status=status, reason=reason, body=body)
+
+
+class _Area:
+    def __init__(self, client: CargoClient, prefix: str) -> None:
+        self._client = client
+        self._prefix = prefix
+
+    def __getattr__(self, name: str) -> Any:
+        endpoint_id = f"{self._prefix}.{name}"
+        if endpoint_id in ENDPOINTS:
+            return lambda payload=None, **kw: self._client.call(endpoint_id, payload, **kw)
+        if any(key.startswith(endpoint_id + ".") for key in ENDPOINTS):
+            return _Area(self._client, endpoint_id)
+        raise AttributeError(f"no API method {endpoint_id!r}")
+
+
+class CargoClient:
+    """One shared connection pool, auth/workspace headers, timeouts, retries
+    and the debug log."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        token: str | None,
+        workspace_uuid: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.settings = settings
+        self.token = token
+        self.workspace_uuid = workspace_uuid
+        self._sleep = sleep
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._jitter = jitter
+        timeout = httpx.Timeout(settings.timeout, connect=min(CONNECT_TIMEOUT, settings.timeout))
+        self._http = httpx.Client(
+            timeout=timeout,
+            transport=transport,
+            follow_redirects=False,
+            headers={"user-agent": f"cargo-ai/{__version__} (python; httpx)"},
+        )
+
+    # -- lifecycle -----------------------------------------------------
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> CargoClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- resource namespaces: client.orchestration.run.get(...) --------
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if any(key.startswith(name + ".") for key in ENDPOINTS):
+            return _Area(self, name)
+        raise AttributeError(f"no API domain {name!r}")
+
+    # -- headers ---------------------------------------------------------
+    def headers(self, *, with_workspace: bool = True) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if self.token:
+            headers["authorization"] = f"Bearer {self.token}"
+        if with_workspace and self.workspace_uuid:
+            headers["selected-workspace-uuid"] = self.workspace_uuid
+        headers["x-cargo-origin"] = "cli"
+        headers["x-cargo-origin-version"] = __version__
+        return headers
+
+    def url(self, path: str, params: Mapping[str, Any] | None = None) -> str:
+        url = self.settings.base_url + "/" + path.lstrip("/")
+        query = querystring.serialize(params)
+        return f"{url}?{query}" if query else url
+
+    # -- the generic endpoint call --------------------------------------
+    def call(self, endpoint_id: str, payload: Mapping[str, Any] | None = None) -> Any:
+        """Call one of the vendor client's methods by id, e.g.
+        ``"orchestration.run.get"``, with the payload the TS method takes."""
+        try:
+            method, path, path_params, query, body, flags, reasons = ENDPOINTS[endpoint_id]
+        except KeyError:
+            raise ValueError(f"unknown endpoint {endpoint_id!r}") from None
+        data = dict(payload or {})
+        for placeholder, source, encode in path_params:
+            value = data.pop(source, None)
+            if value is None or value == "":
+                raise UsageError(f"Missing value for {source}")
+            text = str(value)
+            path = path.replace("{" + placeholder + "}", quote(text, safe=_URI_SAFE) if encode else text)
+        params = _pick(data, *query) if query else None
+        json_body: Any = _NO_BODY
+        if method != "GET":
+            if body is not None:
+                json_body = _pick(data, *body)
+            elif "optionalPayload" in flags:
+                json_body = {}
+        verb = endpoint_id.rsplit(".", 1)[-1]
+        return self.request(
+            method,
+            path,
+            params=params,
+            json_body=json_body,
+            with_workspace="noWorkspace" not in flags,
+            reasons=reasons,
+            idempotent=method != "POST" or verb in SAFE_POST_METHODS,
+        )
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = _NO_BODY,
+        files: Mapping[str, Any] | None = None,
+        with_workspace: bool = True,
+        reasons: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        headers = self.headers(with_workspace=with_workspace)
+        content: bytes | None = None
+        if json_body is not _NO_BODY:
+            headers["content-type"] = "application/json"
+            content = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode()
+        if idempotent is None:
+            idempotent = method != "POST"
+        url = self.url(path, params)
+        status, body = self._exchange(
+            method, url, headers=headers, content=content, files=files, idempotent=idempotent
+        )
+        if status >= 400:
+            raise error_from_response(status, body, reasons)
+        return body
+
+    # -- transport with retries, deadline and debug log ------------------
+    def _backoff(self, attempt: int) -> float:
+        delay: float = min(BACKOFF_MAX, BACKOFF_BASE * (2.0**attempt))
+        return delay / 2 + float(self._jitter()) * delay / 2
+
+    def _debug(self, message: str) -> None:
+        if self.settings.debug:
+            output.debug(message)
+
+    def _exchange(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: dict[str, str],
+        content: bytes | None,
+        files: Mapping[str, Any] | None,
+        idempotent: bool,
+    ) -> tuple[int, Any]:
+        attempt = 0
+        while True:
+            started = self._clock()
+            self._debug(f"→ {method} {url} headers={_redact_headers(headers)}")
+            try:
+                request = self._http.build_request(method, url, headers=headers, content=content, files=files)
+                response = self._http.send(request, stream=True)
+                try:
+                    raw = self._read_within_deadline(response, started)
+                finally:
+                    response.close()
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                # The request never reached the server: safe to re-send anything.
+                self._debug(f"✗ {method} {url} connection failed: {exc!r}")
+                if attempt < self.settings.max_retries:
+                    self._sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                if isinstance(exc, httpx.ConnectTimeout):
+                    raise RequestTimeoutError(
+                        f"Network error: could not connect within {CONNECT_TIMEOUT:g}s"
+                    ) from None
+                raise NetworkError(f"Network error: {_describe(exc)}") from None
+            except httpx.TimeoutException:
+                self._debug(f"✗ {method} {url} timed out")
+                raise RequestTimeoutError(f"Request timed out after {self.settings.timeout:g}s") from None
+            except httpx.TransportError as exc:
+                self._debug(f"✗ {method} {url} transport error: {exc!r}")
+                if idempotent and attempt < self.settings.max_retries:
+                    self._sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                raise NetworkError(f"Network error: {_describe(exc)}") from None
+            elapsed_ms = (self._clock() - started) * 1000
+            self._debug(
+                f"← {response.status_code} {method} {url} {elapsed_ms:.0f}ms headers={dict(response.headers)}"
+            )
+            if response.status_code in RETRY_STATUSES and idempotent and attempt < self.settings.max_retries:
+                wait = _parse_retry_after(response.headers.get("retry-after"), self._wall_clock())
+                self._sleep(wait if wait is not None else self._backoff(attempt))
+                attempt += 1
+                continue
+            return response.status_code, decode_body(raw, response.headers.get("content-type"))
+
+    def _read_within_deadline(self, response: httpx.Response, started: float) -> bytes:
+        chunks: list[bytes] = []
+        for chunk in response.iter_bytes(CHUNK):
+            chunks.append(chunk)
+            if self._clock() - started > self.settings.timeout:
+                raise httpx.ReadTimeout("whole-request budget exceeded")
+        return b"".join(chunks)
+
+    # -- downloads and uploads ------------------------------------------
+    @contextmanager
+    def stream_url(self, url: str) -> Iterator[httpx.Response]:
+        """GET an absolute (signed) URL without Cargo headers, streamed."""
+        self._debug(f"→ GET {url.split('?', 1)[0]}?… (signed URL)")
+        try:
+            with self._http.stream("GET", url, headers={}, follow_redirects=True) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise error_from_response(
+                        response.status_code,
+                        decode_body(response.content, response.headers.get("content-type")),
+                        None,
+                    )
+                yield response
+        except httpx.TimeoutException:
+            raise RequestTimeoutError(f"Download timed out after {self.settings.timeout:g}s") from None
+        except httpx.TransportError as exc:
+            raise NetworkError(f"Network error: {_describe(exc)}") from None
+
+    def download_to(
+        self,
+        url: str,
+        destination: str | os.PathLike[str],
+        *,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> dict[str, Any]:
+        """Stream ``url`` to ``destination`` atomically (temp file + rename),
+        in constant memory. Returns ``{"path", "bytes"}``."""
+        target = Path(destination)
+        directory = target.resolve().parent
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
+        written = 0
+        try:
+            with os.fdopen(fd, "wb") as handle, self.stream_url(url) as response:
+                total_header = response.headers.get("content-length")
+                total = int(total_header) if total_header and total_header.isdigit() else None
+                for chunk in response.iter_raw(CHUNK):
+                    handle.write(chunk)
+                    written += len(chunk)
+                    if on_progress:
+                        on_progress(written, total)
+            os.replace(tmp_name, target)
+        except BaseException:
+            try:
+                os.unlink(tmp_name)
+            except FileNotFoundError:
+                pass
+            raise
+        return {"path": str(target), "bytes": written}
+
+    def upload(self, endpoint_id: str, file_path: str | os.PathLike[str]) -> Any:
+        """multipart/form-data POST of one file in the ``file`` part, streamed
+        from disk. Reads both response shapes (flat file, or ``{"files": [f]}``)."""
+        method, path, _pp, _q, _b, _flags, reasons = ENDPOINTS[endpoint_id]
+        source = Path(file_path)
+        if not source.is_file():
+            raise UsageError(f"File not found: {source}")
+        with source.open("rb") as handle:
+            result = self.request(
+                method,
+                path,
+                files={"file": (source.name, handle)},
+                reasons=reasons,
+                idempotent=False,
+            )
+        if isinstance(result, Mapping) and isinstance(result.get("files"), list) and result["files"]:
+            return result["files"][0]
+        return result
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text or type(exc).__name__

@@ -1,0 +1,129 @@
+"""OAuth 2.0 Device Authorization Grant (RFC 8628) against the Cargo API's
+authorization server, discovered through RFC 8414 metadata at
+``<origin>/.well-known/oauth-authorization-server``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict
+
+from cargo_cli.api.client import CargoClient, decode_body
+from cargo_cli.errors import ApiError, AuthorizationError, NetworkError, RequestTimeoutError
+
+CLIENT_ID = "cargo-ai-cli"
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
+SLOW_DOWN_STEP = 5.0
+
+
+class ServerMetadata(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    issuer: str | None = None
+    device_authorization_endpoint: str
+    token_endpoint: str
+
+
+class DeviceAuthorization(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    device_code: str
+    user_code: str
+    verification_uri: str
+    verification_uri_complete: str | None = None
+    expires_in: float = 900
+    interval: float = 5
+
+
+class DeviceFlow:
+    def __init__(
+        self,
+        client: CargoClient,
+        *,
+        sleep: Callable[[float], None],
+        clock: Callable[[], float],
+        client_id: str = CLIENT_ID,
+    ) -> None:
+        self.client = client
+        self.sleep = sleep
+        self.clock = clock
+        self.client_id = client_id
+
+    def _post_form(self, url: str, form: dict[str, str]) -> tuple[int, Any]:
+        try:
+            response = self.client._http.post(url, data=form, headers={"accept": "application/json"})
+        except httpx.TimeoutException:
+            raise RequestTimeoutError("OAuth request timed out") from None
+        except httpx.TransportError as exc:
+            raise NetworkError(f"Network error: {exc}") from None
+        return response.status_code, decode_body(response.content, None)
+
+    def metadata(self) -> ServerMetadata:
+        url = self.client.settings.api_url + "/.well-known/oauth-authorization-server"
+        try:
+            response = self.client._http.get(url, headers={"accept": "application/json"})
+        except httpx.TransportError as exc:
+            raise NetworkError(f"Network error: {exc}") from None
+        body = decode_body(response.content, None)
+        if response.status_code >= 400 or not isinstance(body, dict):
+            raise ApiError(
+                "OAuth login is not available: no authorization server metadata at " + url,
+                status=response.status_code,
+            )
+        try:
+            return ServerMetadata.model_validate(body)
+        except ValueError:
+            raise ApiError(
+                "OAuth login is not available: the authorization server does not support "
+                "the device authorization grant"
+            ) from None
+
+    def start(self, meta: ServerMetadata) -> DeviceAuthorization:
+        status, body = self._post_form(meta.device_authorization_endpoint, {"client_id": self.client_id})
+        if status >= 400 or not isinstance(body, dict):
+            raise _oauth_error(status, body, "Device authorization failed")
+        return DeviceAuthorization.model_validate(body)
+
+    def poll(self, meta: ServerMetadata, auth: DeviceAuthorization) -> str:
+        interval = max(auth.interval, 1.0)
+        deadline = self.clock() + auth.expires_in
+        form = {
+            "grant_type": DEVICE_GRANT,
+            "device_code": auth.device_code,
+            "client_id": self.client_id,
+        }
+        while True:
+            self.sleep(interval)
+            status, body = self._post_form(meta.token_endpoint, form)
+            if status < 400 and isinstance(body, dict) and body.get("access_token"):
+                return str(body["access_token"])
+            error = body.get("error") if isinstance(body, dict) else None
+            if error == "authorization_pending":
+                pass
+            elif error == "slow_down":
+                interval += SLOW_DOWN_STEP
+            elif error == "expired_token":
+                raise AuthorizationError(
+                    "The login code expired before it was approved; run `cargo-ai login --oauth` again",
+                    status=status,
+                    reason="expired_token",
+                )
+            elif error == "access_denied":
+                raise AuthorizationError(
+                    "Login was denied in the browser", status=status, reason="access_denied"
+                )
+            else:
+                raise _oauth_error(status, body, "OAuth login failed")
+            if self.clock() >= deadline:
+                raise AuthorizationError(
+                    "The login code expired before it was approved; run `cargo-ai login --oauth` again",
+                    reason="expired_token",
+                )
+
+
+def _oauth_error(status: int, body: Any, default: str) -> ApiError:
+    if isinstance(body, dict):
+        text = body.get("error_description") or body.get("errorMessage") or body.get("error")
+        if text:
+            return ApiError(f"{default}: {text}", status=status, reason=body.get("error"))
+    return ApiError(default, status=status)

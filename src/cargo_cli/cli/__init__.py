@@ -1,0 +1,1 @@
+"""The click command tree (lazy: domain modules load only when invoked)."""

@@ -1,0 +1,1 @@
+"""One module per domain; each exposes ``group`` (see cargo_cli.cli.root)."""

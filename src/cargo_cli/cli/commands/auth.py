@@ -1,0 +1,110 @@
+"""login, logout, whoami, version."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from cargo_cli import __version__, output
+from cargo_cli.cli.params import UUID
+from cargo_cli.cli.runtime import Runtime, get_runtime
+from cargo_cli.errors import NotLoggedInError, UsageError
+
+
+def _profile(rt: Runtime, token: str, workspace_uuid: str | None) -> dict[str, Any]:
+    """Verify a token: the current user (no workspace header) and workspace."""
+    client = rt.make_client(token, workspace_uuid)
+    try:
+        user = client.call("userManagement.user.getCurrent")
+        workspace = client.call("workspaceManagement.workspace.getCurrent")
+    finally:
+        client.close()
+    return {
+        "user": user.get("user", user) if isinstance(user, dict) else user,
+        "workspace": workspace.get("workspace", workspace) if isinstance(workspace, dict) else workspace,
+    }
+
+
+@click.command("login")
+@click.option("--token", metavar="TOKEN", help="An API token (workspace-scoped); '-' reads it from stdin.")
+@click.option("--oauth", is_flag=True, help="Log in in the browser (OAuth 2.0 device authorization).")
+@click.option("--workspace-uuid", type=UUID, help="The workspace to select.")
+@click.option("--email", is_flag=False, flag_value="", default=None, hidden=True)
+@click.option("--code", hidden=True)
+@click.option("--workspace-name", hidden=True)
+def login(
+    token: str | None,
+    oauth: bool,
+    workspace_uuid: str | None,
+    email: str | None,
+    code: str | None,
+    workspace_name: str | None,
+) -> None:
+    """Log in and store the credentials (OS keyring, else
+    ~/.config/cargo-ai/credentials.json with mode 0600).
+
+    The token is verified against the API before it is stored.
+    """
+    rt = get_runtime(click.get_current_context())
+    if email is not None or code is not None or workspace_name is not None:
+        raise UsageError(
+            "Email-code login (--email/--code/--workspace-name) is not supported by this CLI; "
+            "use `cargo-ai login --token <token>` or `cargo-ai login --oauth`."
+        )
+    if bool(token) == bool(oauth):
+        raise UsageError("Pass exactly one of --token <token> or --oauth.")
+    if token == "-":
+        token = sys.stdin.readline().strip()
+        if not token:
+            raise UsageError("No token on stdin.")
+    if oauth:
+        from cargo_cli.api.oauth import DeviceFlow
+
+        client = rt.make_client(None, None)
+        try:
+            flow = DeviceFlow(client, sleep=rt.sleep, clock=rt.clock)
+            meta = flow.metadata()
+            auth = flow.start(meta)
+            url = auth.verification_uri_complete or auth.verification_uri
+            output.info(f"To log in, open {url} and enter the code: {auth.user_code}")
+            token = flow.poll(meta, auth)
+        finally:
+            client.close()
+    assert token is not None
+    profile = _profile(rt, token, workspace_uuid)
+    workspace = profile.get("workspace")
+    selected = workspace_uuid or (workspace.get("uuid") if isinstance(workspace, dict) else None)
+    from cargo_cli.credentials import Credentials
+
+    stored_in = rt.store.save(Credentials(token, selected))
+    output.emit({**profile, "baseUrl": rt.settings.api_url, "storedIn": stored_in})
+
+
+@click.command("logout")
+def logout() -> None:
+    """Forget the stored login (keyring and credentials file)."""
+    rt = get_runtime(click.get_current_context())
+    removed = rt.store.clear()
+    result: dict[str, Any] = {"loggedOut": True, "removed": removed}
+    if rt.settings.env_token:
+        result["note"] = "CARGO_API_TOKEN is set in the environment and still applies."
+    output.emit(result)
+
+
+@click.command("whoami")
+def whoami() -> None:
+    """Print {user, workspace, baseUrl} for the current credentials."""
+    rt = get_runtime(click.get_current_context())
+    creds = rt.credentials()
+    if creds is None:
+        raise NotLoggedInError()
+    profile = _profile(rt, creds.access_token, creds.workspace_uuid)
+    output.emit({**profile, "baseUrl": rt.settings.api_url})
+
+
+@click.command("version")
+def version() -> None:
+    """Print the CLI version as JSON ({"version": ...})."""
+    output.emit({"version": __version__})

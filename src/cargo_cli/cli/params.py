@@ -1,0 +1,152 @@
+"""click parameter types shared by every command.
+
+- ``JSON``: inline JSON, ``@path/to/file.json`` or ``-`` (stdin). Malformed
+  JSON is a usage error naming the flag and the parse position.
+- ``CSV`` / ``CSV_UUID``: comma-separated lists sent as arrays.
+- ``UUID`` / ``NULLABLE_UUID``: validated uuids; the nullable one also takes
+  ``null`` / ``none`` and sends JSON ``null`` (clears the value).
+- ``BOOL_STRING``: ``true`` / ``false`` sent as a JSON boolean.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+import click
+
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+class _Null:
+    """Marker for an explicit JSON ``null`` (``--folder-uuid null``)."""
+
+    _instance: _Null | None = None
+
+    def __new__(cls) -> _Null:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NULL"
+
+
+NULL = _Null()
+NULL_WORDS = frozenset({"null", "none"})
+
+
+def read_text_source(value: str, param_name: str) -> str:
+    """``-`` reads stdin, ``@path`` reads a file, anything else is itself."""
+    if value == "-":
+        return sys.stdin.read()
+    if value.startswith("@") and len(value) > 1:
+        path = value[1:]
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read()
+        except OSError as exc:
+            raise click.BadParameter(f"cannot read {path}: {exc.strerror or exc}") from None
+    return value
+
+
+def parse_json_text(text: str, flag: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.UsageError(
+            f"Invalid JSON in {flag}: {exc.msg} at line {exc.lineno} column {exc.colno} (char {exc.pos})"
+        ) from None
+
+
+class JsonType(click.ParamType):
+    name = "json"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if not isinstance(value, str):
+            return value
+        flag = param.opts[0] if param is not None and param.opts else "value"
+        return parse_json_text(read_text_source(value, flag), flag)
+
+
+class CsvType(click.ParamType):
+    name = "csv"
+
+    def __init__(self, uuid: bool = False, choices: tuple[str, ...] | None = None) -> None:
+        self.uuid = uuid
+        self.choices = choices
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, list):
+            return value
+        items = [item.strip() for item in str(value).split(",") if item.strip()]
+        for item in items:
+            if self.uuid and not UUID_RE.match(item):
+                self.fail(f"{item!r} is not a valid UUID", param, ctx)
+            if self.choices and item not in self.choices:
+                self.fail(f"{item!r} is not one of {', '.join(self.choices)}", param, ctx)
+        return items
+
+
+class UuidType(click.ParamType):
+    name = "uuid"
+
+    def __init__(self, nullable: bool = False) -> None:
+        self.nullable = nullable
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value is NULL:
+            return value
+        text = str(value).strip()
+        if self.nullable and text.lower() in NULL_WORDS:
+            return NULL
+        if not UUID_RE.match(text):
+            self.fail(f"{text!r} is not a valid UUID", param, ctx)
+        return text.lower()
+
+
+class BoolStringType(click.ParamType):
+    name = "true|false"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"true", "1", "yes"}:
+            return True
+        if text in {"false", "0", "no"}:
+            return False
+        self.fail(f"{value!r} is not true or false", param, ctx)
+
+
+class NullableString(click.ParamType):
+    """A string where ``null`` / ``none`` means JSON null."""
+
+    name = "text|null"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value is NULL:
+            return value
+        return NULL if str(value).strip().lower() in NULL_WORDS else str(value)
+
+
+JSON = JsonType()
+CSV = CsvType()
+CSV_UUID = CsvType(uuid=True)
+UUID = UuidType()
+NULLABLE_UUID = UuidType(nullable=True)
+BOOL_STRING = BoolStringType()
+NULLABLE_STRING = NullableString()
+INT = click.INT
+FLOAT = click.FLOAT
+STRING = click.STRING
+
+
+def choice(*values: str) -> click.Choice:
+    return click.Choice(values)
+
+
+def csv_of(*values: str) -> CsvType:
+    return CsvType(choices=values)

@@ -1,0 +1,105 @@
+"""The root ``cargo-ai`` group. Domains are loaded only when invoked, so
+``cargo-ai --help`` imports neither httpx nor pydantic nor rich."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cargo_cli import __version__, output
+from cargo_cli.cli.runtime import Runtime
+
+# name -> (module, attribute, one-line help). Order is the help order.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "login": ("cargo_cli.cli.commands.auth", "login", "Log in with an API token or OAuth; store the credentials."),
+    "logout": ("cargo_cli.cli.commands.auth", "logout", "Forget the stored login."),
+    "whoami": ("cargo_cli.cli.commands.auth", "whoami", "Print the current user, workspace and API origin."),
+    "version": ("cargo_cli.cli.commands.auth", "version", "Print the CLI version as JSON."),
+    "orchestration": ("cargo_cli.cli.commands.orchestration", "group", "Actions, runs, batches, records, releases, plays, tools, nodes, queries."),
+    "storage": ("cargo_cli.cli.commands.storage", "group", "Datasets, models, columns, relationships, records, SQL."),
+    "segmentation": ("cargo_cli.cli.commands.segmentation", "group", "Segments, changes and record fetches."),
+    "connection": ("cargo_cli.cli.commands.connection", "group", "Integrations, connectors and the action catalog."),
+    "ai": ("cargo_cli.cli.commands.ai", "group", "Agents, releases, chats, messages, MCP servers, memories, documents."),
+    "billing": ("cargo_cli.cli.commands.billing", "group", "Usage metrics and the subscription."),
+    "workspaceManagement": ("cargo_cli.cli.commands.workspace_management", "group", "Users, roles, tokens, folders, files, reports, sessions."),
+}  # fmt: skip
+
+# Names that do not exist (any more), with a pointer to what does.
+REMOVED: dict[str, str] = {
+    "workspace": "No such command 'workspace': the domain is now 'workspaceManagement' "
+    "(e.g. `cargo-ai workspaceManagement folder list`).",
+}
+
+
+class LazyRoot(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
+            return None
+        import importlib
+
+        module = importlib.import_module(entry[0])
+        command: click.Command = getattr(module, entry[1])
+        return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] in REMOVED:
+            raise click.UsageError(REMOVED[args[0]], ctx)
+        return super().resolve_command(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, entry[2]) for name, entry in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        output.emit_text(__version__)
+        ctx.exit(0)
+
+
+@click.group(
+    cls=LazyRoot,
+    context_settings={"help_option_names": ["--help", "-h"], "max_content_width": 100},
+    epilog='Every command prints JSON on stdout; failures print {"errorMessage": ...} '
+    "and exit non-zero (see docs/exit-codes.md).",
+)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Print the version and exit.",
+)
+@click.option(
+    "--debug", is_flag=True, default=None, help="Log each request and response on stderr (or CARGO_DEBUG=1)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="SECONDS",
+    help="Per-request time budget (or CARGO_TIMEOUT; default 360).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool | None, timeout: float | None) -> None:
+    """cargo-ai: the Cargo GTM platform from the command line."""
+    runtime = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
+    if debug:
+        runtime.settings.debug = True
+    if timeout is not None:
+        runtime.settings.timeout = timeout
+    ctx.obj = runtime
+    ctx.call_on_close(runtime.close)
+
+
+def run(args: list[str] | None, runtime: Runtime | None = None) -> Any:
+    return cli.main(args=args, prog_name="cargo-ai", standalone_mode=False, obj=runtime)

@@ -1,0 +1,122 @@
+"""``--wait-until-finished``: poll a get endpoint until a terminal status.
+
+- the final object is printed in the same envelope as the get command;
+- a terminal ``error`` status is data (exit 0);
+- transient failures (5xx, 429, network) while polling are survived, up to
+  ``MAX_CONSECUTIVE_FAILURES`` in a row (each already retried by the client);
+- ``--timeout`` gives up with an errorMessage carrying the uuid (exit 1);
+- Ctrl-C exits 130 with the uuid in the errorMessage and cancels nothing;
+- a rich spinner with status and elapsed time runs on stderr when it is a TTY.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from cargo_cli import output
+from cargo_cli.errors import (
+    ApiError,
+    InterruptedCliError,
+    NetworkError,
+    ServerError,
+    WaitTimeoutError,
+)
+
+MAX_CONSECUTIVE_FAILURES = 10
+TERMINAL = frozenset({"success", "error", "cancelled"})
+
+
+@dataclass(frozen=True)
+class WaitSpec:
+    label: str  # "run", "batch", "message"
+    get_endpoint: str  # e.g. "orchestration.run.get"
+    uuid_of: Callable[[Any], str | None]  # from the create result
+    status_of: Callable[[Any], str | None]  # from a get result
+    default_interval_ms: int = 2000
+    terminal: frozenset[str] = TERMINAL
+    backoff: bool = False  # grow the interval gently (long batches)
+    max_interval_ms: int = 30000
+    get_payload: Callable[[str], dict[str, Any]] = field(default=lambda uuid: {"uuid": uuid})
+
+
+def _is_transient(exc: ApiError) -> bool:
+    if isinstance(exc, (ServerError, NetworkError)):
+        return True
+    return exc.status == 429
+
+
+def wait_for(
+    spec: WaitSpec,
+    uuid: str,
+    *,
+    call: Callable[[str, dict[str, Any]], Any],
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+    interval_ms: int | None = None,
+    timeout_s: float | None = None,
+    show_spinner: bool | None = None,
+) -> Any:
+    interval = (interval_ms if interval_ms is not None else spec.default_interval_ms) / 1000.0
+    started = clock()
+    status: str | None = None
+    failures = 0
+    spinner = (
+        _Spinner(spec.label, uuid)
+        if (output.stderr_is_tty() if show_spinner is None else show_spinner)
+        else None
+    )
+    try:
+        while True:
+            try:
+                result = call(spec.get_endpoint, spec.get_payload(uuid))
+                failures = 0
+            except ApiError as exc:
+                if not _is_transient(exc) or failures + 1 >= MAX_CONSECUTIVE_FAILURES:
+                    raise
+                failures += 1
+                result = None
+            if result is not None:
+                status = spec.status_of(result)
+                if status in spec.terminal:
+                    return result
+            elapsed = clock() - started
+            if spinner:
+                spinner.update(status, elapsed)
+            if timeout_s is not None and elapsed + interval > timeout_s:
+                raise WaitTimeoutError(
+                    f"Timed out after {timeout_s:g}s waiting for {spec.label} {uuid} "
+                    f"(last status: {status or 'unknown'}); it is still running",
+                    extra={"uuid": uuid, "status": status},
+                )
+            sleep(interval)
+            if spec.backoff:
+                interval = min(interval * 1.25, spec.max_interval_ms / 1000.0)
+    except KeyboardInterrupt:
+        raise InterruptedCliError(
+            f"Interrupted while waiting for {spec.label} {uuid}; it was not cancelled",
+            extra={"uuid": uuid, "status": status},
+        ) from None
+    finally:
+        if spinner:
+            spinner.stop()
+
+
+class _Spinner:
+    def __init__(self, label: str, uuid: str) -> None:
+        from rich.status import Status
+
+        self.label = label
+        self.uuid = uuid
+        self._status = Status(self._text(None, 0.0), console=output.console())
+        self._status.start()
+
+    def _text(self, status: str | None, elapsed: float) -> str:
+        return f"Waiting for {self.label} {self.uuid}: {status or 'pending'} ({elapsed:.0f}s)"
+
+    def update(self, status: str | None, elapsed: float) -> None:
+        self._status.update(self._text(status, elapsed))
+
+    def stop(self) -> None:
+        self._status.stop()

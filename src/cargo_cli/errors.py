@@ -1,0 +1,134 @@
+"""The one exception hierarchy of cargo-ai, and the exit-code table.
+
+``cargo_cli.main`` is the single place that turns any of these (and anything
+else) into the ``{"errorMessage": ...}`` contract.
+
+| exit | meaning                                                                 |
+|------|-------------------------------------------------------------------------|
+| 0    | success                                                                 |
+| 1    | API error (4xx/5xx), network error, timeout, not logged in, wait timeout |
+| 2    | usage error: unknown command/option, missing/invalid value, bad JSON     |
+| 70   | internal error (a bug): ``Internal error: ...``                          |
+| 130  | interrupted (Ctrl-C)                                                      |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+
+class CargoError(Exception):
+    """Base of every error cargo-ai reports on purpose."""
+
+    exit_code = EXIT_ERROR
+
+    def __init__(self, message: str, *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra: dict[str, Any] = dict(extra or {})
+
+    def to_json(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"errorMessage": self.message}
+        payload.update(self.extra)
+        return payload
+
+
+class UsageError(CargoError):
+    """The command line is wrong; nothing was sent."""
+
+    exit_code = EXIT_USAGE
+
+
+class NotLoggedInError(CargoError):
+    """No credentials could be found."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(
+            message
+            or "Not logged in. Run `cargo-ai login --token <token>` (or `cargo-ai login --oauth`), "
+            "or set CARGO_API_TOKEN."
+        )
+
+
+class InterruptedCliError(CargoError):
+    """Ctrl-C."""
+
+    exit_code = EXIT_INTERRUPTED
+
+    def __init__(self, message: str = "Interrupted", *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message, extra=extra)
+
+
+class WaitTimeoutError(CargoError):
+    """``--wait-until-finished`` ran out of time."""
+
+
+class ApiError(CargoError):
+    """Anything that went wrong talking to the API."""
+
+    default_message = "Unknown error"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int | None = None,
+        reason: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message or self.default_message)
+        self.status = status
+        self.reason = reason
+        self.body = body
+
+    def to_json(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"errorMessage": self.message}
+        if self.reason:
+            payload["reason"] = self.reason
+        if self.status is not None:
+            payload["status"] = self.status
+        return payload
+
+
+class NetworkError(ApiError):
+    """No response: connection refused, DNS failure, reset, ..."""
+
+    default_message = "Network error"
+
+
+class RequestTimeoutError(NetworkError):
+    """No (complete) response within the time budget."""
+
+    default_message = "Request timed out"
+
+
+class AuthorizationError(ApiError):
+    """HTTP 401."""
+
+    default_message = "Not authorized"
+
+
+class RequestError(ApiError):
+    """Any other HTTP 4xx."""
+
+    default_message = "Unknown error"
+
+
+class ServerError(ApiError):
+    """HTTP 5xx."""
+
+    default_message = "Server error"
+
+
+def error_class_for_status(status: int) -> type[ApiError]:
+    if status == 401:
+        return AuthorizationError
+    if 400 <= status < 500:
+        return RequestError
+    return ServerError

@@ -1,0 +1,89 @@
+"""The only module that writes to stdout (and, for diagnostics, stderr).
+
+stdout carries exactly one JSON document per invocation: the result, or an
+``{"errorMessage": ...}`` object. Progress, spinners and debug lines go to
+stderr, and only when stderr is a terminal (debug lines always, when asked).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+INDENT = 2
+
+
+def _stdout() -> TextIO:
+    return sys.stdout
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, indent=INDENT, ensure_ascii=False)
+
+
+def emit(value: Any) -> None:
+    """Print a result as JSON (2-space indent) on stdout."""
+    out = _stdout()
+    out.write(dumps(value))
+    out.write("\n")
+    out.flush()
+
+
+def emit_text(text: str) -> None:
+    """Print plain text verbatim (version string, plain-text documentation)."""
+    out = _stdout()
+    out.write(text)
+    if not text.endswith("\n"):
+        out.write("\n")
+    out.flush()
+
+
+def emit_error(payload: dict[str, Any]) -> None:
+    emit(payload)
+
+
+def emit_array(items: Iterable[Any]) -> int:
+    """Stream a JSON array item by item (constant memory), formatted exactly
+    like ``json.dumps(list(items), indent=2)``. Returns the item count.
+
+    Nothing is written before the first item is ready, so an error raised while
+    producing the first page still leaves stdout clean for the error object.
+    """
+    out = _stdout()
+    count = 0
+    for item in items:
+        text = json.dumps(item, indent=INDENT, ensure_ascii=False)
+        body = "\n".join(" " * INDENT + line for line in text.split("\n"))
+        out.write("[\n" if count == 0 else ",\n")
+        out.write(body)
+        count += 1
+    out.write("[]\n" if count == 0 else "\n]\n")
+    out.flush()
+    return count
+
+
+def stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def info(message: str) -> None:
+    """A human-facing line on stderr (e.g. the OAuth verification URL)."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def debug(message: str) -> None:
+    sys.stderr.write("[cargo-ai debug] " + message + "\n")
+    sys.stderr.flush()
+
+
+def console() -> Any:
+    """A rich Console on stderr for spinners/progress bars (lazy import)."""
+    from rich.console import Console
+
+    return Console(stderr=True)

@@ -1,0 +1,72 @@
+"""Runtime settings from the environment and the global options."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cargo_cli.errors import UsageError
+
+DEFAULT_API_URL = "https://api.getcargo.io"
+DEFAULT_TIMEOUT = 360.0
+CONNECT_TIMEOUT = 10.0
+DEFAULT_MAX_RETRIES = 2  # 3 attempts in all
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise UsageError(f"{name} must be a number, got {raw!r}") from exc
+    if value < 0:
+        raise UsageError(f"{name} must not be negative, got {raw!r}")
+    return value
+
+
+def normalize_origin(url: str) -> str:
+    """The API origin without a trailing slash or ``/v1`` suffix."""
+    url = url.strip().rstrip("/")
+    if url.endswith("/v1"):
+        url = url[: -len("/v1")]
+    return url
+
+
+@dataclass
+class Settings:
+    api_url: str = DEFAULT_API_URL
+    timeout: float = DEFAULT_TIMEOUT
+    max_retries: int = DEFAULT_MAX_RETRIES
+    debug: bool = False
+    env_token: str | None = None
+    env_workspace_uuid: str | None = None
+    use_keyring: bool = True
+    config_dir: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        config_home = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        return cls(
+            api_url=normalize_origin(env.get("CARGO_API_URL") or DEFAULT_API_URL),
+            timeout=_number(env, "CARGO_TIMEOUT", DEFAULT_TIMEOUT),
+            max_retries=int(_number(env, "CARGO_MAX_RETRIES", DEFAULT_MAX_RETRIES)),
+            debug=_truthy(env.get("CARGO_DEBUG")),
+            env_token=(env.get("CARGO_API_TOKEN") or None),
+            env_workspace_uuid=(env.get("CARGO_WORKSPACE_UUID") or None),
+            use_keyring=not _truthy(env.get("CARGO_NO_KEYRING")),
+            config_dir=os.path.join(config_home, "cargo-ai"),
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The origin plus ``/v1``: what endpoint paths are joined to."""
+        return self.api_url + "/v1"
