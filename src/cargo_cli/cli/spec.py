@@ -83,7 +83,8 @@ class Opt:
             kwargs["flag_value"] = True
         else:
             kwargs["type"] = self.type
-            kwargs["default"] = self.default
+            if self.default is not None:  # an explicit default=None defeats required= in click >= 8.3
+                kwargs["default"] = self.default
             if self.metavar:
                 kwargs["metavar"] = self.metavar
         return click.Option([self.flag, *self.aliases, self.name], **kwargs)

@@ -1,9 +1,398 @@
-"""The ai domain (declared commands are added by its issue)."""
+"""The ai domain: agents, templates, releases, chats, messages, MCP servers,
+memories and inline documents.
+
+Choices where the spec is silent are in docs/connection-ai-billing.md.
+"""
 
 from __future__ import annotations
 
-from cargo_cli.cli.spec import Cmd, build_domain
+import copy
+import uuid as uuidlib
+from collections.abc import Callable, Mapping
+from typing import Any
 
-COMMANDS: list[Cmd] = []
+import click
 
-group = build_domain("ai", "ai commands.", COMMANDS)
+from cargo_cli.cli.commands.billing import ISO_DATE
+from cargo_cli.cli.params import (
+    FLOAT,
+    NULLABLE_UUID,
+    UUID,
+    JsonType,
+    choice,
+    read_text_source,
+)
+from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.wait import WaitSpec
+from cargo_cli.errors import UsageError
+
+Prepare = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+# -- parameter types ---------------------------------------------------------
+class JsonShapeType(JsonType):
+    """JSON (inline, @file or -) that must be an array / an object."""
+
+    def __init__(self, kind: type, label: str) -> None:
+        self.kind = kind
+        self.label = label
+        self.name = f"json {label}"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        data = super().convert(value, param, ctx)
+        if not isinstance(data, self.kind):
+            self.fail(f"expected a JSON {self.label}, got {type(data).__name__}", param, ctx)
+        return data
+
+
+class TextSourceType(click.ParamType):
+    """Text inline, from @file, or from stdin (-)."""
+
+    name = "text|@file|-"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        flag = param.opts[0] if param is not None and param.opts else "value"
+        return read_text_source(str(value), flag)
+
+
+class ScopeType(click.Choice):
+    """A memory scope; also takes the JSON-quoted form (``'"agent"'``) since
+    the vendor docs list ``--scope <json>`` on update/remove."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value).strip()
+        if len(text) >= 2 and text[0] == text[-1] == '"':
+            text = text[1:-1]
+        return super().convert(text, param, ctx)
+
+
+JSON_ARRAY = JsonShapeType(list, "array")
+JSON_OBJECT = JsonShapeType(dict, "object")
+TEXT_SOURCE = TextSourceType()
+SCOPE = ScopeType(("agent", "workspace", "user"))
+LIMIT = click.IntRange(min=1)
+OFFSET = click.IntRange(min=0)
+STEPS = click.IntRange(min=1)
+
+ICON_COLORS = ("grey", "green", "purple", "yellow", "blue", "red")
+DEFAULT_ICON = {"color": "grey", "face": "🤖"}
+DEFAULT_CHAT_TRIGGER = {"type": "draft"}
+DOCUMENT_KINDS = ("text", "code", "image", "sheet")
+
+
+# -- payload transforms (run before anything is sent) ------------------------
+def chain(*steps: Prepare) -> Prepare:
+    def run(payload: dict[str, Any]) -> dict[str, Any]:
+        for step in steps:
+            payload = step(payload)
+        return payload
+
+    return run
+
+
+def old_name(old: str, new: str) -> Prepare:
+    """``--tools`` is the old name of ``--actions``: same payload field."""
+
+    def rename(payload: dict[str, Any]) -> dict[str, Any]:
+        if old in payload:
+            if new in payload:
+                raise UsageError(f"--{_kebab(old)} is the old name of --{_kebab(new)}: pass only one of them")
+            payload[new] = payload.pop(old)
+        return payload
+
+    return rename
+
+
+def defaults(**values: Any) -> Prepare:
+    """Fill fields the endpoint requires but the command documents as optional."""
+
+    def fill(payload: dict[str, Any]) -> dict[str, Any]:
+        for name, value in values.items():
+            if isinstance(value, dict) and isinstance(payload.get(name), dict):
+                payload[name] = {**value, **payload[name]}
+            else:
+                payload.setdefault(name, copy.deepcopy(value))
+        return payload
+
+    return fill
+
+
+def _kebab(field: str) -> str:
+    return "".join("-" + c.lower() if c.isupper() else c for c in field)
+
+
+def _memory_scope(payload: dict[str, Any]) -> dict[str, Any]:
+    if payload.get("scope") == "agent" and "agentUuid" not in payload:
+        raise UsageError("--scope agent needs --agent-uuid")
+    return payload
+
+
+def _memory_content(payload: dict[str, Any]) -> dict[str, Any]:
+    if "content" not in payload:
+        raise UsageError("Nothing to update: pass --content <text> (the memory's new content)")
+    return payload
+
+
+def _new_document_uuid(payload: dict[str, Any]) -> dict[str, Any]:
+    payload.setdefault("uuid", str(uuidlib.uuid4()))
+    return payload
+
+
+TOOLS_AS_ACTIONS = old_name("tools", "actions")
+
+
+# -- handlers ----------------------------------------------------------------
+# Release fields a deploy carries; the ones not given on the command line are
+# taken from the current draft (the endpoint requires most of them).
+DEPLOY_FIELDS = (
+    "actions", "mcpClients", "resources", "capabilities", "suggestedActions", "systemPrompt",
+    "withReasoning", "temperature", "maxSteps", "integrationSlug", "connectorUuid",
+    "languageModelSlug", "output", "heartbeat", "evaluator",
+)  # fmt: skip
+
+
+def _deploy_draft(inv: Invocation) -> Any:
+    answer = inv.call("ai.release.getDraft", {"agentUuid": inv.payload["agentUuid"]})
+    draft = answer.get("release") if isinstance(answer, Mapping) else None
+    payload = {
+        name: draft[name]
+        for name in DEPLOY_FIELDS
+        if isinstance(draft, Mapping) and draft.get(name) is not None
+    }
+    payload.update(inv.payload)
+    return inv.call(None, payload)
+
+
+def _assistant_uuid(created: Any) -> str | None:
+    message = created.get("assistantMessage") if isinstance(created, Mapping) else None
+    return message.get("uuid") if isinstance(message, Mapping) else None
+
+
+def _message_status(answer: Any) -> str | None:
+    message = answer.get("message") if isinstance(answer, Mapping) else None
+    return message.get("status") if isinstance(message, Mapping) else None
+
+
+MESSAGE_WAIT = WaitSpec(
+    label="message",
+    get_endpoint="ai.message.get",
+    uuid_of=_assistant_uuid,
+    status_of=_message_status,
+    default_interval_ms=2000,
+)
+
+
+# -- option sets shared by several commands ----------------------------------
+def _json_opts(*flags: str) -> tuple[Opt, ...]:
+    return tuple(
+        Opt(flag, JSON_ARRAY, help=f"{flag[2:].replace('-', ' ').capitalize()} (JSON array, @file or -).")
+        for flag in flags
+    )
+
+
+TOOLS_OPT = Opt("--tools", JSON_ARRAY, help="Old name of --actions (same field).")
+MODEL_OPT = Opt("--language-model-slug", help="Language model slug (e.g. gpt-4o).")
+TEMPERATURE_OPT = Opt("--temperature", FLOAT, help="Sampling temperature.")
+MAX_STEPS_OPT = Opt("--max-steps", STEPS, help="Maximum agent steps.")
+AGENT_OPT = Opt("--agent-uuid", UUID, help="The agent.")
+AGENT_REQUIRED = Opt("--agent-uuid", UUID, required=True, help="The agent.")
+UUID_REQUIRED = Opt("--uuid", UUID, required=True, help="The uuid of the object to update.")
+MEMORY_OPTS = (
+    Opt("--mem0-id", required=True, help="The memory id (mem0Id)."),
+    Opt("--scope", SCOPE, required=True, help="agent, workspace or user."),
+    AGENT_OPT,
+)
+
+
+def _by_uuid(name: str, endpoint: str, help: str, metavar: str) -> Cmd:
+    """A command whose one positional is the uuid in the path."""
+    return Cmd(name, endpoint, help, args=(Arg(metavar, type=UUID),))
+
+
+COMMANDS: list[Cmd] = [
+    # agents
+    Cmd("agent list", "ai.agent.all", "List agents."),
+    _by_uuid("agent get", "ai.agent.get", "Get an agent (incl. deployedRelease).", "agent-uuid"),
+    Cmd(
+        "agent create", "ai.agent.create", "Create an agent.",
+        opts=(
+            Opt("--name", required=True, help="The agent name."),
+            Opt("--description", help="A description."),
+            Opt("--folder-uuid", UUID, help="The folder to put it in."),
+            Opt("--icon-color", choice(*ICON_COLORS), field="icon.color",
+                help=f"Icon color (default {DEFAULT_ICON['color']})."),
+            Opt("--icon-face", field="icon.face", help=f"Icon emoji (default {DEFAULT_ICON['face']})."),
+            MODEL_OPT,
+            TEMPERATURE_OPT,
+        ),
+        prepare=defaults(icon=DEFAULT_ICON),
+    ),
+    Cmd(
+        "agent update", "ai.agent.update", "Update an agent.",
+        opts=(
+            UUID_REQUIRED,
+            Opt("--description", help="A new description."),
+            Opt("--folder-uuid", NULLABLE_UUID, help="Move to this folder ('null' or 'none': no folder)."),
+            Opt("--name", help="A new name."),
+        ),
+    ),
+    _by_uuid("agent remove", "ai.agent.remove", "Remove an agent.", "agent-uuid"),
+    # templates
+    Cmd("template list", "ai.template.list", "List AI agent templates (each returned in full)."),
+    # releases
+    Cmd("release list", "ai.release.list", "List the releases of an agent.", opts=(AGENT_REQUIRED,)),
+    _by_uuid("release get", "ai.release.get", "Get an agent release.", "release-uuid"),
+    Cmd(
+        "release get-draft", "ai.release.getDraft", "Get (and auto-create) the draft release.",
+        opts=(AGENT_REQUIRED,),
+    ),
+    Cmd(
+        "release update-draft", "ai.release.updateDraft", "Update the draft release.",
+        opts=(
+            AGENT_REQUIRED,
+            *_json_opts("--actions", "--capabilities", "--mcp-clients", "--resources"),
+            MODEL_OPT,
+            MAX_STEPS_OPT,
+            Opt("--parent-uuid", UUID, help="The parent release."),
+            Opt("--system-prompt", TEXT_SOURCE, help="The system prompt (text, @file or -)."),
+            TEMPERATURE_OPT,
+            TOOLS_OPT,
+        ),
+        prepare=TOOLS_AS_ACTIONS,
+    ),
+    Cmd(
+        "release deploy-draft", "ai.release.deployDraft",
+        "Deploy the draft release.\n\nFields not given here are taken from the current draft "
+        "(GET /ai/releases/draft) so the draft is deployed as it is.",
+        opts=(
+            AGENT_REQUIRED,
+            *_json_opts("--actions", "--capabilities", "--mcp-clients", "--resources", "--suggested-actions"),
+            Opt("--description", help="Release notes."),
+            Opt("--integration-slug", help="The language-model integration."),
+            MODEL_OPT,
+            TOOLS_OPT,
+        ),
+        prepare=TOOLS_AS_ACTIONS,
+        handler=_deploy_draft,
+    ),
+    # chats and messages
+    Cmd(
+        "chat create", "ai.chat.create", "Create a chat.",
+        opts=(
+            AGENT_OPT,
+            Opt("--name", help="The chat name."),
+            Opt("--trigger", JSON_OBJECT, help='The chat trigger (JSON; default {"type":"draft"}).'),
+        ),
+        prepare=defaults(trigger=DEFAULT_CHAT_TRIGGER),
+    ),
+    Cmd(
+        "chat list", "ai.chat.list", "List chats.",
+        opts=(AGENT_OPT, Opt("--limit", LIMIT), Opt("--offset", OFFSET)),
+    ),
+    Cmd(
+        "message create", "ai.message.create",
+        "Send a message; returns userMessage + assistantMessage.\n\n"
+        "--wait-until-finished polls the assistant message every 2 s until it is "
+        "success, error or cancelled, then prints it like `ai message get`.",
+        opts=(
+            Opt("--chat-uuid", UUID, required=True, help="The chat."),
+            Opt("--parts", JSON_ARRAY, required=True, help='Message parts, e.g. [{"type":"text","text":"..."}].'),
+            *_json_opts("--actions", "--resources"),
+            MODEL_OPT,
+            MAX_STEPS_OPT,
+            TEMPERATURE_OPT,
+            TOOLS_OPT,
+        ),
+        prepare=TOOLS_AS_ACTIONS,
+        wait=MESSAGE_WAIT,
+    ),
+    _by_uuid("message get", "ai.message.get", "Get a message (poll it every 2 s while generating).", "message-uuid"),
+    Cmd(
+        "message list", "ai.message.list", "List the messages of a chat.",
+        opts=(Opt("--chat-uuid", UUID, required=True, help="The chat."), Opt("--limit", LIMIT)),
+    ),
+    # MCP servers
+    Cmd("mcp-server list", "ai.mcpServer.all", "List MCP servers."),
+    Cmd(
+        "mcp-server create", "ai.mcpServer.create", "Create a curated MCP server.",
+        opts=(
+            Opt("--name", required=True, help="The server name."),
+            *_json_opts("--actions", "--capabilities", "--resources"),
+            Opt("--url", help="The server URL."),
+        ),
+        prepare=defaults(actions=[], resources=[]),
+    ),
+    Cmd(
+        "mcp-server update", "ai.mcpServer.update", "Update an MCP server.",
+        opts=(UUID_REQUIRED, *_json_opts("--capabilities"), Opt("--name", help="A new name.")),
+    ),
+    _by_uuid("mcp-server remove", "ai.mcpServer.remove", "Remove an MCP server.", "mcp-server-uuid"),
+    # memories
+    Cmd(
+        "memory list", "ai.memory.list", "List memories.",
+        opts=(Opt("--scope", SCOPE, required=True, help="agent, workspace or user."), AGENT_OPT),
+        prepare=_memory_scope,
+    ),
+    Cmd(
+        "memory update", "ai.memory.update", "Update a memory.",
+        opts=(*MEMORY_OPTS, Opt("--content", help="The new content.")),
+        prepare=chain(_memory_scope, _memory_content),
+    ),
+    Cmd(
+        "memory remove", "ai.memory.remove", "Remove a memory (DELETE with scope in the query string).",
+        opts=MEMORY_OPTS,
+        prepare=_memory_scope,
+    ),
+    # inline documents (documented by name only: flags follow the endpoints)
+    Cmd(
+        "document list", "ai.document.list", "List the versions of an inline document.",
+        opts=(
+            Opt("--uuid", UUID, required=True, help="The document."),
+            Opt("--limit", LIMIT),
+            Opt("--offset", OFFSET),
+        ),
+    ),
+    _by_uuid("document get", "ai.document.get", "Get an inline document.", "document-uuid"),
+    Cmd(
+        "document create", "ai.document.create", "Create an inline document (a new version).",
+        opts=(
+            Opt("--uuid", UUID, help="The document uuid (a new one is generated when omitted)."),
+            Opt("--kind", choice(*DOCUMENT_KINDS), required=True, help="The document kind."),
+            Opt("--title", required=True, help="The title."),
+            Opt("--content", TEXT_SOURCE, required=True, help="The content (text, @file or -)."),
+        ),
+        prepare=_new_document_uuid,
+    ),
+    Cmd(
+        "document reset", "ai.document.reset",
+        "Reset an inline document to the version created at --created-at.",
+        opts=(
+            Opt("--uuid", UUID, required=True, help="The document."),
+            Opt("--created-at", ISO_DATE, required=True, help="The version's createdAt (ISO 8601)."),
+        ),
+    ),
+]  # fmt: skip
+
+group = build_domain(
+    "ai",
+    "Agents, releases, chats, messages, MCP servers, memories, documents.",
+    COMMANDS,
+    areas={
+        "agent": "AI agents.",
+        "template": "AI agent templates.",
+        "release": "Agent releases (draft, deploy).",
+        "chat": "Chats with agents.",
+        "message": "Chat messages.",
+        "mcp-server": "Curated MCP servers.",
+        "memory": "Agent, workspace and user memories.",
+        "document": "Inline knowledge documents.",
+    },
+    removed={
+        "file": "No such command 'file': `ai file` was removed in cargo-ai 1.0.19; files live in the "
+        "content domain now: use `cargo-ai content file list|upload|update|remove`.",
+    },
+)
+group.commands["template"].removed = {  # type: ignore[attr-defined]
+    "get": "No such command 'get': `ai template get` does not exist; `ai template list` returns "
+    "every template in full.",
+}

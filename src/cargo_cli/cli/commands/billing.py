@@ -1,9 +1,139 @@
-"""The billing domain (declared commands are added by its issue)."""
+"""The billing domain: usage metrics and the subscription.
+
+Choices where the spec is silent are in docs/connection-ai-billing.md.
+"""
 
 from __future__ import annotations
 
-from cargo_cli.cli.spec import Cmd, build_domain
+from datetime import datetime
+from typing import Any
 
-COMMANDS: list[Cmd] = []
+import click
 
-group = build_domain("billing", "billing commands.", COMMANDS)
+from cargo_cli.cli.params import UUID, choice
+from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
+from cargo_cli.errors import UsageError
+
+USAGE_UNITS = ("billing.credits", "orchestration.executions", "storage.records")
+GROUP_BY = ("workflow_uuid", "connector_uuid", "model_uuid", "integration_slug", "agent_uuid")
+
+
+def parse_iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class IsoDateType(click.ParamType):
+    """``YYYY-MM-DD`` or an ISO 8601 date-time; sent exactly as typed."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value).strip()
+        if parse_iso(text) is None:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD or an ISO 8601 date-time)", param, ctx)
+        return text
+
+
+ISO_DATE = IsoDateType()
+
+
+def _check_range(payload: dict[str, Any]) -> dict[str, Any]:
+    start, end = parse_iso(payload["from"]), parse_iso(payload["to"])
+    if (
+        start is not None
+        and end is not None
+        and (start.tzinfo is None) == (end.tzinfo is None)
+        and start > end
+    ):
+        raise UsageError(f"--from ({payload['from']}) is after --to ({payload['to']})")
+    return payload
+
+
+CARD_FLAGS = ("card_number", "card_exp", "card_cvc", "card_stdin")
+
+
+def _update_payment_method(inv: Invocation) -> Any:
+    if any(inv.options.get(name) for name in CARD_FLAGS):
+        raise UsageError(
+            "Card details cannot be used by this CLI: they must be tokenized against Stripe first, "
+            "which it does not do (and card numbers do not belong on a command line). Pass "
+            "--payment-method-id <pm_...> (a Stripe PaymentMethod id), or update the card in the browser "
+            "via `cargo-ai billing subscription create-portal-session`."
+        )
+    if "paymentMethodId" not in inv.payload:
+        raise UsageError(
+            "Missing option '--payment-method-id' (a Stripe PaymentMethod id, pm_...). To enter a card "
+            "in the browser instead, use `cargo-ai billing subscription create-portal-session`."
+        )
+    return inv.call()
+
+
+_CARD_HELP = "Refused: raw card details need client-side Stripe tokenization (use --payment-method-id)."
+
+COMMANDS: list[Cmd] = [
+    Cmd(
+        "usage get-metrics", "billing.usage.getMetrics",
+        "Usage metrics → {metrics} (needs an admin token).",
+        opts=(
+            Opt("--from", ISO_DATE, required=True, help="Start date (YYYY-MM-DD or ISO 8601)."),
+            Opt("--to", ISO_DATE, required=True, help="End date (YYYY-MM-DD or ISO 8601)."),
+            Opt("--agent-uuid", UUID, help="Only this agent."),
+            Opt("--connector-uuid", UUID, help="Only this connector."),
+            Opt("--group-by", choice(*GROUP_BY), help="Group the metrics by this key."),
+            Opt("--integration-slug", help="Only this integration."),
+            Opt("--model-uuid", UUID, help="Only this model."),
+            Opt("--slug", help="Only this action slug."),
+            Opt("--unit", choice(*USAGE_UNITS), help="The metric unit."),
+            Opt("--workflow-uuid", UUID, help="Only this workflow."),
+        ),
+        prepare=_check_range,
+        admin=True,
+    ),
+    Cmd("subscription get", "billing.subscription.get", "Subscription + credits."),
+    Cmd("subscription get-invoices", "billing.subscription.getInvoices", "Invoices (amounts in cents)."),
+    Cmd(
+        "subscription get-credit-card", "billing.subscription.getCreditCard",
+        "Card on file (absent on the free tier).",
+    ),
+    Cmd(
+        "subscription create-portal-session", "billing.subscription.createPortalSession",
+        "Create a Stripe customer-portal session → {portalSession: {url}}.",
+    ),
+    Cmd(
+        "subscription update-payment-method", "billing.subscription.updatePaymentMethod",
+        "Set the payment method from a Stripe PaymentMethod id (PUT {paymentMethodId}).\n\n"
+        "Raw card flags are refused: tokenizing a card against Stripe is not done by this CLI. "
+        "Use create-portal-session to enter a card in the browser.",
+        opts=(
+            Opt("--payment-method-id", help="A Stripe PaymentMethod id (pm_...)."),
+            Opt("--card-number", local=True, help=_CARD_HELP),
+            Opt("--card-exp", local=True, help=_CARD_HELP),
+            Opt("--card-cvc", local=True, help=_CARD_HELP),
+            Opt("--card-stdin", is_flag=True, local=True, help=_CARD_HELP),
+        ),
+        handler=_update_payment_method,
+    ),
+]  # fmt: skip
+
+group = build_domain(
+    "billing",
+    "Usage metrics and the subscription.",
+    COMMANDS,
+    areas={
+        "usage": "Usage metrics (admin token).",
+        "subscription": "Subscription, invoices and payment method.",
+    },
+)
+
+_REMOVED_SUBSCRIPTION = {
+    name: f"No such command '{name}': it was removed from cargo-ai (1.0.47-1.0.66). {hint}"
+    for name, hint in (
+        ("add-payment-method", "Use `billing subscription update-payment-method`."),
+        ("create-setup-intent", "Use `billing subscription update-payment-method`."),
+        ("create-stripe-credits-checkout-session", "Use `billing subscription create-portal-session`."),
+    )
+}
+group.commands["subscription"].removed = _REMOVED_SUBSCRIPTION  # type: ignore[attr-defined]

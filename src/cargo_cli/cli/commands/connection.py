@@ -1,9 +1,145 @@
-"""The connection domain (declared commands are added by its issue)."""
+"""The connection domain: integrations, connectors and the action catalog.
+
+Choices where the spec is silent are in docs/connection-ai-billing.md.
+"""
 
 from __future__ import annotations
 
-from cargo_cli.cli.spec import Cmd, build_domain
+from typing import Any
 
-COMMANDS: list[Cmd] = []
+import click
 
-group = build_domain("connection", "connection commands.", COMMANDS)
+from cargo_cli import output
+from cargo_cli.cli.catalog import CONNECTION_ACTION_SEARCH
+from cargo_cli.cli.params import BOOL_STRING, CSV, JSON, UUID
+from cargo_cli.cli.runtime import get_runtime
+from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_command, build_domain, build_payload, execute
+
+
+def _merge_old_slug(payload: dict[str, Any]) -> dict[str, Any]:
+    """``--slug`` (replaced by ``--slugs`` in 1.3.0) fills the same list."""
+    old = payload.pop("slug", None)
+    if old:
+        slugs = list(payload.get("slugs", []))
+        payload["slugs"] = slugs + [s for s in old if s not in slugs]
+    return payload
+
+
+def text_command(cmd: Cmd) -> click.Command:
+    """Like ``build_command`` but prints a plain-text answer verbatim (a JSON
+    answer, should the server send one, is still printed as JSON)."""
+    command = build_command(cmd)
+
+    def callback(**values: Any) -> None:
+        rt = get_runtime(click.get_current_context())
+        payload, local = build_payload(cmd, values)
+        if local.get("debug"):
+            rt.settings.debug = True
+        result = execute(cmd, Invocation(cmd, payload, local, rt))
+        if isinstance(result, str) or result is None:
+            output.emit_text(result or "")
+        else:
+            output.emit(result)
+
+    command.callback = callback
+    return command
+
+
+SLUG_ARG = Arg("slug", field="slug")
+
+GET_DOCUMENTATION = Cmd(
+    "integration get-documentation", "connection.integration.getDocumentation",
+    "Print an integration's documentation (plain text, not JSON).",
+    args=(SLUG_ARG,),
+)  # fmt: skip
+
+COMMANDS: list[Cmd] = [
+    # Client-side command (cli/catalog.py):
+    CONNECTION_ACTION_SEARCH,
+    # integrations
+    Cmd(
+        "integration list", "connection.integration.list", "List integrations.",
+        opts=(
+            Opt("--category", help="Only this category (e.g. enrichment)."),
+            Opt("--has-actions", BOOL_STRING, help="true: only integrations with actions."),
+            Opt("--has-extractors", BOOL_STRING, help="true: only integrations with extractors."),
+            Opt("--search", help="Free-text search."),
+            Opt("--slug", CSV, help="Old name of --slugs (before 1.3.0); fills the same list."),
+            Opt("--slugs", CSV, help="Only these slugs (comma-separated)."),
+        ),
+        prepare=_merge_old_slug,
+    ),
+    Cmd(
+        "integration get", "connection.integration.get",
+        "Get an integration (actions, extractors, schemas).",
+        args=(SLUG_ARG,),
+    ),
+    GET_DOCUMENTATION,
+    Cmd(
+        "integration complete-oauth", "connection.integration.completeOauth",
+        "Complete an OAuth flow for an integration → {value, extraValues}.",
+        opts=(
+            Opt("--slug", required=True, help="The integration slug."),
+            Opt("--params", JSON, required=True,
+                help="The OAuth callback parameters, e.g. {\"code\":\"...\",\"state\":\"...\"} (JSON, @file or -)."),
+        ),
+    ),
+    Cmd("native-integration get", "connection.nativeIntegration.get", "Built-in Cargo actions/extractors."),
+    # connectors
+    Cmd(
+        "connector list", "connection.connector.list", "List connectors.",
+        opts=(Opt("--integration-slug", help="Only connectors of this integration."),),
+    ),
+    Cmd("connector get", "connection.connector.get", "Get a connector.", args=(Arg("connector-uuid", type=UUID),)),
+    Cmd(
+        "connector create", "connection.connector.create", "Create a connector.",
+        opts=(
+            Opt("--integration-slug", required=True, help="The integration (e.g. hubspot)."),
+            Opt("--name", required=True, help="The connector name."),
+            Opt("--slug", required=True, help="The connector slug (unique in the workspace)."),
+            Opt("--config", JSON, help="The connector configuration (JSON, @file or -)."),
+        ),
+    ),
+    Cmd(
+        "connector update", "connection.connector.update", "Update a connector.",
+        opts=(
+            Opt("--uuid", UUID, required=True, help="The connector."),
+            Opt("--config", JSON, help="The new configuration (JSON, @file or -)."),
+            Opt("--name", help="A new name."),
+        ),
+    ),
+    Cmd(
+        "connector remove", "connection.connector.remove", "Remove a connector.",
+        args=(Arg("connector-uuid", type=UUID),),
+    ),
+    Cmd(
+        "connector autocomplete", "connection.connector.autocomplete",
+        "Fetch the allowed values of an autocomplete field.",
+        opts=(
+            Opt("--connector-uuid", UUID, required=True, help="The connector."),
+            Opt("--params", JSON, required=True, help="The action/extractor config so far (JSON, @file or -)."),
+            Opt("--slug", required=True, help="The autocomplete slug."),
+            Opt("--refresh", is_flag=True, help="Bypass the cached values."),
+            Opt("--value", help="The current value / search text."),
+        ),
+    ),
+    Cmd(
+        "connector exists-by-slug", "connection.connector.existsBySlug",
+        "Check whether a connector slug exists.",
+        opts=(Opt("--slug", required=True, help="The connector slug."),),
+    ),
+]  # fmt: skip
+
+group = build_domain(
+    "connection",
+    "Integrations, connectors and the action catalog.",
+    COMMANDS,
+    areas={
+        "integration": "Integrations (actions, extractors, documentation, OAuth).",
+        "native-integration": "Built-in Cargo actions and extractors.",
+        "connector": "Connectors (configured integrations).",
+        "action": "Search the connector action catalog.",
+    },
+)
+# get-documentation answers plain text: print it verbatim, not as a JSON string.
+group.commands["integration"].add_command(text_command(GET_DOCUMENTATION))  # type: ignore[attr-defined]

@@ -1,9 +1,419 @@
-"""The orchestration domain (declared commands are added by its issue)."""
+"""The orchestration domain: actions, runs, batches, records, releases, plays,
+tools, workflows, templates, nodes and SQL queries.
+
+Choices where the spec is silent are in docs/orchestration.md.
+"""
 
 from __future__ import annotations
 
-from cargo_cli.cli.spec import Cmd, build_domain
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
 
-COMMANDS: list[Cmd] = []
+import click
 
-group = build_domain("orchestration", "orchestration commands.", COMMANDS)
+from cargo_cli.cli.catalog import ACTION_LIST
+from cargo_cli.cli.commands.billing import ISO_DATE
+from cargo_cli.cli.diagram import NODE_DIAGRAM
+from cargo_cli.cli.params import (
+    CSV,
+    CSV_UUID,
+    INT,
+    NULL,
+    UUID,
+    JsonType,
+    choice,
+    read_text_source,
+)
+from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain, run_wait
+from cargo_cli.cli.wait import TERMINAL, WaitSpec
+from cargo_cli.errors import RequestError, UsageError
+
+
+# -- parameter types ---------------------------------------------------------
+class JsonInput(JsonType):
+    """JSON inline, from ``@file`` or from stdin (``-``). ``null`` is sent as
+    JSON null (``--form-fields null``); ``shape`` checks the top-level type."""
+
+    def __init__(self, shape: type | None = None, label: str = "value") -> None:
+        self.shape = shape
+        self.label = label
+        self.name = "json" if shape is None else f"json {label}"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if value is NULL:
+            return value
+        data = super().convert(value, param, ctx)
+        if data is None:
+            return NULL
+        if self.shape is not None and not isinstance(data, self.shape):
+            self.fail(f"expected a JSON {self.label}, got {type(data).__name__}", param, ctx)
+        return data
+
+
+class SqlText(click.ParamType):
+    """SQL inline, from ``@file`` or from stdin (``-``); never empty."""
+
+    name = "sql"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = read_text_source(str(value), "<sql>")
+        if not text.strip():
+            self.fail("the SQL query is empty", param, ctx)
+        return text
+
+
+JSON_ANY = JsonInput()
+JSON_OBJECT = JsonInput(dict, "object")
+JSON_ARRAY = JsonInput(list, "array")
+SQL = SqlText()
+LIMIT = click.IntRange(min=1)
+OFFSET = click.IntRange(min=0)
+OUTPUT_FORMATS = ("csv", "json")
+RUN_CREATION_RULES = ("always", "once", "noConcurrency")
+DEFAULT_TOOL_ICON = {"kind": "emoji", "emojiSlug": "wrench"}
+
+
+# -- options shared by many commands -----------------------------------------
+def workflow_uuid(required: bool = True) -> Opt:
+    return Opt("--workflow-uuid", UUID, required=required, help="The workflow (a play's or tool's workflowUuid).")
+
+
+WORKFLOW = workflow_uuid()
+BATCH_UUID = Opt("--batch-uuid", UUID, help="Only this batch.")
+RELEASE_UUID = Opt("--release-uuid", UUID, help="The release (default: the deployed one).")
+CREATED_AFTER = Opt("--created-after", ISO_DATE, help="Created at or after (YYYY-MM-DD or ISO 8601).")
+CREATED_BEFORE = Opt("--created-before", ISO_DATE, help="Created before (YYYY-MM-DD or ISO 8601).")
+IS_FINISHED = Opt("--is-finished", is_flag=True, help="Only finished runs.")
+LIMIT_OPT = Opt("--limit", LIMIT, help="At most this many.")
+RECORD_ID = Opt("--record-id", help="Only this record id.")
+STATUSES = Opt("--statuses", CSV, help="Comma-separated statuses (e.g. error,success).")
+OUTPUT_NODE_SLUG = Opt("--output-node-slug", help="The output node (default: the last executed node).")
+ACTION = Opt(
+    "--action", JSON_OBJECT, required=True,
+    help='The action, e.g. {"kind":"connector","integrationSlug":"clearbit","actionSlug":"enrichCompany"}.',
+)  # fmt: skip
+DATA = Opt("--data", JSON_ANY, help="The input record / data (JSON, @file or -).")
+NODES = Opt("--nodes", JSON_ARRAY, help="A node graph: JSON array, @file or -.")
+
+
+def uuid_arg(metavar: str) -> Arg:
+    return Arg(metavar, type=UUID)
+
+
+# -- waiting ---------------------------------------------------------------------
+def _entity(key: str, attribute: str) -> Callable[[Any], str | None]:
+    """Read ``result[key][attribute]`` ({"run": {...}} / {"batch": {...}})."""
+
+    def read(result: Any) -> str | None:
+        entity = result.get(key) if isinstance(result, Mapping) else None
+        value = entity.get(attribute) if isinstance(entity, Mapping) else None
+        return value if isinstance(value, str) else None
+
+    return read
+
+
+def _wait_spec(label: str, get_endpoint: str, interval_ms: int, backoff: bool) -> WaitSpec:
+    return WaitSpec(
+        label=label,
+        get_endpoint=get_endpoint,
+        uuid_of=_entity(label, "uuid"),
+        status_of=_entity(label, "status"),
+        default_interval_ms=interval_ms,
+        terminal=TERMINAL | {"skipped"},
+        backoff=backoff,
+    )
+
+
+RUN_WAIT = _wait_spec("run", "orchestration.run.get", 2000, backoff=False)
+BATCH_WAIT = _wait_spec("batch", "orchestration.batch.get", 5000, backoff=True)
+
+
+# -- custom actions ------------------------------------------------------------
+def _nodes_from_file(path: str) -> Any:
+    text = read_text_source("@" + path, "--file")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise UsageError(
+            f"--file {path}: not a JSON node graph. Evaluating CDK modules (.ts/.js) is not supported "
+            "by this CLI: pass the compiled node graph with --nodes @nodes.json (or --file nodes.json)"
+        ) from None
+    nodes = data.get("nodes") if isinstance(data, dict) else data
+    if not isinstance(nodes, list):
+        raise UsageError(f"--file {path}: expected a JSON array of nodes or an object with a 'nodes' array")
+    return nodes
+
+
+def _explain_data_error(exc: RequestError) -> None:
+    """``batch create`` answers ``reason: dataError`` with the detail in
+    ``dataError.reason``; the vendor client looks that up in a second table."""
+    table = exc.message
+    if exc.reason != "dataError" or not isinstance(table, Mapping):
+        return
+    detail = exc.body.get("dataError") if isinstance(exc.body, Mapping) else None
+    sub_reason = detail.get("reason") if isinstance(detail, Mapping) else None
+    messages = table.get("messages") or {}
+    exc.message = messages.get(sub_reason) or RequestError.default_message
+
+
+def _create_batch(inv: Invocation) -> Any:
+    payload = dict(inv.payload)
+    if inv.options.get("file"):
+        if "nodes" in payload:
+            raise UsageError("Pass the node graph with either --nodes or --file, not both")
+        payload["nodes"] = _nodes_from_file(inv.options["file"])
+    try:
+        result = inv.call(payload=payload)
+    except RequestError as exc:
+        _explain_data_error(exc)
+        raise
+    if inv.options.get("wait_until_finished"):
+        assert inv.cmd.wait is not None
+        result = run_wait(inv.cmd.wait, result, inv)
+    return result
+
+
+def _default_tool_icon(payload: dict[str, Any]) -> dict[str, Any]:
+    payload.setdefault("icon", dict(DEFAULT_TOOL_ICON))
+    return payload
+
+
+# -- the commands ------------------------------------------------------------------
+COMMANDS: list[Cmd] = [
+    # action
+    Cmd(
+        "action execute", "orchestration.action.execute",
+        "Execute one action on one record; returns a run.",
+        opts=(ACTION, DATA), wait=RUN_WAIT,
+        epilog="--polling-interval defaults to 2000 ms (a run); see docs/orchestration.md.",
+    ),
+    Cmd(
+        "action execute-batch", "orchestration.action.executeBatch",
+        "Execute one action over many records; returns a batch.",
+        opts=(
+            ACTION,
+            Opt("--records", JSON_ARRAY, required=True, help="The records: JSON array, @file or -."),
+            DATA,
+            Opt("--webhook-secret", help="Secret sent with the completion webhook."),
+            Opt("--webhook-url", help="URL called when the batch finishes."),
+        ),
+        wait=BATCH_WAIT,
+    ),
+    Cmd(
+        "action get-output-schema", "orchestration.action.getOutputSchema",
+        "Resolve an action's output JSON Schema without executing → {schema}.",
+        opts=(ACTION, DATA),
+    ),
+    ACTION_LIST,
+    # run
+    Cmd(
+        "run create", "orchestration.run.create",
+        "Run one record through a tool workflow or an ad-hoc --nodes graph.",
+        opts=(DATA, NODES, RELEASE_UUID, workflow_uuid(required=False)), wait=RUN_WAIT,
+    ),
+    Cmd(
+        "run list", "orchestration.run.list", "List runs of a workflow.",
+        opts=(WORKFLOW, BATCH_UUID, LIMIT_OPT, RECORD_ID, STATUSES),
+    ),
+    Cmd(
+        "run count", "orchestration.run.count", "Count runs.",
+        opts=(
+            WORKFLOW, BATCH_UUID, CREATED_AFTER, CREATED_BEFORE, IS_FINISHED, RECORD_ID,
+            Opt("--record-title", help="Only records with this title."), RELEASE_UUID, STATUSES,
+        ),
+    ),
+    Cmd(
+        "run download", "orchestration.run.download",
+        "Signed URL to a gzipped CSV of runs (status board) → {url}.",
+        opts=(WORKFLOW, BATCH_UUID, CREATED_AFTER, CREATED_BEFORE, IS_FINISHED, LIMIT_OPT, STATUSES),
+        download=True,
+    ),
+    Cmd(
+        "run download-outputs", "orchestration.run.downloadOutputs",
+        "Signed URL to CSV/JSON of one output node's data per run → {url}.",
+        opts=(
+            WORKFLOW, BATCH_UUID, Opt("--format", choice(*OUTPUT_FORMATS), help="File format."),
+            IS_FINISHED, LIMIT_OPT, OUTPUT_NODE_SLUG, STATUSES,
+        ),
+        download=True,
+    ),
+    Cmd(
+        "run get", "orchestration.run.get", "Get a run (+runContext, runComputedConfigs).",
+        args=(uuid_arg("run-uuid"),),
+    ),
+    Cmd(
+        "run get-metrics", "orchestration.run.getMetrics", "Aggregated run metrics for a workflow.",
+        opts=(WORKFLOW, BATCH_UUID, CREATED_AFTER, CREATED_BEFORE, RELEASE_UUID),
+    ),
+    Cmd(
+        "run cancel", "orchestration.run.cancel", "Cancel runs.",
+        opts=(Opt("--uuids", CSV_UUID, required=True, help="Comma-separated run uuids."), WORKFLOW),
+    ),
+    # batch
+    Cmd(
+        "batch create", "orchestration.batch.create",
+        "Create a batch (play: filter/recordIds/segment/change; tool: file/records).",
+        opts=(
+            Opt("--data", JSON_OBJECT, help='The batch data, e.g. {"kind":"filter","modelUuid":"..."}.'),
+            Opt("--file", click.Path(exists=True, dir_okay=False), local=True, metavar="PATH",
+                help="A JSON node graph to test-run (instead of --nodes); CDK modules are not evaluated."),
+            NODES, RELEASE_UUID, workflow_uuid(required=False),
+        ),
+        handler=_create_batch, wait=BATCH_WAIT,
+    ),  # fmt: skip
+    Cmd(
+        "batch list", "orchestration.batch.list", "List batches.",
+        opts=(STATUSES, Opt("--workflow-uuids", CSV_UUID, help="Comma-separated workflow uuids.")),
+    ),
+    Cmd("batch get", "orchestration.batch.get", "Get a batch.", args=(uuid_arg("batch-uuid"),)),
+    Cmd("batch cancel", "orchestration.batch.cancel", "Cancel a batch.", args=(uuid_arg("batch-uuid"),)),
+    Cmd(
+        "batch download", "orchestration.batch.download",
+        "Signed URL for a batch's output node results → {url}.",
+        opts=(
+            Opt("--output-node-slug", required=True, help="The output node."),
+            Opt("--uuid", UUID, required=True, help="The batch."),
+        ),
+        download=True,
+    ),
+    # record
+    Cmd(
+        "record list", "orchestration.record.list", "List records of a workflow.",
+        opts=(WORKFLOW, BATCH_UUID, LIMIT_OPT, STATUSES),
+    ),
+    Cmd("record count", "orchestration.record.count", "Count records.", opts=(WORKFLOW,)),
+    Cmd(
+        "record download", "orchestration.record.download", "Download records as a file → {url}.",
+        opts=(WORKFLOW,), download=True,
+    ),
+    Cmd(
+        "record download-outputs", "orchestration.record.downloadOutputs",
+        "Per-record output download, paged → {url}.",
+        opts=(WORKFLOW, LIMIT_OPT, Opt("--offset", OFFSET, help="Skip this many records."), OUTPUT_NODE_SLUG),
+        download=True,
+    ),
+    Cmd("record get-metrics", "orchestration.record.getMetrics", "Per-node execution metrics.", opts=(WORKFLOW,)),
+    Cmd(
+        "record cancel", "orchestration.record.cancel", "Cancel records.",
+        opts=(Opt("--ids", CSV, required=True, help="Comma-separated record ids."), WORKFLOW),
+    ),
+    # release
+    Cmd("release list", "orchestration.release.list", "List releases of a workflow.",
+        opts=(workflow_uuid(required=False),)),
+    Cmd("release get", "orchestration.release.get", "Get a release (full node graph).",
+        args=(uuid_arg("release-uuid"),)),
+    Cmd("release get-deployed", "orchestration.release.getDeployed",
+        "Get the deployed release of a workflow.", opts=(WORKFLOW,)),
+    Cmd("release get-draft", "orchestration.draftRelease.get",
+        "Get the draft release (node graph) of a workflow.", opts=(WORKFLOW,)),
+    Cmd("release update-draft", "orchestration.draftRelease.update", "Update the draft release nodes.",
+        opts=(WORKFLOW, NODES)),
+    Cmd(
+        "release deploy-draft", "orchestration.draftRelease.deploy", "Deploy the draft release.",
+        opts=(
+            WORKFLOW,
+            Opt("--description", help="What changed."),
+            Opt("--form-fields", JsonInput(list, "array"), help="Form fields: JSON array or null."),
+            NODES,
+            Opt("--version", help="The release version (sent; not the CLI's --version)."),
+        ),
+    ),
+    # play
+    Cmd(
+        "play create", "orchestration.play.create", "Create a play on a model.",
+        opts=(
+            Opt("--change-kinds", CSV, help="Comma-separated change kinds (added,updated,removed,unchanged)."),
+            Opt("--description", help="Description."),
+            Opt("--model-uuid", UUID, help="The model."),
+            Opt("--name", help="Name."),
+            Opt("--run-creation-rule", choice(*RUN_CREATION_RULES), help="When a record gets a run."),
+        ),
+    ),
+    Cmd("play list", "orchestration.play.list", "List plays."),
+    Cmd("play get", "orchestration.play.get", "Get a play.", args=(uuid_arg("play-uuid"),)),
+    Cmd(
+        "play update", "orchestration.play.update", "Update a play (filter/limit/schedule).",
+        args=(uuid_arg("play-uuid"),),
+        opts=(
+            Opt("--filter", JSON_OBJECT, help="A segmentation filter (JSON, @file or -)."),
+            Opt("--limit", INT, help="Record limit."),
+            Opt("--schedule", JSON_OBJECT, help='A schedule, e.g. {"type":"cron","cron":"0 9 * * 1"}.'),
+        ),
+    ),
+    Cmd("play remove", "orchestration.play.remove", "Remove a play.", args=(uuid_arg("play-uuid"),)),
+    # tool
+    Cmd(
+        "tool create", "orchestration.tool.create", "Create a tool shell.",
+        opts=(Opt("--description", help="Description."), Opt("--name", help="Name.")),
+        prepare=_default_tool_icon,
+    ),
+    Cmd("tool list", "orchestration.tool.all", "List tools."),
+    Cmd("tool get", "orchestration.tool.get", "Get a tool.", args=(uuid_arg("tool-uuid"),)),
+    Cmd(
+        "tool update", "orchestration.tool.update", "Update a tool (e.g. cron triggers).",
+        opts=(
+            Opt("--triggers", JSON_ARRAY, help='Triggers, e.g. [{"name":"Weekly","type":"cron","cron":"0 9 * * 1"}].'),
+            Opt("--uuid", UUID, required=True, help="The tool."),
+        ),
+    ),
+    Cmd("tool remove", "orchestration.tool.remove", "Remove a tool.", args=(uuid_arg("tool-uuid"),)),
+    # workflow / template
+    Cmd("workflow list", "orchestration.workflow.all", "List workflows."),
+    Cmd("template list", "orchestration.template.list", "List workflow templates."),
+    Cmd("template get", "orchestration.template.get", "Get a workflow template (nodes).",
+        args=(Arg("slug", field="slug"),)),
+    # node
+    Cmd(
+        "node compute", "orchestration.node.compute", "Dry-run expression resolution for a node.",
+        opts=(
+            Opt("--node", JSON_OBJECT, required=True, help="The node (JSON, @file or -)."),
+            Opt("--context", JSON_OBJECT, help='The context, e.g. {"nodes":{"start":{...}}}.'),
+        ),
+    ),
+    Cmd(
+        "node execute", "orchestration.node.execute", "Debug-execute one node of a workflow (bills credits).",
+        opts=(
+            Opt("--computed-config", JSON_OBJECT, required=True, help="The node's computed config."),
+            Opt("--context", JSON_OBJECT, required=True, help="The run context."),
+            Opt("--node", JSON_OBJECT, required=True, help="The node."),
+            Opt("--release-uuid", UUID, required=True, help="The release."),
+            WORKFLOW,
+        ),
+    ),
+    Cmd(
+        "node validate", "orchestration.node.validate",
+        "Validate a node graph → {outcome: valid|notValid, invalidNodes}.",
+        opts=(Opt("--nodes", JSON_ARRAY, required=True, help="The node graph: JSON array, @file or -."),),
+    ),
+    NODE_DIAGRAM,
+    # query
+    Cmd(
+        "query execute", "orchestration.query.execute",
+        "Read-only ClickHouse SQL over runs/batches/spans/records (30 s, 10 000 rows).",
+        args=(Arg("sql", field="query", type=SQL),),
+    ),
+]  # fmt: skip
+
+group = build_domain(
+    "orchestration",
+    "Actions, runs, batches, records, releases, plays, tools, nodes, queries.",
+    COMMANDS,
+    areas={
+        "action": "Execute actions, one record or many.",
+        "run": "Runs: one record through a workflow.",
+        "batch": "Batches: many records through a workflow.",
+        "record": "Records of a workflow.",
+        "release": "Releases (deployed and draft node graphs).",
+        "play": "Plays: workflows triggered by a model's changes.",
+        "tool": "Tools: workflows run on demand.",
+        "workflow": "Workflows.",
+        "template": "Workflow templates.",
+        "node": "Compute, execute, validate and draw nodes.",
+        "query": "Read-only SQL over orchestration data.",
+    },
+    removed={
+        "draft-release": "No such command 'draft-release': use `cargo-ai orchestration release "
+        "get-draft | update-draft | deploy-draft`.",
+    },
+)
