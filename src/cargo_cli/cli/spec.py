@@ -21,7 +21,7 @@ result. ``prepare`` validates/transforms the payload client-side (raise
 action; ``wait`` adds ``--wait-until-finished``/``--polling-interval``/
 ``--timeout``; ``download=True`` adds ``--output <file>`` which also fetches
 the signed ``url`` the API answers with; ``admin=True`` explains 401/403
-as "needs an admin token".
+as "needs an admin token"; ``text=True`` prints a plain-text answer verbatim.
 """
 
 from __future__ import annotations
@@ -148,6 +148,7 @@ class Cmd:
     wait: WaitSpec | None = None
     download: bool = False
     admin: bool = False
+    text: bool = False  # a plain-text answer is printed verbatim, not as a JSON string
     epilog: str = ""
     extra_params: tuple[click.Parameter, ...] = field(default=())
 
@@ -292,7 +293,10 @@ def build_command(cmd: Cmd) -> click.Command:
         if cmd.prepare is not None:
             payload = cmd.prepare(payload)
         result = execute(cmd, Invocation(cmd, payload, local, rt))
-        output.emit({} if result is None else result)
+        if cmd.text and isinstance(result, str):
+            output.emit_text(result)
+        else:
+            output.emit({} if result is None else result)
 
     params: list[click.Parameter] = [a.to_click() for a in cmd.args]
     params += [o.to_click() for o in _all_opts(cmd)]

@@ -7,13 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
-
-from cargo_cli import output
 from cargo_cli.cli.catalog import CONNECTION_ACTION_SEARCH
 from cargo_cli.cli.params import BOOL_STRING, CSV, JSON, UUID
-from cargo_cli.cli.runtime import get_runtime
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_command, build_domain, build_payload, execute
+from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
 
 
 def _merge_old_slug(payload: dict[str, Any]) -> dict[str, Any]:
@@ -25,32 +21,13 @@ def _merge_old_slug(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-def text_command(cmd: Cmd) -> click.Command:
-    """Like ``build_command`` but prints a plain-text answer verbatim (a JSON
-    answer, should the server send one, is still printed as JSON)."""
-    command = build_command(cmd)
-
-    def callback(**values: Any) -> None:
-        rt = get_runtime(click.get_current_context())
-        payload, local = build_payload(cmd, values)
-        if local.get("debug"):
-            rt.settings.debug = True
-        result = execute(cmd, Invocation(cmd, payload, local, rt))
-        if isinstance(result, str) or result is None:
-            output.emit_text(result or "")
-        else:
-            output.emit(result)
-
-    command.callback = callback
-    return command
-
-
 SLUG_ARG = Arg("slug", field="slug")
 
 GET_DOCUMENTATION = Cmd(
     "integration get-documentation", "connection.integration.getDocumentation",
     "Print an integration's documentation (plain text, not JSON).",
     args=(SLUG_ARG,),
+    text=True,
 )  # fmt: skip
 
 COMMANDS: list[Cmd] = [
@@ -141,5 +118,3 @@ group = build_domain(
         "action": "Search the connector action catalog.",
     },
 )
-# get-documentation answers plain text: print it verbatim, not as a JSON string.
-group.commands["integration"].add_command(text_command(GET_DOCUMENTATION))  # type: ignore[attr-defined]
