@@ -94,6 +94,21 @@ def decode_body(raw: bytes, content_type: str | None) -> Any:
         return text
 
 
+def _reason_message(entry: Any, body: Any) -> str | None:
+    """A reason-table entry is a message, or (``batch.create``'s ``dataError``)
+    a second table keyed by a field of the error body (``source``, e.g.
+    ``data.dataError.reason``, where ``data`` is the body)."""
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, Mapping) and isinstance(entry.get("messages"), Mapping):
+        value: Any = body
+        for part in str(entry.get("source", "")).split(".")[1:]:
+            value = value.get(part) if isinstance(value, Mapping) else None
+        found = entry["messages"].get(value) if isinstance(value, str) else None
+        return found if isinstance(found, str) else None
+    return None
+
+
 def error_from_response(status: int, body: Any, reasons: Mapping[str, str] | None) -> ApiError:
     """Turn an error answer into the typed error, with the vendor's message rules."""
     cls = error_class_for_status(status)
@@ -107,7 +122,7 @@ def error_from_response(status: int, body: Any, reasons: Mapping[str, str] | Non
         if isinstance(raw_reason, str) and raw_reason:
             reason = raw_reason
     if message is None and reason and cls is RequestError and reasons:
-        message = reasons.get(reason)
+        message = _reason_message(reasons.get(reason), body)
     return cls(message, status=status, reason=reason, body=body)
 
 

@@ -163,7 +163,7 @@ class Cmd:
 
 WAIT_OPTS = (
     Opt("--wait-until-finished", is_flag=True, local=True,
-        help="Poll until the status is terminal (success, error, cancelled), then print it."),
+        help="Poll until the status is terminal (success, error, cancelled, ...), then print it."),
     Opt("--polling-interval", click.IntRange(min=100), local=True, metavar="MS",
         help="Polling interval in milliseconds while waiting."),
     Opt("--timeout", click.FloatRange(min=0, min_open=True), local=True, metavar="SECONDS",

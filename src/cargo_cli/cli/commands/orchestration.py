@@ -27,7 +27,7 @@ from cargo_cli.cli.params import (
 )
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain, run_wait
 from cargo_cli.cli.wait import TERMINAL, WaitSpec
-from cargo_cli.errors import RequestError, UsageError
+from cargo_cli.errors import UsageError
 
 
 # -- parameter types ---------------------------------------------------------
@@ -76,7 +76,9 @@ DEFAULT_TOOL_ICON = {"kind": "emoji", "emojiSlug": "wrench"}
 
 # -- options shared by many commands -----------------------------------------
 def workflow_uuid(required: bool = True) -> Opt:
-    return Opt("--workflow-uuid", UUID, required=required, help="The workflow (a play's or tool's workflowUuid).")
+    return Opt(
+        "--workflow-uuid", UUID, required=required, help="The workflow (a play's or tool's workflowUuid)."
+    )
 
 
 WORKFLOW = workflow_uuid()
@@ -129,6 +131,14 @@ RUN_WAIT = _wait_spec("run", "orchestration.run.get", 2000, backoff=False)
 BATCH_WAIT = _wait_spec("batch", "orchestration.batch.get", 5000, backoff=True)
 
 
+def wait_epilog(spec: WaitSpec) -> str:
+    growth = f", growing by 25% per poll up to {spec.max_interval_ms} ms" if spec.backoff else ""
+    return (
+        f"With --wait-until-finished, polls `{spec.get_endpoint}` every {spec.default_interval_ms} ms"
+        f"{growth} (--polling-interval), then prints it; an `error` status is data (exit 0)."
+    )
+
+
 # -- custom actions ------------------------------------------------------------
 def _nodes_from_file(path: str) -> Any:
     text = read_text_source("@" + path, "--file")
@@ -145,29 +155,13 @@ def _nodes_from_file(path: str) -> Any:
     return nodes
 
 
-def _explain_data_error(exc: RequestError) -> None:
-    """``batch create`` answers ``reason: dataError`` with the detail in
-    ``dataError.reason``; the vendor client looks that up in a second table."""
-    table = exc.message
-    if exc.reason != "dataError" or not isinstance(table, Mapping):
-        return
-    detail = exc.body.get("dataError") if isinstance(exc.body, Mapping) else None
-    sub_reason = detail.get("reason") if isinstance(detail, Mapping) else None
-    messages = table.get("messages") or {}
-    exc.message = messages.get(sub_reason) or RequestError.default_message
-
-
 def _create_batch(inv: Invocation) -> Any:
     payload = dict(inv.payload)
     if inv.options.get("file"):
         if "nodes" in payload:
             raise UsageError("Pass the node graph with either --nodes or --file, not both")
         payload["nodes"] = _nodes_from_file(inv.options["file"])
-    try:
-        result = inv.call(payload=payload)
-    except RequestError as exc:
-        _explain_data_error(exc)
-        raise
+    result = inv.call(payload=payload)
     if inv.options.get("wait_until_finished"):
         assert inv.cmd.wait is not None
         result = run_wait(inv.cmd.wait, result, inv)
@@ -185,8 +179,7 @@ COMMANDS: list[Cmd] = [
     Cmd(
         "action execute", "orchestration.action.execute",
         "Execute one action on one record; returns a run.",
-        opts=(ACTION, DATA), wait=RUN_WAIT,
-        epilog="--polling-interval defaults to 2000 ms (a run); see docs/orchestration.md.",
+        opts=(ACTION, DATA), wait=RUN_WAIT, epilog=wait_epilog(RUN_WAIT),
     ),
     Cmd(
         "action execute-batch", "orchestration.action.executeBatch",
@@ -198,7 +191,7 @@ COMMANDS: list[Cmd] = [
             Opt("--webhook-secret", help="Secret sent with the completion webhook."),
             Opt("--webhook-url", help="URL called when the batch finishes."),
         ),
-        wait=BATCH_WAIT,
+        wait=BATCH_WAIT, epilog=wait_epilog(BATCH_WAIT),
     ),
     Cmd(
         "action get-output-schema", "orchestration.action.getOutputSchema",
@@ -210,7 +203,8 @@ COMMANDS: list[Cmd] = [
     Cmd(
         "run create", "orchestration.run.create",
         "Run one record through a tool workflow or an ad-hoc --nodes graph.",
-        opts=(DATA, NODES, RELEASE_UUID, workflow_uuid(required=False)), wait=RUN_WAIT,
+        opts=(DATA, NODES, RELEASE_UUID, workflow_uuid(required=False)),
+        wait=RUN_WAIT, epilog=wait_epilog(RUN_WAIT),
     ),
     Cmd(
         "run list", "orchestration.run.list", "List runs of a workflow.",
@@ -260,8 +254,8 @@ COMMANDS: list[Cmd] = [
                 help="A JSON node graph to test-run (instead of --nodes); CDK modules are not evaluated."),
             NODES, RELEASE_UUID, workflow_uuid(required=False),
         ),
-        handler=_create_batch, wait=BATCH_WAIT,
-    ),  # fmt: skip
+        handler=_create_batch, wait=BATCH_WAIT, epilog=wait_epilog(BATCH_WAIT),
+    ),
     Cmd(
         "batch list", "orchestration.batch.list", "List batches.",
         opts=(STATUSES, Opt("--workflow-uuids", CSV_UUID, help="Comma-separated workflow uuids.")),
@@ -314,7 +308,7 @@ COMMANDS: list[Cmd] = [
         opts=(
             WORKFLOW,
             Opt("--description", help="What changed."),
-            Opt("--form-fields", JsonInput(list, "array"), help="Form fields: JSON array or null."),
+            Opt("--form-fields", JSON_ARRAY, help="Form fields: JSON array or null."),
             NODES,
             Opt("--version", help="The release version (sent; not the CLI's --version)."),
         ),
