@@ -125,3 +125,28 @@ def assert_request(
         if body is not None:
             assert request.headers["content-type"] == "application/json"
     return request
+
+
+CASE_FIELDS = ("argv", "method", "path", "query", "body", "response")
+
+
+def check_case(cli: Any, api: respx.MockRouter, domain: str, case: tuple[Any, ...]) -> None:
+    """One row of a domain's request table: the exact request and the output."""
+    argv, method, path, query, body, response = case
+    route = api.route(method=method, path=path).respond(json=response)
+    result = cli(domain, *argv)
+    assert result.code == 0, result.out
+    assert_request(route, method, path, query=query, body=body)
+    assert route.call_count == 1
+    assert result.json == response
+
+
+def check_error_case(
+    cli: Any, api: respx.MockRouter, domain: str, case: tuple[Any, ...], message: str = "Invalid request"
+) -> None:
+    """The same row answered with a 400: errorMessage + status, exit 1."""
+    argv, method, path = case[:3]
+    api.route(method=method, path=path).respond(400, json={"errorMessage": message})
+    result = cli(domain, *argv)
+    assert result.code == 1
+    assert result.json == {"errorMessage": message, "status": 400}

@@ -20,14 +20,16 @@ result. ``prepare`` validates/transforms the payload client-side (raise
 ``UsageError``) before anything is sent; ``handler`` replaces the default
 action; ``wait`` adds ``--wait-until-finished``/``--polling-interval``/
 ``--timeout``; ``download=True`` adds ``--output <file>`` which also fetches
-the signed ``url`` the API answers with; ``admin=True`` explains 401/403
+the signed ``url`` (or each of ``urls``) the API answers with; a handler
+that returns an iterator has its items streamed as one JSON array; ``admin=True`` explains 401/403
 as "needs an admin token"; ``text=True`` prints a plain-text answer verbatim.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import click
@@ -253,16 +255,36 @@ def run_wait(spec: WaitSpec, created: Any, inv: Invocation) -> Any:
     )
 
 
-def download_result(result: Any, destination: str, rt: Runtime) -> dict[str, Any]:
-    url = result.get("url") if isinstance(result, Mapping) else None
-    if not isinstance(url, str) or not url:
+def part_path(destination: str, index: int) -> str:
+    """FILE for the first URL, FILE-2, FILE-3... (same suffix) for the next."""
+    if index == 0:
+        return destination
+    path = Path(destination)
+    return str(path.with_name(f"{path.stem}-{index + 1}{path.suffix}"))
+
+
+def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str, Any]]:
+    """Stream the signed ``url`` (or every URL of ``urls``) of an API answer
+    to ``destination`` (then ``destination-2``, ...), atomically."""
+    urls: Any = None
+    if isinstance(result, Mapping):
+        urls = result.get("urls", result.get("url"))
+    if isinstance(urls, str):
+        urls = [urls]
+    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) and u for u in urls):
         raise CargoError("The API answer has no url to download", extra={"result": result})
-    progress = _Progress(destination) if output.stderr_is_tty() else None
-    try:
-        return rt.client.download_to(url, destination, on_progress=progress.update if progress else None)  # type: ignore[no-any-return]
-    finally:
-        if progress:
-            progress.stop()
+    written = []
+    for index, url in enumerate(urls):
+        target = part_path(destination, index)
+        progress = _Progress(target) if output.stderr_is_tty() else None
+        try:
+            written.append(
+                rt.client.download_to(url, target, on_progress=progress.update if progress else None)
+            )
+        finally:
+            if progress:
+                progress.stop()
+    return written
 
 
 class _Progress:
@@ -283,6 +305,26 @@ class _Progress:
         self._progress.stop()
 
 
+def emit_stream(items: Iterator[Any]) -> None:
+    """A handler that returns an iterator (e.g. ``--all`` pagination) has its
+    items printed as one JSON array, streamed. If a later page fails, the
+    array stays open and the error object follows on its own line."""
+    written = 0
+
+    def counted() -> Iterator[Any]:
+        nonlocal written
+        for item in items:
+            yield item
+            written += 1
+
+    try:
+        output.emit_array(counted())
+    except CargoError:
+        if written:
+            output.emit_text("")
+        raise
+
+
 def build_command(cmd: Cmd) -> click.Command:
     def callback(**values: Any) -> None:
         ctx = click.get_current_context()
@@ -293,7 +335,9 @@ def build_command(cmd: Cmd) -> click.Command:
         if cmd.prepare is not None:
             payload = cmd.prepare(payload)
         result = execute(cmd, Invocation(cmd, payload, local, rt))
-        if cmd.text and isinstance(result, str):
+        if isinstance(result, Iterator):
+            emit_stream(result)
+        elif cmd.text and isinstance(result, str):
             output.emit_text(result)
         else:
             output.emit({} if result is None else result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import UUID1, UUID2, assert_request
+from tests.conftest import CASE_FIELDS, UUID1, UUID2, check_case, check_error_case
 
 UUID3 = "55555555-5555-4555-8555-555555555555"
 UUID4 = "66666666-6666-4666-8666-666666666666"
@@ -57,22 +57,14 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("argv", "method", "path", "query", "body", "response"), CASES)
+@pytest.mark.parametrize(CASE_FIELDS, CASES)
 def test_request_and_output(cli, api, argv, method, path, query, body, response):
-    route = api.route(method=method, path=path).respond(json=response)
-    result = cli("billing", *argv)
-    assert result.code == 0, result.out
-    assert_request(route, method, path, query=query, body=body)
-    assert route.call_count == 1
-    assert result.json == response
+    check_case(cli, api, "billing", (argv, method, path, query, body, response))
 
 
-@pytest.mark.parametrize(("argv", "method", "path", "query", "body", "response"), CASES)
+@pytest.mark.parametrize(CASE_FIELDS, CASES)
 def test_api_error(cli, api, argv, method, path, query, body, response):
-    api.route(method=method, path=path).respond(400, json={"errorMessage": "Invalid request"})
-    result = cli("billing", *argv)
-    assert result.code == 1
-    assert result.json == {"errorMessage": "Invalid request", "status": 400}
+    check_error_case(cli, api, "billing", (argv, method, path), "Invalid request")
 
 
 def test_update_payment_method_empty_answer_prints_empty_object(cli, api):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import UUID1, assert_request
+from tests.conftest import CASE_FIELDS, UUID1, assert_request, check_case, check_error_case
 
 OK = {"ok": True}
 
@@ -80,22 +80,14 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("argv", "method", "path", "query", "body", "response"), CASES)
+@pytest.mark.parametrize(CASE_FIELDS, CASES)
 def test_request_and_output(cli, api, argv, method, path, query, body, response):
-    route = api.route(method=method, path=path).respond(json=response)
-    result = cli("connection", *argv)
-    assert result.code == 0, result.out
-    assert_request(route, method, path, query=query, body=body)
-    assert route.call_count == 1
-    assert result.json == response
+    check_case(cli, api, "connection", (argv, method, path, query, body, response))
 
 
-@pytest.mark.parametrize(("argv", "method", "path", "query", "body", "response"), CASES)
+@pytest.mark.parametrize(CASE_FIELDS, CASES)
 def test_api_error(cli, api, argv, method, path, query, body, response):
-    api.route(method=method, path=path).respond(400, json={"errorMessage": "Bad thing"})
-    result = cli("connection", *argv)
-    assert result.code == 1
-    assert result.json == {"errorMessage": "Bad thing", "status": 400}
+    check_error_case(cli, api, "connection", (argv, method, path), "Bad thing")
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,168 @@
-"""The segmentation domain (declared commands are added by its issue)."""
+"""The segmentation domain: segments (saved filters over a model), their
+changes, and record fetches.
+
+Filters and sorts are checked client-side (cli/filters.py); `segment fetch
+--all` pages through every record. See docs/filters-and-pagination.md.
+"""
 
 from __future__ import annotations
 
-from cargo_cli.cli.spec import Cmd, build_domain
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
-COMMANDS: list[Cmd] = []
+import click
 
-group = build_domain("segmentation", "segmentation commands.", COMMANDS)
+from cargo_cli.cli.commands.storage import MODEL_UUID, something_to_update, uuid_arg
+from cargo_cli.cli.filters import check_filter_and_sort
+from cargo_cli.cli.params import CSV, JSON, UUID, csv_of
+from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
+from cargo_cli.errors import CargoError
+
+FETCH_ENDPOINT = "segmentation.segment.fetch"
+DEFAULT_PAGE_SIZE = 100
+CHANGE_KINDS = ("added", "updated", "removed", "unchanged")
+LIMIT = click.IntRange(min=1)
+OFFSET = click.IntRange(min=0)
+
+FILTER_HELP = (
+    'The filter (JSON; inline, @file or -): {"conjonction":"and","groups":[{"conjonction":"and",'
+    '"conditions":[...]}]} (spelled "conjonction"); groups [] matches every record.'
+)
+FILTER_EXAMPLE = (
+    'Example: --filter \'{"conjonction":"and","groups":[{"conjonction":"and","conditions":'
+    '[{"kind":"string","columnSlug":"country","operator":"is","values":["FR"]}]}]}\''
+)
+SORT_HELP = 'The order (JSON array): [{"columnSlug":"created_at","kind":"desc"}].'
+
+
+def filter_opt(required: bool = True) -> Opt:
+    return Opt("--filter", JSON, required=required, help=FILTER_HELP)
+
+
+SORT = Opt("--sort", JSON, help=SORT_HELP)
+SEGMENT_LIMIT = Opt("--limit", LIMIT, help="Cap the segment's membership to this many records.")
+
+
+# -- segment fetch --all -------------------------------------------------------
+def iter_segment_records(
+    call: Callable[[str, dict[str, Any]], Any], payload: Mapping[str, Any]
+) -> Iterator[Any]:
+    """Every record matching the filter, page after page (one page in memory).
+
+    Pages are ``fetchingLimit`` records (default 100) from ``fetchingOffset``
+    (default 0); a short or empty page ends it, and so does reaching the
+    membership cap ``limit``.
+    """
+    page = dict(payload)
+    size = int(page.setdefault("fetchingLimit", DEFAULT_PAGE_SIZE))
+    offset = int(page.setdefault("fetchingOffset", 0))
+    cap = page.get("limit")
+    while cap is None or offset < cap:
+        page["fetchingOffset"] = offset
+        result = call(FETCH_ENDPOINT, dict(page))
+        records = result.get("records") if isinstance(result, Mapping) else None
+        if not isinstance(records, list):
+            raise CargoError("The API answer has no records array", extra={"result": result})
+        yield from records
+        if len(records) < size:
+            return
+        offset += len(records)
+
+
+def _fetch(inv: Invocation) -> Any:
+    if not inv.options.get("all"):
+        return inv.call()
+    # An iterator is printed as one streamed JSON array by the framework.
+    return iter_segment_records(inv.client.call, inv.payload)
+
+
+# -- the commands --------------------------------------------------------------
+COMMANDS: list[Cmd] = [
+    Cmd("segment list", "segmentation.segment.all", "List segments."),
+    Cmd(
+        "segment get", "segmentation.segment.get", "Get a segment (with recordsCount and lastChange).",
+        args=(uuid_arg("segment-uuid"),),
+    ),
+    Cmd(
+        "segment create", "segmentation.segment.create", "Create a segment.",
+        opts=(
+            filter_opt(),
+            MODEL_UUID,
+            Opt("--name", required=True, help="The segment's name."),
+            Opt("--column-slugs", CSV, help="Columns to keep on the records (comma-separated)."),
+            Opt("--tracking-column-slugs", CSV,
+                help="Columns whose changes count as 'updated' in changes (comma-separated)."),
+        ),
+        prepare=check_filter_and_sort,
+        epilog=FILTER_EXAMPLE,
+    ),
+    Cmd(
+        "segment update", "segmentation.segment.update", "Update a segment.",
+        opts=(Opt("--uuid", UUID, required=True, help="The segment's uuid."), filter_opt(required=False),
+              Opt("--name", help="New name.")),
+        prepare=something_to_update("--filter", "--name", then=check_filter_and_sort),
+        epilog=FILTER_EXAMPLE,
+    ),
+    Cmd(
+        "segment remove", "segmentation.segment.remove",
+        "Remove a segment (refused while a workflow uses it).", args=(uuid_arg("segment-uuid"),),
+    ),
+    Cmd(
+        "segment fetch", FETCH_ENDPOINT,
+        "Fetch the records matching a filter on a model (no saved segment needed).\n\n"
+        "--fetching-limit/--fetching-offset page through the records; --limit caps the membership. "
+        "--all prints one JSON array of every record, fetched page after page.",
+        opts=(
+            filter_opt(),
+            Opt("--model-uuid", UUID, required=True, help="The model's uuid (not a segment uuid)."),
+            Opt("--enrich", is_flag=True, help="Ask for enriched records (sends enrich: true)."),
+            Opt("--fetching-limit", LIMIT, help=f"Page size (with --all: default {DEFAULT_PAGE_SIZE})."),
+            Opt("--fetching-offset", OFFSET, help="Page start (with --all: where to start)."),
+            SEGMENT_LIMIT,
+            SORT,
+            Opt("--sync", is_flag=True, help="Ask for a synchronous fetch (sends sync: true)."),
+            Opt("--all", is_flag=True, local=True,
+                help="Fetch every page and print one JSON array of records (streamed)."),
+        ),
+        prepare=check_filter_and_sort,
+        epilog=FILTER_EXAMPLE,
+        handler=_fetch,
+    ),
+    Cmd(
+        "segment download", "segmentation.segment.download",
+        "Signed URL(s) to the full filtered dataset; --output also downloads it.",
+        opts=(filter_opt(), MODEL_UUID, SEGMENT_LIMIT, SORT),
+        prepare=check_filter_and_sort,
+        epilog=FILTER_EXAMPLE,
+        download=True,
+    ),
+    Cmd(
+        "change list", "segmentation.change.list", "List the changes (deltas) of a segment.",
+        opts=(Opt("--segment-uuid", UUID, required=True, help="The segment's uuid."),),
+    ),
+    Cmd(
+        "change fetch", "segmentation.change.fetch", "Fetch the records of a change.",
+        opts=(
+            Opt("--kinds", csv_of(*CHANGE_KINDS), required=True,
+                help=f"Which records (comma-separated): {', '.join(CHANGE_KINDS)}."),
+            Opt("--uuid", UUID, required=True, help="The change's uuid."),
+            Opt("--limit", LIMIT, help="At most this many records."),
+            Opt("--offset", OFFSET, help="Skip this many records."),
+        ),
+    ),
+    Cmd(
+        "record fetch", "segmentation.record.fetch", "Fetch records of a model by id.",
+        opts=(Opt("--ids", CSV, required=True, help="Record ids (comma-separated)."), MODEL_UUID),
+    ),
+]  # fmt: skip
+
+group = build_domain(
+    "segmentation",
+    "Segments, changes and record fetches.",
+    COMMANDS,
+    areas={
+        "segment": "Segments: saved filters over a model, and inline filter fetches.",
+        "change": "Changes: what entered, left or changed in a segment.",
+        "record": "Records of a model, by id.",
+    },
+)

@@ -1,9 +1,305 @@
-"""The storage domain (declared commands are added by its issue)."""
+"""The storage domain: datasets, models, columns, relationships, records and
+SQL over workspace storage.
+
+Choices where the spec is silent (and where commands.md and api.json
+disagree) are written down in docs/filters-and-pagination.md.
+"""
 
 from __future__ import annotations
 
-from cargo_cli.cli.spec import Cmd, build_domain
+from collections.abc import Callable, Mapping
+from typing import Any
 
-COMMANDS: list[Cmd] = []
+import click
 
-group = build_domain("storage", "storage commands.", COMMANDS)
+from cargo_cli.cli.params import JSON, UUID, choice, read_text_source
+from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.errors import CargoError, UsageError
+
+Prepare = Callable[[dict[str, Any]], dict[str, Any]]
+
+RELATIONS = ("oneToOne", "oneToMany", "manyToOne")
+# Fields of a listed relationship that the set payload does not take (the
+# output of `relationship list` can be fed back as it is).
+READ_ONLY_RELATIONSHIP_FIELDS = ("fromDatasetUuid", "toDatasetUuid", "workspaceUuid")
+NULLABLE_RELATIONSHIP_FIELDS = (
+    "fromPropertySlug", "toPropertySlug", "fromSelectedColumnSlugs", "toSelectedColumnSlugs",
+)  # fmt: skip
+SINGLE_RELATIONSHIP_FLAGS = {
+    "fromModelUuid": "--from-model-uuid",
+    "toModelUuid": "--to-model-uuid",
+    "fromColumnSlug": "--from-column-slug",
+    "toColumnSlug": "--to-column-slug",
+    "relation": "--relation",
+}
+
+
+def uuid_arg(metavar: str) -> Arg:
+    return Arg(metavar, type=UUID)
+
+
+MODEL_UUID = Opt("--model-uuid", UUID, required=True, help="The model's uuid.")
+
+
+# -- client-side checks (prepare steps) --------------------------------------
+def expect_json(**shapes: tuple[type, str]) -> Prepare:
+    """Check the JSON flags' top-level type: ``column=(dict, "--column")``."""
+
+    def check(payload: dict[str, Any]) -> dict[str, Any]:
+        for name, (kind, flag) in shapes.items():
+            if name in payload and not isinstance(payload[name], kind):
+                label = "object" if kind is dict else "array"
+                raise UsageError(f"{flag} must be a JSON {label}")
+        return payload
+
+    return check
+
+
+def something_to_update(*flags: str, then: Prepare | None = None) -> Prepare:
+    """Refuse an update that changes nothing; ``then`` checks further."""
+
+    def check(payload: dict[str, Any]) -> dict[str, Any]:
+        if set(payload) <= {"uuid"}:
+            raise UsageError(f"Nothing to update: pass {' and/or '.join(flags)}")
+        return then(payload) if then else payload
+
+    return check
+
+
+def _column_object(payload: dict[str, Any]) -> dict[str, Any]:
+    column = payload["column"]
+    if not isinstance(column, Mapping):
+        raise UsageError("--column must be a JSON object")
+    if not isinstance(column.get("slug"), str) or not column["slug"]:
+        raise UsageError('--column needs a "slug" (the column is identified by its slug)')
+    return payload
+
+
+def _records_have_data(payload: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(payload["records"], list):
+        raise UsageError("--records must be a JSON array")
+    for index, record in enumerate(payload["records"]):
+        if not isinstance(record, Mapping) or not isinstance(record.get("data"), Mapping):
+            raise UsageError(
+                f'--records[{index}] must be {{"data": {{...}}}} (each record\'s fields go under "data")'
+            )
+    return payload
+
+
+def sql_text(payload: dict[str, Any]) -> dict[str, Any]:
+    """SQL inline, from @file or from stdin (-); never empty."""
+    text = read_text_source(payload["query"], "query").strip()
+    if not text:
+        raise UsageError("The SQL query is empty")
+    payload["query"] = text
+    return payload
+
+
+def _relationship_set(payload: dict[str, Any]) -> dict[str, Any]:
+    """Build the whole set: ``--relationships`` and/or one relationship from
+    the single-relationship flags (appended to it)."""
+    given = payload.pop("relationships", None)
+    if given is not None and not isinstance(given, list):
+        raise UsageError("--relationships must be a JSON array (the whole set)")
+    items = [_settable(item, index) for index, item in enumerate(given or [])]
+    single = payload.pop("relationship", None)
+    if single is not None:
+        missing = [flag for name, flag in SINGLE_RELATIONSHIP_FLAGS.items() if name not in single]
+        if missing:
+            raise UsageError(f"One relationship from flags also needs {', '.join(missing)}")
+        items.append({**single, **dict.fromkeys(NULLABLE_RELATIONSHIP_FIELDS)})
+    elif given is None:
+        raise UsageError(
+            "Nothing to set: pass --relationships <json> (the whole set) and/or one relationship with "
+            + ", ".join(SINGLE_RELATIONSHIP_FLAGS.values())
+        )
+    if "datasetUuid" not in payload:
+        if not items:
+            raise UsageError(
+                "An empty set needs --dataset-uuid (the dataset whose relationships are removed)"
+            )
+        if not isinstance(items[0].get("fromModelUuid"), str):
+            raise UsageError(
+                "Pass --dataset-uuid (the first relationship has no fromModelUuid to find it from)"
+            )
+    payload["relationships"] = items
+    return payload
+
+
+def _settable(item: Any, index: int) -> dict[str, Any]:
+    if not isinstance(item, Mapping):
+        raise UsageError(f"--relationships[{index}] must be a JSON object")
+    return {key: value for key, value in item.items() if key not in READ_ONLY_RELATIONSHIP_FIELDS}
+
+
+# -- handlers ------------------------------------------------------------------
+def _list_relationships(inv: Invocation) -> Any:
+    result = inv.call()
+    model = inv.options.get("model_uuid")
+    if model and isinstance(result, Mapping) and isinstance(result.get("relationships"), list):
+        kept = [
+            item
+            for item in result["relationships"]
+            if isinstance(item, Mapping) and model in (item.get("fromModelUuid"), item.get("toModelUuid"))
+        ]
+        result = {**result, "relationships": kept}
+    return result
+
+
+def _set_relationships(inv: Invocation) -> Any:
+    payload = dict(inv.payload)
+    if "datasetUuid" not in payload:
+        # The set belongs to a dataset: the one of the first relationship's from-model.
+        found = inv.call("storage.model.get", {"uuid": payload["relationships"][0].get("fromModelUuid")})
+        model = found.get("model") if isinstance(found, Mapping) else None
+        dataset = model.get("datasetUuid") if isinstance(model, Mapping) else None
+        if not dataset:
+            raise CargoError("Could not find the dataset of the from-model; pass --dataset-uuid")
+        payload = {"datasetUuid": dataset, **payload}
+    return inv.call(payload=payload)
+
+
+# -- the commands --------------------------------------------------------------
+COMMANDS: list[Cmd] = [
+    Cmd("dataset list", "storage.dataset.all", "List datasets."),
+    Cmd("dataset get", "storage.dataset.get", "Get a dataset.", args=(uuid_arg("dataset-uuid"),)),
+    Cmd(
+        "model list", "storage.model.all", "List models (of every dataset).",
+        epilog="Takes no options: there is no --dataset-uuid filter; select on each model's datasetUuid.",
+    ),
+    Cmd("model get", "storage.model.get", "Get a model, including its columns.", args=(uuid_arg("model-uuid"),)),
+    Cmd(
+        "model create", "storage.model.create", "Create a model.",
+        opts=(
+            Opt("--config", JSON, help="The extractor's configuration (JSON object; inline, @file or -)."),
+            Opt("--dataset-uuid", UUID, help="The dataset the model belongs to."),
+            Opt("--extractor-slug", help="The extractor, e.g. listenHook."),
+            Opt("--name", help="Display name."),
+            Opt("--slug", help="Slug, unique in the dataset (used in SQL as <datasetSlug>.<modelSlug>)."),
+        ),
+        prepare=expect_json(config=(dict, "--config")),
+    ),
+    Cmd(
+        "model update", "storage.model.update", "Update a model.",
+        opts=(Opt("--uuid", UUID, required=True, help="The model's uuid."), Opt("--name", help="New name.")),
+        prepare=something_to_update("--name"),
+    ),
+    Cmd("model remove", "storage.model.remove", "Remove a model.", args=(uuid_arg("model-uuid"),)),
+    Cmd(
+        "model refresh", "storage.model.refresh", "Refresh (re-sync) a model from its source.",
+        args=(uuid_arg("model-uuid"),),
+    ),
+    Cmd(
+        "model get-ddl", "storage.model.getDdl", "Get a model's DDL ({ddl, language}).",
+        args=(uuid_arg("model-uuid"),),
+    ),
+    Cmd("column list", "storage.column.list", "List the columns of a model.", opts=(MODEL_UUID,)),
+    Cmd(
+        "column create", "storage.column.create", "Create a column (custom, computed, metric or lookup).",
+        opts=(
+            Opt("--column", JSON, required=True,
+                help='The column (JSON object), e.g. {"slug":"website_url","type":"string",'
+                     '"label":"Website URL","kind":"custom"}.'),
+            MODEL_UUID,
+        ),
+        prepare=_column_object,
+    ),
+    Cmd(
+        "column update", "storage.column.update",
+        "Update a column: the full column object, identified by its slug.",
+        opts=(Opt("--column", JSON, required=True, help="The whole column (JSON object) with its slug."),
+              MODEL_UUID),
+        prepare=_column_object,
+    ),
+    Cmd(
+        "column remove", "storage.column.remove", "Remove a column.",
+        opts=(Opt("--column-slug", required=True, help="The column's slug."), MODEL_UUID),
+    ),
+    Cmd(
+        "column reorder", "storage.column.reorder", "Move a column to an index.",
+        opts=(
+            Opt("--column-slug", required=True, help="The column's slug."),
+            MODEL_UUID,
+            Opt("--to-index", click.IntRange(min=0), required=True, help="The new 0-based position."),
+        ),
+    ),
+    Cmd(
+        "relationship list", "storage.relationship.all", "List relationships.",
+        opts=(Opt("--model-uuid", UUID, local=True,
+                  help="Only the relationships from or to this model (filtered client-side)."),),
+        handler=_list_relationships,
+    ),
+    Cmd(
+        "relationship set", "storage.relationship.set",
+        "Replace the relationship set of a dataset.\n\n"
+        "REPLACES THE WHOLE SET: relationships of the dataset that are not passed are removed. "
+        "Pass the whole set with --relationships (the output of `relationship list` can be "
+        "passed back as is), and/or describe one relationship with --from-model-uuid, "
+        "--to-model-uuid, --from-column-slug, --to-column-slug and --relation (appended to the set).",
+        opts=(
+            Opt("--relationships", JSON,
+                help="The whole set (JSON array of {fromModelUuid, fromColumnSlug, toModelUuid, "
+                     "toColumnSlug, relation, fromPropertySlug, toPropertySlug, fromSelectedColumnSlugs, "
+                     "toSelectedColumnSlugs})."),
+            Opt("--dataset-uuid", UUID,
+                help="The dataset whose set is replaced (default: the dataset of the first from-model)."),
+            Opt("--from-model-uuid", UUID, field="relationship.fromModelUuid", help="One relationship: from model."),
+            Opt("--to-model-uuid", UUID, field="relationship.toModelUuid", help="One relationship: to model."),
+            Opt("--from-column-slug", field="relationship.fromColumnSlug", help="One relationship: from column."),
+            Opt("--to-column-slug", field="relationship.toColumnSlug", help="One relationship: to column."),
+            Opt("--relation", choice(*RELATIONS), field="relationship.relation",
+                help="One relationship: its cardinality."),
+        ),
+        prepare=_relationship_set,
+        handler=_set_relationships,
+    ),
+    Cmd(
+        "record list", "storage.record.list", "List records of a model.", opts=(MODEL_UUID,),
+    ),
+    Cmd(
+        "record create", "storage.record.create", "Create one record.",
+        opts=(MODEL_UUID,
+              Opt("--data", JSON, required=True, help='The record\'s fields (JSON object), e.g. {"id":"acc-1"}.')),
+        prepare=expect_json(data=(dict, "--data")),
+    ),
+    Cmd(
+        "record create-bulk", "storage.record.createBulk", "Create records in bulk.",
+        opts=(
+            MODEL_UUID,
+            Opt("--records", JSON, required=True,
+                help='The records (JSON array), each {"data": {...}}: [{"data":{"id":"acc-1","name":"Acme"}}].'),
+        ),
+        prepare=_records_have_data,
+    ),
+    Cmd(
+        "query execute", "storage.query.execute",
+        "Run SQL over workspace storage (tables are <datasetSlug>.<modelSlug>); prints {rows}.",
+        args=(Arg("sql", field="query"),),
+        prepare=sql_text,
+        epilog="The SQL may also be read from a file (@query.sql) or stdin (-).",
+    ),
+    Cmd(
+        "query download", "storage.query.download",
+        "Export a SQL result: signed URL(s) to CSV (default) or Parquet.",
+        opts=(
+            Opt("--query", required=True, help="The SQL (inline, @file or - for stdin)."),
+            Opt("--format", choice("csv", "parquet"), help="File format (the API's default: csv)."),
+        ),
+        prepare=sql_text,
+        download=True,
+    ),
+]  # fmt: skip
+
+group = build_domain(
+    "storage",
+    "Datasets, models, columns, relationships, records, SQL.",
+    COMMANDS,
+    areas={
+        "dataset": "Datasets (a connector's or the native storage).",
+        "model": "Models: the tables of a dataset.",
+        "column": "Columns of a model.",
+        "relationship": "Relationships between models.",
+        "record": "Records of a model.",
+        "query": "SQL over workspace storage.",
+    },
+)
