@@ -388,24 +388,61 @@ class CargoClient:
             raise
         return {"path": str(target), "bytes": written}
 
-    def upload(self, endpoint_id: str, file_path: str | os.PathLike[str]) -> Any:
+    def upload(
+        self,
+        endpoint_id: str,
+        file_path: str | os.PathLike[str],
+        *,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> Any:
         """multipart/form-data POST of one file in the ``file`` part, streamed
-        from disk. Reads both response shapes (flat file, or ``{"files": [f]}``)."""
+        from disk (``on_progress(sent, total)`` as it is read). Reads both
+        response shapes (flat file, or ``{"files": [f]}``)."""
         method, path, _pp, _q, _b, _flags, reasons = ENDPOINTS[endpoint_id]
         source = Path(file_path)
         if not source.is_file():
             raise UsageError(f"File not found: {source}")
         with source.open("rb") as handle:
+            part: Any = _CountingReader(handle, on_progress) if on_progress else handle
             result = self.request(
                 method,
                 path,
-                files={"file": (source.name, handle)},
+                files={"file": (source.name, part)},
                 reasons=reasons,
                 idempotent=False,
             )
         if isinstance(result, Mapping) and isinstance(result.get("files"), list) and result["files"]:
             return result["files"][0]
         return result
+
+
+class _CountingReader:
+    """A binary file that reports how much of it was read. httpx sizes the
+    multipart body from ``fileno()`` and re-reads from ``seek(0)`` on a
+    re-send, so both are passed through."""
+
+    def __init__(self, handle: Any, on_progress: Callable[[int, int | None], None]) -> None:
+        self._handle = handle
+        self._on_progress = on_progress
+        self._total: int | None = os.fstat(handle.fileno()).st_size
+        self._done = 0
+
+    def fileno(self) -> int:
+        return int(self._handle.fileno())
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        position = int(self._handle.seek(offset, whence))
+        self._done = position
+        return position
+
+    def tell(self) -> int:
+        return int(self._handle.tell())
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self._handle.read(size)
+        self._done += len(chunk)
+        self._on_progress(self._done, self._total)
+        return chunk
 
 
 def _describe(exc: Exception) -> str:

@@ -276,7 +276,7 @@ def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str
     written = []
     for index, url in enumerate(urls):
         target = part_path(destination, index)
-        progress = _Progress(target) if output.stderr_is_tty() else None
+        progress = ProgressBar(target) if output.stderr_is_tty() else None
         try:
             written.append(
                 rt.client.download_to(url, target, on_progress=progress.update if progress else None)
@@ -287,7 +287,9 @@ def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str
     return written
 
 
-class _Progress:
+class ProgressBar:
+    """A transient rich transfer bar on stderr (bytes, speed)."""
+
     def __init__(self, destination: str) -> None:
         from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
 

@@ -1,9 +1,227 @@
-"""The workspace_management domain (declared commands are added by its issue)."""
+"""The workspaceManagement domain: users, roles, API tokens, folders, files,
+feedback reports and agent sessions.
+
+Choices where the spec is silent are in docs/workspace-management.md.
+"""
 
 from __future__ import annotations
 
-from cargo_cli.cli.spec import Cmd, build_domain
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
-COMMANDS: list[Cmd] = []
+import click
 
-group = build_domain("workspaceManagement", "workspace_management commands.", COMMANDS)
+from cargo_cli import output
+from cargo_cli.cli.params import NULLABLE_UUID, UUID, choice
+from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, ProgressBar, build_domain
+from cargo_cli.errors import UsageError
+
+UPLOAD_ENDPOINT = "workspaceManagement.file.upload"
+FOLDER_KINDS = ("tool", "play", "agent", "file", "mcpServer", "model", "app", "worker", "alert")
+
+
+# -- dates -------------------------------------------------------------------
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def js_iso(moment: datetime) -> str:
+    """What JavaScript's ``Date.toISOString()`` gives: UTC, milliseconds, ``Z``."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class IsoDateTimeType(click.ParamType):
+    """An ISO 8601 date or date-time, sent as a UTC ``...T..:..:..sssZ`` string
+    (no offset = UTC)."""
+
+    name = "iso-date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return js_iso(datetime.fromisoformat(str(value).strip()))
+        except ValueError:
+            self.fail(
+                f"{value!r} is not an ISO 8601 date or date-time (e.g. 2025-01-31T18:00:00Z)", param, ctx
+            )
+
+
+ISO_DATETIME = IsoDateTimeType()
+
+
+# -- client-side checks (raise UsageError: nothing is sent) -------------------
+def _check_email(payload: dict[str, Any]) -> dict[str, Any]:
+    local, _, domain = payload["userEmail"].partition("@")
+    if not local or not domain or "@" in domain:
+        raise UsageError(f"--user-email {payload['userEmail']!r} is not an email address")
+    return payload
+
+
+def _something_to_update(*flags: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """``prepare`` for updates: refuse a PUT that would change nothing."""
+
+    def prepare(payload: dict[str, Any]) -> dict[str, Any]:
+        keys = set(payload) - {"uuid", "userUuid"}
+        if not keys:
+            raise UsageError(f"Nothing to update: give at least one of {', '.join(flags)}")
+        return payload
+
+    return prepare
+
+
+def _token_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    # The API types permissions as required ``Permission[] | null``: null = the
+    # creating user's access (the CLI has no flag to narrow it).
+    return {**payload, "permissions": None}
+
+
+def _session_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    finished = payload.pop("finished", None)
+    if finished and "finishedAt" in payload:
+        raise UsageError("Give either --finished (now) or --finished-at <iso date>, not both")
+    if finished:
+        payload["finishedAt"] = js_iso(utcnow())
+    return payload
+
+
+# -- token create: the value is shown once -------------------------------------
+def _create_token(inv: Invocation) -> Any:
+    result = inv.call()
+    if output.stderr_is_tty():
+        output.info("The token value is shown only once: copy it now (cargo-ai does not store it).")
+    return result
+
+
+# -- file upload: streamed multipart, progress bar on a TTY stderr ------------
+def _upload_file(inv: Invocation) -> Any:
+    path = inv.options["file"]
+    if not output.stderr_is_tty():
+        return inv.client.upload(UPLOAD_ENDPOINT, path)
+    bar = ProgressBar(click.format_filename(path, shorten=True))
+    try:
+        return inv.client.upload(UPLOAD_ENDPOINT, path, on_progress=bar.update)
+    finally:
+        bar.stop()
+
+
+# -- the commands --------------------------------------------------------------
+FOLDER_UUID = Arg("folder-uuid", type=UUID)
+USER_UUID = Opt("--user-uuid", UUID, required=True, help="The user's uuid.")
+ROLE_SLUG_HELP = "A role slug (see `workspaceManagement role list`)."
+
+COMMANDS: list[Cmd] = [
+    # users and roles (admin token)
+    Cmd("user list", "workspaceManagement.user.all", "List the workspace members → {users}.", admin=True),
+    Cmd(
+        "user create", "workspaceManagement.user.create", "Invite a user into the workspace.",
+        opts=(
+            Opt("--user-email", required=True, help="Email address to invite."),
+            Opt("--role-slug", required=True, help=ROLE_SLUG_HELP),
+        ),
+        prepare=_check_email, admin=True,
+    ),
+    Cmd(
+        "user update", "workspaceManagement.user.update", "Change a user's role (PUT /users/<user-uuid>).",
+        opts=(USER_UUID, Opt("--role-slug", help=ROLE_SLUG_HELP)),
+        prepare=_something_to_update("--role-slug"), admin=True,
+    ),
+    Cmd(
+        "user remove", "workspaceManagement.user.remove", "Remove a user from the workspace.",
+        opts=(USER_UUID,), admin=True,
+    ),
+    Cmd("user get-current", "workspaceManagement.user.getCurrent", "The current workspace user → {user}."),
+    Cmd("role list", "workspaceManagement.role.all", "List the workspace roles → {roles}.", admin=True),
+    # API tokens (admin token)
+    Cmd("token list", "workspaceManagement.token.all", "List the API tokens → {tokens}.", admin=True),
+    Cmd(
+        "token create", "workspaceManagement.token.create",
+        "Create a named API token → {token}.\n\nThe token value is in the answer and is shown only this once: "
+        "cargo-ai prints it and never stores it.",
+        opts=(Opt("--name", required=True, help="A name for the token (e.g. 'worker: my-worker')."),),
+        prepare=_token_payload, handler=_create_token, admin=True,
+    ),
+    Cmd(
+        "token remove", "workspaceManagement.token.remove", "Remove (revoke) an API token.",
+        args=(Arg("token-uuid", type=UUID),), admin=True,
+    ),
+    # folders
+    Cmd("folder list", "workspaceManagement.folder.all", "List the folders → {folders}."),
+    Cmd("folder get", "workspaceManagement.folder.get", "Get a folder → {folder}.", args=(FOLDER_UUID,)),
+    Cmd(
+        "folder create", "workspaceManagement.folder.create", "Create a folder → {folder}.",
+        opts=(
+            Opt("--name", required=True, help="Folder name."),
+            Opt("--emoji-slug", help="Emoji slug (e.g. rocket)."),
+            Opt("--kind", choice(*FOLDER_KINDS), help="What the folder holds."),
+        ),
+    ),
+    Cmd(
+        "folder update", "workspaceManagement.folder.update", "Rename, re-emoji or move a folder → {folder}.",
+        opts=(
+            Opt("--uuid", UUID, required=True, help="The folder's uuid."),
+            Opt("--name", help="New name."),
+            Opt("--emoji-slug", help="New emoji slug."),
+            Opt("--parent-uuid", NULLABLE_UUID, help="New parent folder; null/none moves it to the top level."),
+        ),
+        prepare=_something_to_update("--name", "--emoji-slug", "--parent-uuid"),
+    ),
+    Cmd("folder remove", "workspaceManagement.folder.remove", "Remove a folder.", args=(FOLDER_UUID,)),
+    # files
+    Cmd(
+        "file upload", UPLOAD_ENDPOINT,
+        "Upload a file (e.g. a CSV batch input) → {uuid, s3Filename, contentType, name}.\n\n"
+        "Sent as multipart/form-data, streamed from disk; a progress bar shows on stderr when it is a terminal.",
+        opts=(
+            Opt("--file", click.Path(exists=True, dir_okay=False, readable=True), required=True, local=True,
+                aliases=("--file-path",), metavar="PATH",
+                help="The file to upload (--file-path is the older name)."),
+        ),
+        handler=_upload_file,
+    ),
+    Cmd(
+        "file list-columns", "workspaceManagement.file.listColumns", "List the CSV columns of an uploaded file.",
+        opts=(Opt("--s3-filename", required=True, help="The s3Filename `file upload` answered."),),
+    ),
+    # reports and sessions (any token)
+    Cmd(
+        "report create", "workspaceManagement.report.create", "Submit a feedback report (non-admin OK) → {report}.",
+        opts=(
+            Opt("--title", required=True, help="One-line summary."),
+            Opt("--description", required=True, help="What happened, what was expected."),
+        ),
+    ),
+    Cmd(
+        "session upsert", "workspaceManagement.session.upsert",
+        "Create or update an agent session row, keyed by --session-id → {session}.\n\n"
+        "--finished marks it finished now (UTC); --finished-at sets the time. Without either, finishedAt is "
+        "not sent.",
+        opts=(
+            Opt("--session-id", required=True, help="The agent session id (the upsert key)."),
+            Opt("--title", required=True, help="Session title."),
+            Opt("--summary", required=True, help="What was accomplished or attempted."),
+            Opt("--finished", is_flag=True, field="finished", help="Mark the session finished now."),
+            Opt("--finished-at", ISO_DATETIME, metavar="ISO_DATE", help="When it finished (ISO 8601; no offset = UTC)."),
+        ),
+        prepare=_session_payload,
+    ),
+]  # fmt: skip
+
+group = build_domain(
+    "workspaceManagement",
+    "Users, roles, API tokens, folders, files, reports and sessions.",
+    COMMANDS,
+    areas={
+        "user": "Workspace members (admin token, except get-current).",
+        "role": "Workspace roles (admin token).",
+        "token": "API tokens (admin token).",
+        "folder": "Folders.",
+        "file": "File uploads.",
+        "report": "Feedback reports.",
+        "session": "Agent sessions.",
+    },
+    removed={
+        "envVar": "No such command 'envVar': workspace env vars are not available in this cargo-ai "
+        "(their API is not published). Manage them in the Cargo app.",
+    },
+)
