@@ -1,7 +1,10 @@
 """click parameter types shared by every command.
 
-- ``JSON``: inline JSON, ``@path/to/file.json`` or ``-`` (stdin). Malformed
-  JSON is a usage error naming the flag and the parse position.
+- ``JSON`` / ``JSON_OBJECT`` / ``JSON_ARRAY``: inline JSON, ``@path/to/file.json``
+  or ``-`` (stdin). Malformed JSON is a usage error naming the flag and the
+  parse position; ``null`` is sent as JSON null.
+- ``TEXT_SOURCE`` / ``SQL``: text inline, from ``@file`` or ``-``.
+- ``ISO_DATE`` (sent as typed) / ``ISO_DATETIME`` (normalized to UTC ``Z``).
 - ``CSV`` / ``CSV_UUID``: comma-separated lists sent as arrays.
 - ``UUID`` / ``NULLABLE_UUID``: validated uuids; the nullable one also takes
   ``null`` / ``none`` and sends JSON ``null`` (clears the value).
@@ -13,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -62,13 +66,71 @@ def parse_json_text(text: str, flag: str) -> Any:
 
 
 class JsonType(click.ParamType):
-    name = "json"
+    """JSON inline, from ``@file`` or from stdin (``-``). A literal ``null`` is
+    sent as JSON null; ``shape`` (dict/list) checks the top-level type."""
+
+    def __init__(self, shape: type | None = None, label: str = "value") -> None:
+        self.shape = shape
+        self.label = label
+        self.name = "json" if shape is None else f"json {label}"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if not isinstance(value, str):
+        if value is NULL or not isinstance(value, str):
             return value
         flag = param.opts[0] if param is not None and param.opts else "value"
-        return parse_json_text(read_text_source(value, flag), flag)
+        data = parse_json_text(read_text_source(value, flag), flag)
+        if data is None:
+            return NULL
+        if self.shape is not None and not isinstance(data, self.shape):
+            self.fail(f"expected a JSON {self.label}, got {type(data).__name__}", param, ctx)
+        return data
+
+
+class TextType(click.ParamType):
+    """Text inline, from ``@file`` or from stdin (``-``); ``what`` names a
+    text that must not be empty (``"the SQL query"``)."""
+
+    def __init__(self, name: str = "text|@file|-", what: str | None = None) -> None:
+        self.name = name
+        self.what = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        flag = param.opts[0] if param is not None and param.opts else "value"
+        text = read_text_source(str(value), flag)
+        if self.what:  # a query: surrounding blank lines (e.g. from a file) are not sent
+            text = text.strip()
+            if not text:
+                self.fail(f"{self.what} is empty", param, ctx)
+        return text
+
+
+def parse_iso(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def js_iso(moment: datetime) -> str:
+    """What JavaScript's ``Date.toISOString()`` gives: UTC, milliseconds, ``Z``."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class IsoDateType(click.ParamType):
+    """``YYYY-MM-DD`` or an ISO 8601 date-time: sent as typed, or with
+    ``normalize`` as a UTC ``...T..:..:...sssZ`` string (no offset = UTC)."""
+
+    def __init__(self, normalize: bool = False) -> None:
+        self.normalize = normalize
+        self.name = "iso-date" if normalize else "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = str(value).strip()
+        parsed = parse_iso(text)
+        if parsed is None:
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD or an ISO 8601 date-time)", param, ctx)
+        return js_iso(parsed) if self.normalize else text
 
 
 class CsvType(click.ParamType):
@@ -133,6 +195,14 @@ class NullableString(click.ParamType):
 
 
 JSON = JsonType()
+JSON_OBJECT = JsonType(dict, "object")
+JSON_ARRAY = JsonType(list, "array")
+TEXT_SOURCE = TextType()
+SQL = TextType("sql", what="the SQL query")
+ISO_DATE = IsoDateType()
+ISO_DATETIME = IsoDateType(normalize=True)
+LIMIT = click.IntRange(min=1)
+OFFSET = click.IntRange(min=0)
 CSV = CsvType()
 CSV_UUID = CsvType(uuid=True)
 UUID = UuidType()

@@ -116,7 +116,9 @@ def test_query_from_file_or_stdin(cli, api, tmp_path, source):
     else:
         result = cli("orchestration", "query", "execute", "-", stdin=sql)
     assert result.code == 0
-    assert_request(route, "POST", "/orchestration/query", body={"query": sql})
+    assert_request(
+        route, "POST", "/orchestration/query", body={"query": sql.strip()}
+    )  # surrounding blank lines are not sent
     assert result.json == {"rows": [{"status": "success", "count()": 3}]}
 
 

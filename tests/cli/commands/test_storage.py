@@ -207,7 +207,7 @@ def test_remove_with_empty_answer_prints_empty_object(cli, api):
         (["record", "create-bulk", "--model-uuid", UUID1, "--records", '[{"id":"a"}]'],
          '--records[0] must be {"data": {...}}'),
         (["query", "execute"], "Missing argument"),
-        (["query", "execute", "   "], "The SQL query is empty"),
+        (["query", "execute", "   "], "the SQL query is empty"),
         (["query", "download", "--query", SQL, "--format", "xlsx"], "--format"),
         (["query", "download"], "Missing option '--query'"),
         (["query", "execute", "@/nonexistent/q.sql"], "cannot read /nonexistent/q.sql"),

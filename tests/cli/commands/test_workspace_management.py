@@ -205,7 +205,7 @@ def test_non_admin_commands_do_not_mention_admin(cli, api, argv):
         (["session", "upsert", "--session-id", "s", "--title", "t", "--summary", "s", "--finished",
           "--finished-at", "2025-01-01"], "not both"),
         (["session", "upsert", "--session-id", "s", "--title", "t", "--summary", "s", "--finished-at", "yesterday"],
-         "not an ISO 8601"),
+         "is not a date"),
         (["envVar", "list"], "env vars are not available"),
         (["envVar", "create", "--key", "K"], "env vars are not available"),
         (["user", "delete"], "No such command"),

@@ -13,14 +13,17 @@ from typing import Any
 
 import click
 
-from cargo_cli.cli.commands.billing import ISO_DATE
 from cargo_cli.cli.params import (
     FLOAT,
+    ISO_DATE,
+    JSON_ARRAY,
+    JSON_OBJECT,
+    LIMIT,
     NULLABLE_UUID,
+    OFFSET,
+    TEXT_SOURCE,
     UUID,
-    JsonType,
     choice,
-    read_text_source,
 )
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.wait import WaitSpec
@@ -30,31 +33,6 @@ Prepare = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 # -- parameter types ---------------------------------------------------------
-class JsonShapeType(JsonType):
-    """JSON (inline, @file or -) that must be an array / an object."""
-
-    def __init__(self, kind: type, label: str) -> None:
-        self.kind = kind
-        self.label = label
-        self.name = f"json {label}"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        data = super().convert(value, param, ctx)
-        if not isinstance(data, self.kind):
-            self.fail(f"expected a JSON {self.label}, got {type(data).__name__}", param, ctx)
-        return data
-
-
-class TextSourceType(click.ParamType):
-    """Text inline, from @file, or from stdin (-)."""
-
-    name = "text|@file|-"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        flag = param.opts[0] if param is not None and param.opts else "value"
-        return read_text_source(str(value), flag)
-
-
 class ScopeType(click.Choice):
     """A memory scope; also takes the JSON-quoted form (``'"agent"'``) since
     the vendor docs list ``--scope <json>`` on update/remove."""
@@ -66,12 +44,7 @@ class ScopeType(click.Choice):
         return super().convert(text, param, ctx)
 
 
-JSON_ARRAY = JsonShapeType(list, "array")
-JSON_OBJECT = JsonShapeType(dict, "object")
-TEXT_SOURCE = TextSourceType()
 SCOPE = ScopeType(("agent", "workspace", "user"))
-LIMIT = click.IntRange(min=1)
-OFFSET = click.IntRange(min=0)
 STEPS = click.IntRange(min=1)
 
 ICON_COLORS = ("grey", "green", "purple", "yellow", "blue", "red")

@@ -5,39 +5,14 @@ Choices where the spec is silent are in docs/connection-ai-billing.md.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-import click
-
-from cargo_cli.cli.params import UUID, choice
+from cargo_cli.cli.params import ISO_DATE, UUID, choice, parse_iso
 from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import UsageError
 
 USAGE_UNITS = ("billing.credits", "orchestration.executions", "storage.records")
 GROUP_BY = ("workflow_uuid", "connector_uuid", "model_uuid", "integration_slug", "agent_uuid")
-
-
-def parse_iso(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-class IsoDateType(click.ParamType):
-    """``YYYY-MM-DD`` or an ISO 8601 date-time; sent exactly as typed."""
-
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        text = str(value).strip()
-        if parse_iso(text) is None:
-            self.fail(f"{value!r} is not a date (YYYY-MM-DD or an ISO 8601 date-time)", param, ctx)
-        return text
-
-
-ISO_DATE = IsoDateType()
 
 
 def _check_range(payload: dict[str, Any]) -> dict[str, Any]:

@@ -13,15 +13,19 @@ from typing import Any
 import click
 
 from cargo_cli.cli.catalog import ACTION_LIST
-from cargo_cli.cli.commands.billing import ISO_DATE
 from cargo_cli.cli.diagram import NODE_DIAGRAM
 from cargo_cli.cli.params import (
     CSV,
     CSV_UUID,
     INT,
-    NULL,
+    ISO_DATE,
+    JSON,
+    JSON_ARRAY,
+    JSON_OBJECT,
+    LIMIT,
+    OFFSET,
+    SQL,
     UUID,
-    JsonType,
     choice,
     read_text_source,
 )
@@ -29,46 +33,7 @@ from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain, run_wait
 from cargo_cli.cli.wait import TERMINAL, WaitSpec
 from cargo_cli.errors import UsageError
 
-
 # -- parameter types ---------------------------------------------------------
-class JsonInput(JsonType):
-    """JSON inline, from ``@file`` or from stdin (``-``). ``null`` is sent as
-    JSON null (``--form-fields null``); ``shape`` checks the top-level type."""
-
-    def __init__(self, shape: type | None = None, label: str = "value") -> None:
-        self.shape = shape
-        self.label = label
-        self.name = "json" if shape is None else f"json {label}"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if value is NULL:
-            return value
-        data = super().convert(value, param, ctx)
-        if data is None:
-            return NULL
-        if self.shape is not None and not isinstance(data, self.shape):
-            self.fail(f"expected a JSON {self.label}, got {type(data).__name__}", param, ctx)
-        return data
-
-
-class SqlText(click.ParamType):
-    """SQL inline, from ``@file`` or from stdin (``-``); never empty."""
-
-    name = "sql"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        text = read_text_source(str(value), "<sql>")
-        if not text.strip():
-            self.fail("the SQL query is empty", param, ctx)
-        return text
-
-
-JSON_ANY = JsonInput()
-JSON_OBJECT = JsonInput(dict, "object")
-JSON_ARRAY = JsonInput(list, "array")
-SQL = SqlText()
-LIMIT = click.IntRange(min=1)
-OFFSET = click.IntRange(min=0)
 OUTPUT_FORMATS = ("csv", "json")
 RUN_CREATION_RULES = ("always", "once", "noConcurrency")
 DEFAULT_TOOL_ICON = {"kind": "emoji", "emojiSlug": "wrench"}
@@ -95,7 +60,7 @@ ACTION = Opt(
     "--action", JSON_OBJECT, required=True,
     help='The action, e.g. {"kind":"connector","integrationSlug":"clearbit","actionSlug":"enrichCompany"}.',
 )  # fmt: skip
-DATA = Opt("--data", JSON_ANY, help="The input record / data (JSON, @file or -).")
+DATA = Opt("--data", JSON, help="The input record / data (JSON, @file or -).")
 NODES = Opt("--nodes", JSON_ARRAY, help="A node graph: JSON array, @file or -.")
 
 

@@ -10,19 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import click
-
 from cargo_cli.cli.commands.storage import MODEL_UUID, something_to_update, uuid_arg
 from cargo_cli.cli.filters import check_filter_and_sort
-from cargo_cli.cli.params import CSV, JSON, UUID, csv_of
+from cargo_cli.cli.params import CSV, JSON, LIMIT, OFFSET, UUID, csv_of
 from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import CargoError
 
 FETCH_ENDPOINT = "segmentation.segment.fetch"
 DEFAULT_PAGE_SIZE = 100
 CHANGE_KINDS = ("added", "updated", "removed", "unchanged")
-LIMIT = click.IntRange(min=1)
-OFFSET = click.IntRange(min=0)
 
 FILTER_HELP = (
     'The filter (JSON; inline, @file or -): {"conjonction":"and","groups":[{"conjonction":"and",'

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from cargo_cli.cli.params import JSON, UUID, choice, read_text_source
+from cargo_cli.cli.params import JSON, SQL, UUID, choice
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import CargoError, UsageError
 
@@ -83,15 +83,6 @@ def _records_have_data(payload: dict[str, Any]) -> dict[str, Any]:
             raise UsageError(
                 f'--records[{index}] must be {{"data": {{...}}}} (each record\'s fields go under "data")'
             )
-    return payload
-
-
-def sql_text(payload: dict[str, Any]) -> dict[str, Any]:
-    """SQL inline, from @file or from stdin (-); never empty."""
-    text = read_text_source(payload["query"], "query").strip()
-    if not text:
-        raise UsageError("The SQL query is empty")
-    payload["query"] = text
     return payload
 
 
@@ -274,18 +265,16 @@ COMMANDS: list[Cmd] = [
     Cmd(
         "query execute", "storage.query.execute",
         "Run SQL over workspace storage (tables are <datasetSlug>.<modelSlug>); prints {rows}.",
-        args=(Arg("sql", field="query"),),
-        prepare=sql_text,
+        args=(Arg("sql", field="query", type=SQL),),
         epilog="The SQL may also be read from a file (@query.sql) or stdin (-).",
     ),
     Cmd(
         "query download", "storage.query.download",
         "Export a SQL result: signed URL(s) to CSV (default) or Parquet.",
         opts=(
-            Opt("--query", required=True, help="The SQL (inline, @file or - for stdin)."),
+            Opt("--query", SQL, required=True, help="The SQL (inline, @file or - for stdin)."),
             Opt("--format", choice("csv", "parquet"), help="File format (the API's default: csv)."),
         ),
-        prepare=sql_text,
         download=True,
     ),
 ]  # fmt: skip

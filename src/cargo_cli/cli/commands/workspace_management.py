@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from cargo_cli import output
-from cargo_cli.cli.params import NULLABLE_UUID, UUID, choice
+from cargo_cli.cli.params import ISO_DATETIME, NULLABLE_UUID, UUID, choice, js_iso
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, ProgressBar, build_domain
 from cargo_cli.errors import UsageError
 
@@ -24,30 +24,6 @@ FOLDER_KINDS = ("tool", "play", "agent", "file", "mcpServer", "model", "app", "w
 # -- dates -------------------------------------------------------------------
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def js_iso(moment: datetime) -> str:
-    """What JavaScript's ``Date.toISOString()`` gives: UTC, milliseconds, ``Z``."""
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-class IsoDateTimeType(click.ParamType):
-    """An ISO 8601 date or date-time, sent as a UTC ``...T..:..:..sssZ`` string
-    (no offset = UTC)."""
-
-    name = "iso-date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        try:
-            return js_iso(datetime.fromisoformat(str(value).strip()))
-        except ValueError:
-            self.fail(
-                f"{value!r} is not an ISO 8601 date or date-time (e.g. 2025-01-31T18:00:00Z)", param, ctx
-            )
-
-
-ISO_DATETIME = IsoDateTimeType()
 
 
 # -- client-side checks (raise UsageError: nothing is sent) -------------------
