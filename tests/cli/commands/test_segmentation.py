@@ -151,7 +151,7 @@ def test_match_all_filter_is_sent(cli, api):
         (["segment", "fetch", "--filter", F, "--model-uuid", UUID2, "--sort", '[{"columnSlug":"a","kind":"up"}]'],
          'Invalid --sort at [0].kind: "up" is not one of: asc, desc'),
         (["segment", "update", "--uuid", UUID1, "--filter", "[]"], "Invalid --filter: a filter must be a JSON object"),
-        (["segment", "update", "--uuid", UUID1], "Nothing to update: pass --filter and/or --name"),
+        (["segment", "update", "--uuid", UUID1], "Nothing to update: pass at least one of --filter, --name"),
         (["segment", "fetch", "--filter", "{oops", "--model-uuid", UUID2], "Invalid JSON in --filter"),
         (["segment", "fetch", "--model-uuid", UUID2], "Missing option '--filter'"),
         (["segment", "fetch", "--filter", F, "--segment-uuid", UUID1], "No such option '--segment-uuid'"),

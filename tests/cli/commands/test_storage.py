@@ -182,7 +182,7 @@ def test_remove_with_empty_answer_prints_empty_object(cli, api):
         (["model", "get-ddl", "--model-uuid", UUID1], "No such option '--model-uuid'"),
         (["model", "get-ddl"], "Missing argument"),
         (["model", "get", "not-a-uuid"], "not a valid UUID"),
-        (["model", "update", "--uuid", UUID1], "Nothing to update: pass --name"),
+        (["model", "update", "--uuid", UUID1], "Nothing to update: pass at least one of --name"),
         (["model", "create", "--config", "[1]"], "--config must be a JSON object"),
         (["model", "create", "--config", "{bad"], "Invalid JSON in --config"),
         (["model", "refresh"], "Missing argument"),

@@ -6,9 +6,8 @@ Choices where the spec is silent are in docs/connection-ai-billing.md.
 
 from __future__ import annotations
 
-import copy
 import uuid as uuidlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -25,11 +24,10 @@ from cargo_cli.cli.params import (
     UUID,
     choice,
 )
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.shapes import Prepare, by_uuid, chain, defaults
+from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.wait import WaitSpec
 from cargo_cli.errors import UsageError
-
-Prepare = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 # -- parameter types ---------------------------------------------------------
@@ -54,15 +52,6 @@ DOCUMENT_KINDS = ("text", "code", "image", "sheet")
 
 
 # -- payload transforms (run before anything is sent) ------------------------
-def chain(*steps: Prepare) -> Prepare:
-    def run(payload: dict[str, Any]) -> dict[str, Any]:
-        for step in steps:
-            payload = step(payload)
-        return payload
-
-    return run
-
-
 def old_name(old: str, new: str) -> Prepare:
     """``--tools`` is the old name of ``--actions``: same payload field."""
 
@@ -74,20 +63,6 @@ def old_name(old: str, new: str) -> Prepare:
         return payload
 
     return rename
-
-
-def defaults(**values: Any) -> Prepare:
-    """Fill fields the endpoint requires but the command documents as optional."""
-
-    def fill(payload: dict[str, Any]) -> dict[str, Any]:
-        for name, value in values.items():
-            if isinstance(value, dict) and isinstance(payload.get(name), dict):
-                payload[name] = {**value, **payload[name]}
-            else:
-                payload.setdefault(name, copy.deepcopy(value))
-        return payload
-
-    return fill
 
 
 def _kebab(field: str) -> str:
@@ -177,15 +152,10 @@ MEMORY_OPTS = (
 )
 
 
-def _by_uuid(name: str, endpoint: str, help: str, metavar: str) -> Cmd:
-    """A command whose one positional is the uuid in the path."""
-    return Cmd(name, endpoint, help, args=(Arg(metavar, type=UUID),))
-
-
 COMMANDS: list[Cmd] = [
     # agents
     Cmd("agent list", "ai.agent.all", "List agents."),
-    _by_uuid("agent get", "ai.agent.get", "Get an agent (incl. deployedRelease).", "agent-uuid"),
+    by_uuid("agent get", "ai.agent.get", "Get an agent (incl. deployedRelease).", "agent-uuid"),
     Cmd(
         "agent create", "ai.agent.create", "Create an agent.",
         opts=(
@@ -209,12 +179,12 @@ COMMANDS: list[Cmd] = [
             Opt("--name", help="A new name."),
         ),
     ),
-    _by_uuid("agent remove", "ai.agent.remove", "Remove an agent.", "agent-uuid"),
+    by_uuid("agent remove", "ai.agent.remove", "Remove an agent.", "agent-uuid"),
     # templates
     Cmd("template list", "ai.template.list", "List AI agent templates (each returned in full)."),
     # releases
     Cmd("release list", "ai.release.list", "List the releases of an agent.", opts=(AGENT_REQUIRED,)),
-    _by_uuid("release get", "ai.release.get", "Get an agent release.", "release-uuid"),
+    by_uuid("release get", "ai.release.get", "Get an agent release.", "release-uuid"),
     Cmd(
         "release get-draft", "ai.release.getDraft", "Get (and auto-create) the draft release.",
         opts=(AGENT_REQUIRED,),
@@ -279,7 +249,7 @@ COMMANDS: list[Cmd] = [
         prepare=TOOLS_AS_ACTIONS,
         wait=MESSAGE_WAIT,
     ),
-    _by_uuid("message get", "ai.message.get", "Get a message (poll it every 2 s while generating).", "message-uuid"),
+    by_uuid("message get", "ai.message.get", "Get a message (poll it every 2 s while generating).", "message-uuid"),
     Cmd(
         "message list", "ai.message.list", "List the messages of a chat.",
         opts=(Opt("--chat-uuid", UUID, required=True, help="The chat."), Opt("--limit", LIMIT)),
@@ -299,7 +269,7 @@ COMMANDS: list[Cmd] = [
         "mcp-server update", "ai.mcpServer.update", "Update an MCP server.",
         opts=(UUID_REQUIRED, *_json_opts("--capabilities"), Opt("--name", help="A new name.")),
     ),
-    _by_uuid("mcp-server remove", "ai.mcpServer.remove", "Remove an MCP server.", "mcp-server-uuid"),
+    by_uuid("mcp-server remove", "ai.mcpServer.remove", "Remove an MCP server.", "mcp-server-uuid"),
     # memories
     Cmd(
         "memory list", "ai.memory.list", "List memories.",
@@ -325,7 +295,7 @@ COMMANDS: list[Cmd] = [
             Opt("--offset", OFFSET),
         ),
     ),
-    _by_uuid("document get", "ai.document.get", "Get an inline document.", "document-uuid"),
+    by_uuid("document get", "ai.document.get", "Get an inline document.", "document-uuid"),
     Cmd(
         "document create", "ai.document.create", "Create an inline document (a new version).",
         opts=(

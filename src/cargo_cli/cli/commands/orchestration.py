@@ -29,6 +29,7 @@ from cargo_cli.cli.params import (
     choice,
     read_text_source,
 )
+from cargo_cli.cli.shapes import uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain, run_wait
 from cargo_cli.cli.wait import TERMINAL, WaitSpec
 from cargo_cli.errors import UsageError
@@ -62,10 +63,6 @@ ACTION = Opt(
 )  # fmt: skip
 DATA = Opt("--data", JSON, help="The input record / data (JSON, @file or -).")
 NODES = Opt("--nodes", JSON_ARRAY, help="A node graph: JSON array, @file or -.")
-
-
-def uuid_arg(metavar: str) -> Arg:
-    return Arg(metavar, type=UUID)
 
 
 # -- waiting ---------------------------------------------------------------------

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from cargo_cli.cli.commands.storage import MODEL_UUID, something_to_update, uuid_arg
+from cargo_cli.cli.commands.storage import MODEL_UUID
 from cargo_cli.cli.filters import check_filter_and_sort
 from cargo_cli.cli.params import CSV, JSON, LIMIT, OFFSET, UUID, csv_of
+from cargo_cli.cli.shapes import something_to_update, uuid_arg
 from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import CargoError
 

@@ -7,16 +7,15 @@ disagree) are written down in docs/filters-and-pagination.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
 from cargo_cli.cli.params import JSON, SQL, UUID, choice
+from cargo_cli.cli.shapes import expect_json, something_to_update, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import CargoError, UsageError
-
-Prepare = Callable[[dict[str, Any]], dict[str, Any]]
 
 RELATIONS = ("oneToOne", "oneToMany", "manyToOne")
 # Fields of a listed relationship that the set payload does not take (the
@@ -34,38 +33,10 @@ SINGLE_RELATIONSHIP_FLAGS = {
 }
 
 
-def uuid_arg(metavar: str) -> Arg:
-    return Arg(metavar, type=UUID)
-
-
 MODEL_UUID = Opt("--model-uuid", UUID, required=True, help="The model's uuid.")
 
 
 # -- client-side checks (prepare steps) --------------------------------------
-def expect_json(**shapes: tuple[type, str]) -> Prepare:
-    """Check the JSON flags' top-level type: ``column=(dict, "--column")``."""
-
-    def check(payload: dict[str, Any]) -> dict[str, Any]:
-        for name, (kind, flag) in shapes.items():
-            if name in payload and not isinstance(payload[name], kind):
-                label = "object" if kind is dict else "array"
-                raise UsageError(f"{flag} must be a JSON {label}")
-        return payload
-
-    return check
-
-
-def something_to_update(*flags: str, then: Prepare | None = None) -> Prepare:
-    """Refuse an update that changes nothing; ``then`` checks further."""
-
-    def check(payload: dict[str, Any]) -> dict[str, Any]:
-        if set(payload) <= {"uuid"}:
-            raise UsageError(f"Nothing to update: pass {' and/or '.join(flags)}")
-        return then(payload) if then else payload
-
-    return check
-
-
 def _column_object(payload: dict[str, Any]) -> dict[str, Any]:
     column = payload["column"]
     if not isinstance(column, Mapping):

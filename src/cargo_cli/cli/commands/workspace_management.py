@@ -6,7 +6,6 @@ Choices where the spec is silent are in docs/workspace-management.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +13,7 @@ import click
 
 from cargo_cli import output
 from cargo_cli.cli.params import ISO_DATETIME, NULLABLE_UUID, UUID, choice, js_iso
+from cargo_cli.cli.shapes import something_to_update
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, ProgressBar, build_domain
 from cargo_cli.errors import UsageError
 
@@ -32,18 +32,6 @@ def _check_email(payload: dict[str, Any]) -> dict[str, Any]:
     if not local or not domain or "@" in domain:
         raise UsageError(f"--user-email {payload['userEmail']!r} is not an email address")
     return payload
-
-
-def _something_to_update(*flags: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """``prepare`` for updates: refuse a PUT that would change nothing."""
-
-    def prepare(payload: dict[str, Any]) -> dict[str, Any]:
-        keys = set(payload) - {"uuid", "userUuid"}
-        if not keys:
-            raise UsageError(f"Nothing to update: give at least one of {', '.join(flags)}")
-        return payload
-
-    return prepare
 
 
 def _token_payload(payload: dict[str, Any]) -> dict[str, Any]:
@@ -100,7 +88,7 @@ COMMANDS: list[Cmd] = [
     Cmd(
         "user update", "workspaceManagement.user.update", "Change a user's role (PUT /users/<user-uuid>).",
         opts=(USER_UUID, Opt("--role-slug", help=ROLE_SLUG_HELP)),
-        prepare=_something_to_update("--role-slug"), admin=True,
+        prepare=something_to_update("--role-slug"), admin=True,
     ),
     Cmd(
         "user remove", "workspaceManagement.user.remove", "Remove a user from the workspace.",
@@ -140,7 +128,7 @@ COMMANDS: list[Cmd] = [
             Opt("--emoji-slug", help="New emoji slug."),
             Opt("--parent-uuid", NULLABLE_UUID, help="New parent folder; null/none moves it to the top level."),
         ),
-        prepare=_something_to_update("--name", "--emoji-slug", "--parent-uuid"),
+        prepare=something_to_update("--name", "--emoji-slug", "--parent-uuid"),
     ),
     Cmd("folder remove", "workspaceManagement.folder.remove", "Remove a folder.", args=(FOLDER_UUID,)),
     # files
