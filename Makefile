@@ -47,6 +47,8 @@ endpoints-check: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_download.py
+	$(BIN)/python scripts/bench_upload.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

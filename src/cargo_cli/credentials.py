@@ -82,9 +82,9 @@ def _time_boxed(func: Callable[[], T], timeout: float) -> T:
 
 
 class CredentialStore:
-    def __init__(self, settings: Settings, *, keyring_timeout: float = KEYRING_TIMEOUT) -> None:
+    def __init__(self, settings: Settings, *, keyring_timeout: float | None = None) -> None:
         self.settings = settings
-        self.keyring_timeout = keyring_timeout
+        self.keyring_timeout = KEYRING_TIMEOUT if keyring_timeout is None else keyring_timeout
         self._keyring_ok: bool | None = None
 
     # -- file ------------------------------------------------------------

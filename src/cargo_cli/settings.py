@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,16 +19,28 @@ def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
+def _number(env: Mapping[str, str], name: str, default: float, *, whole: bool = False) -> float:
+    """A non-negative number from the environment (``whole``: an integer);
+    anything else is a usage error naming the variable."""
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
+    kind = "a whole number" if whole else "a number"
     try:
-        value = float(raw)
+        value = float(int(raw)) if whole else float(raw)
     except ValueError as exc:
-        raise UsageError(f"{name} must be a number, got {raw!r}") from exc
+        raise UsageError(f"{name} must be {kind}, got {raw!r}") from exc
+    if not math.isfinite(value):
+        raise UsageError(f"{name} must be {kind}, got {raw!r}")
     if value < 0:
         raise UsageError(f"{name} must not be negative, got {raw!r}")
+    return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    value = _number(env, name, default)
+    if value == 0:
+        raise UsageError(f"{name} must be more than 0 seconds, got {env.get(name)!r}")
     return value
 
 
@@ -57,8 +70,8 @@ class Settings:
         config_home = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
         return cls(
             api_url=normalize_origin(env.get("CARGO_API_URL") or DEFAULT_API_URL),
-            timeout=_number(env, "CARGO_TIMEOUT", DEFAULT_TIMEOUT),
-            max_retries=int(_number(env, "CARGO_MAX_RETRIES", DEFAULT_MAX_RETRIES)),
+            timeout=_seconds(env, "CARGO_TIMEOUT", DEFAULT_TIMEOUT),
+            max_retries=int(_number(env, "CARGO_MAX_RETRIES", DEFAULT_MAX_RETRIES, whole=True)),
             debug=_truthy(env.get("CARGO_DEBUG")),
             env_token=(env.get("CARGO_API_TOKEN") or None),
             env_workspace_uuid=(env.get("CARGO_WORKSPACE_UUID") or None),

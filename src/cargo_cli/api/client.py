@@ -8,10 +8,12 @@ and the download/upload primitives below.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import json
 import os
 import random
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -19,8 +21,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-
-import httpx
 
 from cargo_cli import __version__, output
 from cargo_cli.api import querystring
@@ -35,11 +35,22 @@ from cargo_cli.errors import (
 )
 from cargo_cli.settings import CONNECT_TIMEOUT, Settings
 
+if "httpx" not in sys.modules:
+    # httpx's package init imports its own command-line tool (rich, pygments,
+    # click: ~50 ms) unless that import fails; cargo-ai never uses it.
+    sys.modules["httpx._main"] = None  # type: ignore[assignment]
+    import httpx
+
+    del sys.modules["httpx._main"]
+else:
+    import httpx
+
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 MAX_RETRY_AFTER = 60.0
 BACKOFF_BASE = 0.5
 BACKOFF_MAX = 8.0
 CHUNK = 64 * 1024
+MIN_SCRUB = 6  # shorter "tokens" are not secrets; scrubbing them would garble messages
 
 # POST endpoints that only read (or are idempotent) and so may be retried after
 # the server answered. Every other POST creates work and is only re-sent when
@@ -68,10 +79,15 @@ def _parse_retry_after(value: str | None, now: float) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        if parsed is None:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):  # not an HTTP-date either: use the backoff
             return None
+        if parsed.tzinfo is None:  # "-0000": an HTTP-date is always GMT
+            parsed = parsed.replace(tzinfo=datetime.UTC)
         seconds = parsed.timestamp() - now
+    if seconds != seconds:  # NaN
+        return None
     return max(0.0, min(seconds, MAX_RETRY_AFTER))
 
 
@@ -262,7 +278,9 @@ class CargoClient:
             method, url, headers=headers, content=content, files=files, idempotent=idempotent
         )
         if status >= 400:
-            raise error_from_response(status, body, reasons)
+            error = error_from_response(status, body, reasons)
+            error.message = self._scrub(error.message)
+            raise error
         return body
 
     # -- transport with retries, deadline and debug log ------------------
@@ -270,9 +288,14 @@ class CargoClient:
         delay: float = min(BACKOFF_MAX, BACKOFF_BASE * (2.0**attempt))
         return delay / 2 + float(self._jitter()) * delay / 2
 
+    def _scrub(self, text: str) -> str:
+        """The token never reaches the output, whatever echoes it (an
+        exception about an illegal header value, an error body)."""
+        return text.replace(self.token, "***") if self.token and len(self.token) >= MIN_SCRUB else text
+
     def _debug(self, message: str) -> None:
         if self.settings.debug:
-            output.debug(message)
+            output.debug(self._scrub(message))
 
     def _exchange(
         self,
@@ -306,7 +329,7 @@ class CargoClient:
                     raise RequestTimeoutError(
                         f"Network error: could not connect within {CONNECT_TIMEOUT:g}s"
                     ) from None
-                raise NetworkError(f"Network error: {_describe(exc)}") from None
+                raise NetworkError(f"Network error: {self._scrub(_describe(exc))}") from None
             except httpx.TimeoutException:
                 self._debug(f"✗ {method} {url} timed out")
                 raise RequestTimeoutError(f"Request timed out after {self.settings.timeout:g}s") from None
@@ -316,7 +339,7 @@ class CargoClient:
                     self._sleep(self._backoff(attempt))
                     attempt += 1
                     continue
-                raise NetworkError(f"Network error: {_describe(exc)}") from None
+                raise NetworkError(f"Network error: {self._scrub(_describe(exc))}") from None
             elapsed_ms = (self._clock() - started) * 1000
             self._debug(
                 f"← {response.status_code} {method} {url} {elapsed_ms:.0f}ms headers={dict(response.headers)}"
@@ -354,7 +377,7 @@ class CargoClient:
         except httpx.TimeoutException:
             raise RequestTimeoutError(f"Download timed out after {self.settings.timeout:g}s") from None
         except httpx.TransportError as exc:
-            raise NetworkError(f"Network error: {_describe(exc)}") from None
+            raise NetworkError(f"Network error: {self._scrub(_describe(exc))}") from None
 
     def download_to(
         self,

@@ -82,7 +82,13 @@ class DeviceFlow:
         status, body = self._post_form(meta.device_authorization_endpoint, {"client_id": self.client_id})
         if status >= 400 or not isinstance(body, dict):
             raise _oauth_error(status, body, "Device authorization failed")
-        return DeviceAuthorization.model_validate(body)
+        try:
+            return DeviceAuthorization.model_validate(body)
+        except ValueError:
+            raise ApiError(
+                "Device authorization failed: the answer has no device_code, user_code and verification_uri",
+                status=status,
+            ) from None
 
     def poll(self, meta: ServerMetadata, auth: DeviceAuthorization) -> str:
         interval = max(auth.interval, 1.0)

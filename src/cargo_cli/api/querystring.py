@@ -6,13 +6,15 @@
   ``key[][field]=v``.
 - ``encodeURIComponent`` then ``%3A``→``:``, ``%24``→``$``, ``%2C``→``,``,
   ``%20``→``+``; brackets stay percent-encoded.
-- Booleans and numbers are written as their JSON text.
+- Booleans and numbers are written as JavaScript's ``String(value)`` writes
+  them (``true``, ``10``, ``2`` for ``2.0``, ``1e+21``, ``1e-7``).
 """
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -30,11 +32,40 @@ def _encode(text: str) -> str:
     )
 
 
+def js_number(value: float) -> str:
+    """``Number.prototype.toString()``: the shortest round-trip digits (as
+    Python's ``repr``), laid out by the ECMAScript rules (exponent only from
+    1e21 up and below 1e-6)."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == 0:
+        return "0"
+    sign = "-" if value < 0 else ""
+    _sign, digit_tuple, exponent = Decimal(repr(abs(value))).normalize().as_tuple()
+    digits = "".join(map(str, digit_tuple))
+    k = len(digits)
+    n = int(exponent) + k  # the decimal point sits after n digits
+    if k <= n <= 21:
+        text = digits + "0" * (n - k)
+    elif 0 < n <= 21:
+        text = digits[:n] + "." + digits[n:]
+    elif -6 < n <= 0:
+        text = "0." + "0" * -n + digits
+    else:
+        mantissa = digits if k == 1 else digits[0] + "." + digits[1:]
+        text = f"{mantissa}e{'+' if n - 1 >= 0 else '-'}{abs(n - 1)}"
+    return sign + text
+
+
 def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return json.dumps(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return js_number(value)
     return str(value)
 
 

@@ -13,6 +13,18 @@ from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.errors import NotLoggedInError, UsageError
 
 
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        get_runtime(ctx).settings.debug = True
+
+
+# ``--debug`` is accepted after every leaf command, as on the declared ones.
+debug_option = click.option(
+    "--debug", is_flag=True, hidden=True, expose_value=False, callback=_set_debug,
+    help="Log requests and responses on stderr.",
+)  # fmt: skip
+
+
 def _profile(rt: Runtime, token: str, workspace_uuid: str | None) -> dict[str, Any]:
     """Verify a token: the current user (no workspace header) and workspace."""
     client = rt.make_client(token, workspace_uuid)
@@ -34,6 +46,7 @@ def _profile(rt: Runtime, token: str, workspace_uuid: str | None) -> dict[str, A
 @click.option("--email", is_flag=False, flag_value="", default=None, hidden=True)
 @click.option("--code", hidden=True)
 @click.option("--workspace-name", hidden=True)
+@debug_option
 def login(
     token: str | None,
     oauth: bool,
@@ -73,6 +86,9 @@ def login(
         finally:
             client.close()
     assert token is not None
+    # The workspace to verify against: --workspace-uuid, else CARGO_WORKSPACE_UUID
+    # (which every later command would send anyway), else the token's own.
+    workspace_uuid = workspace_uuid or rt.settings.env_workspace_uuid
     profile = _profile(rt, token, workspace_uuid)
     workspace = profile.get("workspace")
     selected = workspace_uuid or (workspace.get("uuid") if isinstance(workspace, dict) else None)
@@ -83,6 +99,7 @@ def login(
 
 
 @click.command("logout")
+@debug_option
 def logout() -> None:
     """Forget the stored login (keyring and credentials file)."""
     rt = get_runtime(click.get_current_context())
@@ -94,6 +111,7 @@ def logout() -> None:
 
 
 @click.command("whoami")
+@debug_option
 def whoami() -> None:
     """Print {user, workspace, baseUrl} for the current credentials."""
     rt = get_runtime(click.get_current_context())
@@ -105,6 +123,7 @@ def whoami() -> None:
 
 
 @click.command("version")
+@debug_option
 def version() -> None:
     """Print the CLI version as JSON ({"version": ...})."""
     output.emit({"version": __version__})
