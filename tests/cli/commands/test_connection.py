@@ -16,12 +16,12 @@ CASES = [
          "false", "--search", "hub spot", "--slugs", "hubspot,apollo", "--slug", "clearbit"],
         "GET", "/connection/integrations/list",
         "category=enrichment&hasActions=true&hasExtractors=false&search=hub+spot"
-        "&slugs%5B%5D=hubspot&slugs%5B%5D=apollo&slugs%5B%5D=clearbit",
+        "&slug=clearbit&slugs%5B%5D=hubspot&slugs%5B%5D=apollo",
         None, {"integrations": [{"slug": "hubspot"}]}, id="integration-list-all-flags",
     ),
     pytest.param(
         ["integration", "list", "--slug", "clearbit"],
-        "GET", "/connection/integrations/list", "slugs%5B%5D=clearbit", None, {"integrations": []},
+        "GET", "/connection/integrations/list", "slug=clearbit", None, {"integrations": []},
         id="integration-list-old-slug",
     ),
     pytest.param(

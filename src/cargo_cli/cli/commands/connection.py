@@ -5,21 +5,9 @@ Choices where the spec is silent are in docs/connection-ai-billing.md.
 
 from __future__ import annotations
 
-from typing import Any
-
 from cargo_cli.cli.catalog import CONNECTION_ACTION_SEARCH
 from cargo_cli.cli.params import BOOL_STRING, CSV, JSON, UUID
 from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
-
-
-def _merge_old_slug(payload: dict[str, Any]) -> dict[str, Any]:
-    """``--slug`` (replaced by ``--slugs`` in 1.3.0) fills the same list."""
-    old = payload.pop("slug", None)
-    if old:
-        slugs = list(payload.get("slugs", []))
-        payload["slugs"] = slugs + [s for s in old if s not in slugs]
-    return payload
-
 
 SLUG_ARG = Arg("slug", field="slug")
 
@@ -41,10 +29,9 @@ COMMANDS: list[Cmd] = [
             Opt("--has-actions", BOOL_STRING, help="true: only integrations with actions."),
             Opt("--has-extractors", BOOL_STRING, help="true: only integrations with extractors."),
             Opt("--search", help="Free-text search."),
-            Opt("--slug", CSV, help="Old name of --slugs (before 1.3.0); fills the same list."),
+            Opt("--slug", help="One slug (the API client's `slug` query field; --slugs since 1.3.0)."),
             Opt("--slugs", CSV, help="Only these slugs (comma-separated)."),
         ),
-        prepare=_merge_old_slug,
     ),
     Cmd(
         "integration get", "connection.integration.get",
