@@ -12,6 +12,8 @@ import re
 import sys
 from pathlib import Path
 
+from _generated import write_or_check
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT.parent / "shared" / "spec" / "api.json"
 TARGET = ROOT / "src" / "cargo_cli" / "api" / "endpoints.py"
@@ -93,17 +95,10 @@ def render(table: dict[str, tuple]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    check = "--check" in argv
     args = [a for a in argv if a != "--check"]
     spec_path = Path(args[0]) if args else DEFAULT_SPEC
     text = render(build(json.loads(spec_path.read_text())))
-    if check:
-        if TARGET.read_text() != text:
-            print(f"{TARGET} is out of date; run python scripts/gen_endpoints.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text)
-    return 0
+    return write_or_check(TARGET, text, argv, "run python scripts/gen_endpoints.py")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from tests.conftest import UUID1, UUID2, assert_request
+from tests.conftest import UUID1, UUID2, assert_request, check_case
 
 DATASET = "44444444-4444-4444-8444-444444444444"
 COLUMN = {"slug": "website_url", "type": "string", "label": "Website URL", "kind": "custom"}
@@ -95,12 +95,7 @@ def table_tests(domain, cases, status, message):
 
     @pytest.mark.parametrize(CASE_FIELDS, cases)
     def request_and_output(cli, api, argv, method, path, query, body, response):
-        route = api.route(method=method, path=path).respond(json=response)
-        result = cli(domain, *argv)
-        assert result.code == 0, result.out
-        assert_request(route, method, path, query=query, body=body)
-        assert route.call_count == 1
-        assert result.json == response
+        check_case(cli, api, domain, (argv, method, path, query, body, response))
 
     @pytest.mark.parametrize(CASE_FIELDS, cases)
     def api_error(cli, api, argv, method, path, query, body, response):
