@@ -37,10 +37,12 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 docs: $(STAMP)
+	$(BIN)/python scripts/gen_resources.py
 	$(BIN)/python scripts/gen_reference.py
 
 docs-check: $(STAMP)
 	$(BIN)/python scripts/gen_reference.py --check
+	$(BIN)/python scripts/gen_resources.py --check
 
 endpoints-check: $(STAMP)
 	@if [ -f ../shared/spec/api.json ]; then $(BIN)/python scripts/gen_endpoints.py --check; \

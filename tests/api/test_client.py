@@ -487,3 +487,16 @@ def test_no_debug_log_by_default(cli, api):
     mock_whoami(api)
     result = cli("whoami")
     assert result.code == 0 and result.err == ""
+
+
+def test_every_endpoint_has_a_typed_resource_method(client, api):
+    """The generated resources (api/resources.py) cover the whole endpoint table."""
+    from cargo_cli.api.endpoints import ENDPOINTS
+
+    for endpoint_id in ENDPOINTS:
+        parts = endpoint_id.split(".")
+        if len(parts) != 3:
+            continue
+        domain, area, method = parts
+        bound = getattr(getattr(getattr(client, domain), area), method)
+        assert bound.__doc__.split(" ", 1)[1] == ENDPOINTS[endpoint_id][1], endpoint_id

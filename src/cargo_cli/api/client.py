@@ -25,6 +25,7 @@ from urllib.parse import quote
 from cargo_cli import __version__, output
 from cargo_cli.api import querystring
 from cargo_cli.api.endpoints import ENDPOINTS
+from cargo_cli.api.resources import Resources
 from cargo_cli.errors import (
     ApiError,
     NetworkError,
@@ -142,21 +143,7 @@ def error_from_response(status: int, body: Any, reasons: Mapping[str, str] | Non
     return cls(message, status=status, reason=reason, body=body)
 
 
-class _Area:
-    def __init__(self, client: CargoClient, prefix: str) -> None:
-        self._client = client
-        self._prefix = prefix
-
-    def __getattr__(self, name: str) -> Any:
-        endpoint_id = f"{self._prefix}.{name}"
-        if endpoint_id in ENDPOINTS:
-            return lambda payload=None, **kw: self._client.call(endpoint_id, payload, **kw)
-        if any(key.startswith(endpoint_id + ".") for key in ENDPOINTS):
-            return _Area(self._client, endpoint_id)
-        raise AttributeError(f"no API method {endpoint_id!r}")
-
-
-class CargoClient:
+class CargoClient(Resources):
     """One shared connection pool, auth/workspace headers, timeouts, retries
     and the debug log."""
 
@@ -197,13 +184,8 @@ class CargoClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- resource namespaces: client.orchestration.run.get(...) --------
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        if any(key.startswith(name + ".") for key in ENDPOINTS):
-            return _Area(self, name)
-        raise AttributeError(f"no API domain {name!r}")
+    # -- resource namespaces (client.orchestration.run.get(...)) come from
+    #    the generated Resources mixin (api/resources.py).
 
     # -- headers ---------------------------------------------------------
     def headers(self, *, with_workspace: bool = True) -> dict[str, str]:
