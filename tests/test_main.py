@@ -224,3 +224,12 @@ def test_network_error_exit_1(cli, api, monkeypatch):
     api.get(USER_PATH).mock(side_effect=httpx.ConnectError("refused"))
     result = cli("whoami")
     assert (result.code, result.json) == (1, {"errorMessage": "Network error: refused"})
+
+
+def test_bad_environment_does_not_break_help_or_version(monkeypatch, capsys, api):
+    monkeypatch.setenv("CARGO_TIMEOUT", "soon")
+    assert main(["orchestration", "run", "get", "--help"]) == 0
+    assert capsys.readouterr().out.startswith("Usage: cargo-ai orchestration run get")
+    assert main(["version"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"version": __version__}
+    assert not api.calls

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from cargo_cli.errors import UsageError
@@ -63,21 +63,45 @@ class Settings:
     use_keyring: bool = True
     config_dir: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    problem: str | None = None  # an invalid environment value, raised by check()
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, *, strict: bool = True) -> Settings:
+        """Read the environment. With ``strict=False`` an invalid value is kept
+        as ``problem`` (and the default used) until ``check()``: help and
+        version still work, anything that talks to the API fails with exit 2."""
         env = os.environ if env is None else env
         config_home = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        problems: list[str] = []
+
+        def lenient(read: Callable[[], float], default: float) -> float:
+            try:
+                return read()
+            except UsageError as exc:
+                if strict:
+                    raise
+                problems.append(exc.message)
+                return default
+
+        timeout = lenient(lambda: _seconds(env, "CARGO_TIMEOUT", DEFAULT_TIMEOUT), DEFAULT_TIMEOUT)
+        retries = lenient(
+            lambda: _number(env, "CARGO_MAX_RETRIES", DEFAULT_MAX_RETRIES, whole=True), DEFAULT_MAX_RETRIES
+        )
         return cls(
             api_url=normalize_origin(env.get("CARGO_API_URL") or DEFAULT_API_URL),
-            timeout=_seconds(env, "CARGO_TIMEOUT", DEFAULT_TIMEOUT),
-            max_retries=int(_number(env, "CARGO_MAX_RETRIES", DEFAULT_MAX_RETRIES, whole=True)),
+            timeout=timeout,
+            max_retries=int(retries),
             debug=_truthy(env.get("CARGO_DEBUG")),
             env_token=(env.get("CARGO_API_TOKEN") or None),
             env_workspace_uuid=(env.get("CARGO_WORKSPACE_UUID") or None),
             use_keyring=not _truthy(env.get("CARGO_NO_KEYRING")),
             config_dir=os.path.join(config_home, "cargo-ai"),
+            problem=problems[0] if problems else None,
         )
+
+    def check(self) -> None:
+        if self.problem:
+            raise UsageError(self.problem)
 
     @property
     def base_url(self) -> str:

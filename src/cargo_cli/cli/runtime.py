@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 @dataclass
 class Runtime:
-    settings: Settings = field(default_factory=Settings.from_env)
+    settings: Settings = field(default_factory=lambda: Settings.from_env(strict=False))
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     _client: CargoClient | None = None
@@ -40,6 +40,7 @@ class Runtime:
     def make_client(self, token: str | None, workspace_uuid: str | None) -> CargoClient:
         from cargo_cli.api.client import CargoClient
 
+        self.settings.check()
         return CargoClient(self.settings, token=token, workspace_uuid=workspace_uuid, sleep=self.sleep)
 
     @property
