@@ -31,11 +31,6 @@ def _usage_message(exc: Any) -> str:
     return message
 
 
-def _redact(text: str) -> str:
-    token = os.environ.get("CARGO_API_TOKEN")
-    return text.replace(token, "***") if token and len(token) >= 6 else text
-
-
 def main(argv: list[str] | None = None, runtime: Any = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     if args == ["--version"]:  # the fast path: no click import
@@ -43,6 +38,7 @@ def main(argv: list[str] | None = None, runtime: Any = None) -> int:
         return EXIT_OK
     import click
 
+    output.register_secret(os.environ.get("CARGO_API_TOKEN"))
     try:
         from cargo_cli.cli.root import run
 
@@ -65,7 +61,7 @@ def main(argv: list[str] | None = None, runtime: Any = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
-        output.emit_error({"errorMessage": _redact(f"Internal error: {type(exc).__name__}: {exc}")})
+        output.emit_error({"errorMessage": f"Internal error: {type(exc).__name__}: {exc}"})
         return EXIT_INTERNAL
 
 

@@ -13,6 +13,21 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 INDENT = 2
+MIN_SECRET = 6  # shorter values are not secrets; scrubbing them would garble text
+
+_secrets: set[str] = set()
+
+
+def register_secret(value: str | None) -> None:
+    """A value (the API token) that must never appear in an error or on stderr."""
+    if value and len(value) >= MIN_SECRET:
+        _secrets.add(value)
+
+
+def scrub(text: str) -> str:
+    for secret in _secrets:
+        text = text.replace(secret, "***")
+    return text
 
 
 def _stdout() -> TextIO:
@@ -41,7 +56,12 @@ def emit_text(text: str) -> None:
 
 
 def emit_error(payload: dict[str, Any]) -> None:
-    emit(payload)
+    """The error object, with any registered secret scrubbed (whatever echoed
+    it: an exception about a header value, an error body, a bug)."""
+    out = _stdout()
+    out.write(scrub(dumps(payload)))
+    out.write("\n")
+    out.flush()
 
 
 def emit_array(items: Iterable[Any]) -> int:
@@ -78,7 +98,7 @@ def info(message: str) -> None:
 
 
 def debug(message: str) -> None:
-    sys.stderr.write("[cargo-ai debug] " + message + "\n")
+    sys.stderr.write("[cargo-ai debug] " + scrub(message) + "\n")
     sys.stderr.flush()
 
 

@@ -51,7 +51,6 @@ MAX_RETRY_AFTER = 60.0
 BACKOFF_BASE = 0.5
 BACKOFF_MAX = 8.0
 CHUNK = 64 * 1024
-MIN_SCRUB = 6  # shorter "tokens" are not secrets; scrubbing them would garble messages
 
 # POST endpoints that only read (or are idempotent) and so may be retried after
 # the server answered. Every other POST creates work and is only re-sent when
@@ -161,6 +160,7 @@ class CargoClient(Resources):
     ) -> None:
         self.settings = settings
         self.token = token
+        output.register_secret(token)  # scrubbed from every error and debug line
         self.workspace_uuid = workspace_uuid
         self._sleep = sleep
         self._clock = clock
@@ -260,9 +260,7 @@ class CargoClient(Resources):
             method, url, headers=headers, content=content, files=files, idempotent=idempotent
         )
         if status >= 400:
-            error = error_from_response(status, body, reasons)
-            error.message = self._scrub(error.message)
-            raise error
+            raise error_from_response(status, body, reasons)
         return body
 
     # -- transport with retries, deadline and debug log ------------------
@@ -270,14 +268,9 @@ class CargoClient(Resources):
         delay: float = min(BACKOFF_MAX, BACKOFF_BASE * (2.0**attempt))
         return delay / 2 + float(self._jitter()) * delay / 2
 
-    def _scrub(self, text: str) -> str:
-        """The token never reaches the output, whatever echoes it (an
-        exception about an illegal header value, an error body)."""
-        return text.replace(self.token, "***") if self.token and len(self.token) >= MIN_SCRUB else text
-
     def _debug(self, message: str) -> None:
         if self.settings.debug:
-            output.debug(self._scrub(message))
+            output.debug(message)
 
     def _exchange(
         self,
@@ -311,7 +304,7 @@ class CargoClient(Resources):
                     raise RequestTimeoutError(
                         f"Network error: could not connect within {CONNECT_TIMEOUT:g}s"
                     ) from None
-                raise NetworkError(f"Network error: {self._scrub(_describe(exc))}") from None
+                raise NetworkError(f"Network error: {_describe(exc)}") from None
             except httpx.TimeoutException:
                 self._debug(f"✗ {method} {url} timed out")
                 raise RequestTimeoutError(f"Request timed out after {self.settings.timeout:g}s") from None
@@ -321,7 +314,7 @@ class CargoClient(Resources):
                     self._sleep(self._backoff(attempt))
                     attempt += 1
                     continue
-                raise NetworkError(f"Network error: {self._scrub(_describe(exc))}") from None
+                raise NetworkError(f"Network error: {_describe(exc)}") from None
             elapsed_ms = (self._clock() - started) * 1000
             self._debug(
                 f"← {response.status_code} {method} {url} {elapsed_ms:.0f}ms headers={dict(response.headers)}"
@@ -359,7 +352,7 @@ class CargoClient(Resources):
         except httpx.TimeoutException:
             raise RequestTimeoutError(f"Download timed out after {self.settings.timeout:g}s") from None
         except httpx.TransportError as exc:
-            raise NetworkError(f"Network error: {self._scrub(_describe(exc))}") from None
+            raise NetworkError(f"Network error: {_describe(exc)}") from None
 
     def download_to(
         self,
