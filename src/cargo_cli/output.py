@@ -69,16 +69,24 @@ def emit_array(items: Iterable[Any]) -> int:
     like ``json.dumps(list(items), indent=2)``. Returns the item count.
 
     Nothing is written before the first item is ready, so an error raised while
-    producing the first page still leaves stdout clean for the error object.
+    producing the first page still leaves stdout clean for the error object; if
+    a later item fails, the array stays open and the line is ended so the
+    error object follows on its own line.
     """
     out = _stdout()
     count = 0
-    for item in items:
-        text = json.dumps(item, indent=INDENT, ensure_ascii=False)
-        body = "\n".join(" " * INDENT + line for line in text.split("\n"))
-        out.write("[\n" if count == 0 else ",\n")
-        out.write(body)
-        count += 1
+    try:
+        for item in items:
+            text = json.dumps(item, indent=INDENT, ensure_ascii=False)
+            body = "\n".join(" " * INDENT + line for line in text.split("\n"))
+            out.write("[\n" if count == 0 else ",\n")
+            out.write(body)
+            count += 1
+    except BaseException:
+        if count:
+            out.write("\n")
+            out.flush()
+        raise
     out.write("[]\n" if count == 0 else "\n]\n")
     out.flush()
     return count

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from cargo_cli.errors import UsageError
 
@@ -62,7 +62,6 @@ class Settings:
     env_workspace_uuid: str | None = None
     use_keyring: bool = True
     config_dir: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
     problem: str | None = None  # an invalid environment value, raised by check()
 
     @classmethod
@@ -74,20 +73,18 @@ class Settings:
         config_home = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
         problems: list[str] = []
 
-        def lenient(read: Callable[[], float], default: float) -> float:
+        def read(parse: Callable[[], float], default: float) -> float:
             try:
-                return read()
+                return parse()
             except UsageError as exc:
-                if strict:
-                    raise
                 problems.append(exc.message)
                 return default
 
-        timeout = lenient(lambda: _seconds(env, "CARGO_TIMEOUT", DEFAULT_TIMEOUT), DEFAULT_TIMEOUT)
-        retries = lenient(
+        timeout = read(lambda: _seconds(env, "CARGO_TIMEOUT", DEFAULT_TIMEOUT), DEFAULT_TIMEOUT)
+        retries = read(
             lambda: _number(env, "CARGO_MAX_RETRIES", DEFAULT_MAX_RETRIES, whole=True), DEFAULT_MAX_RETRIES
         )
-        return cls(
+        settings = cls(
             api_url=normalize_origin(env.get("CARGO_API_URL") or DEFAULT_API_URL),
             timeout=timeout,
             max_retries=int(retries),
@@ -98,6 +95,9 @@ class Settings:
             config_dir=os.path.join(config_home, "cargo-ai"),
             problem=problems[0] if problems else None,
         )
+        if strict:
+            settings.check()
+        return settings
 
     def check(self) -> None:
         if self.problem:

@@ -28,7 +28,7 @@ as "needs an admin token"; ``text=True`` prints a plain-text answer verbatim.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,6 @@ class Cmd:
     admin: bool = False
     text: bool = False  # a plain-text answer is printed verbatim, not as a JSON string
     epilog: str = ""
-    extra_params: tuple[click.Parameter, ...] = field(default=())
 
     @property
     def area(self) -> str:
@@ -307,26 +306,6 @@ class ProgressBar:
         self._progress.stop()
 
 
-def emit_stream(items: Iterator[Any]) -> None:
-    """A handler that returns an iterator (e.g. ``--all`` pagination) has its
-    items printed as one JSON array, streamed. If a later page fails, the
-    array stays open and the error object follows on its own line."""
-    written = 0
-
-    def counted() -> Iterator[Any]:
-        nonlocal written
-        for item in items:
-            yield item
-            written += 1
-
-    try:
-        output.emit_array(counted())
-    except CargoError:
-        if written:
-            output.emit_text("")
-        raise
-
-
 def build_command(cmd: Cmd) -> click.Command:
     def callback(**values: Any) -> None:
         ctx = click.get_current_context()
@@ -338,7 +317,7 @@ def build_command(cmd: Cmd) -> click.Command:
             payload = cmd.prepare(payload)
         result = execute(cmd, Invocation(cmd, payload, local, rt))
         if isinstance(result, Iterator):
-            emit_stream(result)
+            output.emit_array(result)
         elif cmd.text and isinstance(result, str):
             output.emit_text(result)
         else:
@@ -346,7 +325,6 @@ def build_command(cmd: Cmd) -> click.Command:
 
     params: list[click.Parameter] = [a.to_click() for a in cmd.args]
     params += [o.to_click() for o in _all_opts(cmd)]
-    params += list(cmd.extra_params)
     return click.Command(
         cmd.verb,
         callback=callback,
@@ -381,21 +359,22 @@ def build_domain(
     *,
     areas: Mapping[str, str] | None = None,
     removed: Mapping[str, str] | None = None,
-    extra: Sequence[click.Command] = (),
 ) -> click.Group:
-    """A domain group with one subgroup per area. ``removed`` maps an area
-    name that no longer exists to the error message it should produce;
-    ``extra`` adds hand-written click commands at the domain level."""
-    domain = HintingGroup(name, help=help, removed=removed)
+    """A domain group with one subgroup per area. ``removed`` maps a name
+    that no longer exists (an area, or ``"area verb"``) to the error message
+    it should produce."""
+    gone: dict[str, dict[str, str]] = {}
+    for key, message in (removed or {}).items():
+        area, _, verb = key.rpartition(" ")
+        gone.setdefault(area, {})[verb] = message
+    domain = HintingGroup(name, help=help, removed=gone.get(""))
     area_groups: dict[str, click.Group] = {}
     for cmd in cmds:
         group = area_groups.get(cmd.area)
         if group is None:
             area_help = (areas or {}).get(cmd.area, f"{cmd.area} commands")
-            group = HintingGroup(cmd.area, help=area_help)
+            group = HintingGroup(cmd.area, help=area_help, removed=gone.get(cmd.area))
             area_groups[cmd.area] = group
             domain.add_command(group)
         group.add_command(build_command(cmd))
-    for command in extra:
-        domain.add_command(command)
     return domain

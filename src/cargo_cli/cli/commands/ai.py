@@ -43,7 +43,6 @@ class ScopeType(click.Choice):
 
 
 SCOPE = ScopeType(("agent", "workspace", "user"))
-STEPS = click.IntRange(min=1)
 
 ICON_COLORS = ("grey", "green", "purple", "yellow", "blue", "red")
 DEFAULT_ICON = {"color": "grey", "face": "🤖"}
@@ -141,7 +140,7 @@ def _json_opts(*flags: str) -> tuple[Opt, ...]:
 TOOLS_OPT = Opt("--tools", JSON_ARRAY, help="Old name of --actions (same field).")
 MODEL_OPT = Opt("--language-model-slug", help="Language model slug (e.g. gpt-4o).")
 TEMPERATURE_OPT = Opt("--temperature", FLOAT, help="Sampling temperature.")
-MAX_STEPS_OPT = Opt("--max-steps", STEPS, help="Maximum agent steps.")
+MAX_STEPS_OPT = Opt("--max-steps", LIMIT, help="Maximum agent steps.")
 AGENT_OPT = Opt("--agent-uuid", UUID, help="The agent.")
 AGENT_REQUIRED = Opt("--agent-uuid", UUID, required=True, help="The agent.")
 UUID_REQUIRED = Opt("--uuid", UUID, required=True, help="The uuid of the object to update.")
@@ -333,9 +332,7 @@ group = build_domain(
     removed={
         "file": "No such command 'file': `ai file` was removed in cargo-ai 1.0.19; files live in the "
         "content domain now: use `cargo-ai content file list|upload|update|remove`.",
+        "template get": "No such command 'get': `ai template get` does not exist; `ai template list` "
+        "returns every template in full.",
     },
 )
-group.commands["template"].removed = {  # type: ignore[attr-defined]
-    "get": "No such command 'get': `ai template get` does not exist; `ai template list` returns "
-    "every template in full.",
-}

@@ -101,14 +101,12 @@ group = build_domain(
         "usage": "Usage metrics (admin token).",
         "subscription": "Subscription, invoices and payment method.",
     },
+    removed={
+        f"subscription {name}": f"No such command '{name}': it was removed from cargo-ai (1.0.47-1.0.66). {hint}"
+        for name, hint in (
+            ("add-payment-method", "Use `billing subscription update-payment-method`."),
+            ("create-setup-intent", "Use `billing subscription update-payment-method`."),
+            ("create-stripe-credits-checkout-session", "Use `billing subscription create-portal-session`."),
+        )
+    },
 )
-
-_REMOVED_SUBSCRIPTION = {
-    name: f"No such command '{name}': it was removed from cargo-ai (1.0.47-1.0.66). {hint}"
-    for name, hint in (
-        ("add-payment-method", "Use `billing subscription update-payment-method`."),
-        ("create-setup-intent", "Use `billing subscription update-payment-method`."),
-        ("create-stripe-credits-checkout-session", "Use `billing subscription create-portal-session`."),
-    )
-}
-group.commands["subscription"].removed = _REMOVED_SUBSCRIPTION  # type: ignore[attr-defined]
