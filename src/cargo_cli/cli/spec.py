@@ -17,8 +17,8 @@ as JSON null.
 
 The default action calls the endpoint with the payload and prints the
 result. ``prepare`` validates/transforms the payload client-side (raise
-``UsageError``) before anything is sent; ``handler`` replaces the default
-action; ``wait`` adds ``--wait-until-finished``/``--polling-interval``/
+``UsageError``) before anything is sent; ``handler`` replaces the call (waiting
+and downloads still apply to what it returns); ``wait`` adds ``--wait-until-finished``/``--polling-interval``/
 ``--timeout``; ``download=True`` adds ``--output <file>`` which also fetches
 the signed ``url`` (or each of ``urls``) the API answers with; a handler
 that returns an iterator has its items streamed as one JSON array; ``admin=True`` explains 401/403
@@ -223,12 +223,9 @@ def _admin_hint(exc: ApiError) -> ApiError:
 def execute(cmd: Cmd, inv: Invocation) -> Any:
     """The default action, shared by every declared command."""
     try:
-        if cmd.handler is not None:
-            result = cmd.handler(inv)
-        else:
-            result = inv.call()
-            if cmd.wait is not None and inv.options.get("wait_until_finished"):
-                result = run_wait(cmd.wait, result, inv)
+        result = cmd.handler(inv) if cmd.handler is not None else inv.call()
+        if cmd.wait is not None and inv.options.get("wait_until_finished"):
+            result = run_wait(cmd.wait, result, inv)
         if cmd.download and inv.options.get("output"):
             download_result(result, inv.options["output"], inv.runtime)
     except ApiError as exc:

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +39,18 @@ class WaitSpec:
     backoff: bool = False  # grow the interval gently (long batches)
     max_interval_ms: int = 30000
     get_payload: Callable[[str], dict[str, Any]] = field(default=lambda uuid: {"uuid": uuid})
+
+
+def field_of(key: str, attribute: str) -> Callable[[Any], str | None]:
+    """Read ``answer[key][attribute]`` as a string (``{"run": {"uuid": ...}}``):
+    the usual ``uuid_of`` / ``status_of``."""
+
+    def read(answer: Any) -> str | None:
+        entity = answer.get(key) if isinstance(answer, Mapping) else None
+        value = entity.get(attribute) if isinstance(entity, Mapping) else None
+        return value if isinstance(value, str) else None
+
+    return read
 
 
 def _is_transient(exc: ApiError) -> bool:

@@ -26,7 +26,7 @@ from cargo_cli.cli.params import (
 )
 from cargo_cli.cli.shapes import Prepare, by_uuid, chain, defaults
 from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
-from cargo_cli.cli.wait import WaitSpec
+from cargo_cli.cli.wait import WaitSpec, field_of
 from cargo_cli.errors import UsageError
 
 
@@ -110,21 +110,11 @@ def _deploy_draft(inv: Invocation) -> Any:
     return inv.call(None, payload)
 
 
-def _assistant_uuid(created: Any) -> str | None:
-    message = created.get("assistantMessage") if isinstance(created, Mapping) else None
-    return message.get("uuid") if isinstance(message, Mapping) else None
-
-
-def _message_status(answer: Any) -> str | None:
-    message = answer.get("message") if isinstance(answer, Mapping) else None
-    return message.get("status") if isinstance(message, Mapping) else None
-
-
 MESSAGE_WAIT = WaitSpec(
     label="message",
     get_endpoint="ai.message.get",
-    uuid_of=_assistant_uuid,
-    status_of=_message_status,
+    uuid_of=field_of("assistantMessage", "uuid"),
+    status_of=field_of("message", "status"),
     default_interval_ms=2000,
 )
 

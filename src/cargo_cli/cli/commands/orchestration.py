@@ -7,7 +7,6 @@ Choices where the spec is silent are in docs/orchestration.md.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
 from typing import Any
 
 import click
@@ -29,9 +28,9 @@ from cargo_cli.cli.params import (
     choice,
     read_text_source,
 )
-from cargo_cli.cli.shapes import uuid_arg
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain, run_wait
-from cargo_cli.cli.wait import TERMINAL, WaitSpec
+from cargo_cli.cli.shapes import defaults, uuid_arg
+from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.wait import TERMINAL, WaitSpec, field_of
 from cargo_cli.errors import UsageError
 
 # -- parameter types ---------------------------------------------------------
@@ -66,23 +65,12 @@ NODES = Opt("--nodes", JSON_ARRAY, help="A node graph: JSON array, @file or -.")
 
 
 # -- waiting ---------------------------------------------------------------------
-def _entity(key: str, attribute: str) -> Callable[[Any], str | None]:
-    """Read ``result[key][attribute]`` ({"run": {...}} / {"batch": {...}})."""
-
-    def read(result: Any) -> str | None:
-        entity = result.get(key) if isinstance(result, Mapping) else None
-        value = entity.get(attribute) if isinstance(entity, Mapping) else None
-        return value if isinstance(value, str) else None
-
-    return read
-
-
 def _wait_spec(label: str, get_endpoint: str, interval_ms: int, backoff: bool) -> WaitSpec:
     return WaitSpec(
         label=label,
         get_endpoint=get_endpoint,
-        uuid_of=_entity(label, "uuid"),
-        status_of=_entity(label, "status"),
+        uuid_of=field_of(label, "uuid"),
+        status_of=field_of(label, "status"),
         default_interval_ms=interval_ms,
         terminal=TERMINAL | {"skipped"},
         backoff=backoff,
@@ -123,16 +111,7 @@ def _create_batch(inv: Invocation) -> Any:
         if "nodes" in payload:
             raise UsageError("Pass the node graph with either --nodes or --file, not both")
         payload["nodes"] = _nodes_from_file(inv.options["file"])
-    result = inv.call(payload=payload)
-    if inv.options.get("wait_until_finished"):
-        assert inv.cmd.wait is not None
-        result = run_wait(inv.cmd.wait, result, inv)
-    return result
-
-
-def _default_tool_icon(payload: dict[str, Any]) -> dict[str, Any]:
-    payload.setdefault("icon", dict(DEFAULT_TOOL_ICON))
-    return payload
+    return inv.call(payload=payload)
 
 
 # -- the commands ------------------------------------------------------------------
@@ -302,7 +281,7 @@ COMMANDS: list[Cmd] = [
     Cmd(
         "tool create", "orchestration.tool.create", "Create a tool shell.",
         opts=(Opt("--description", help="Description."), Opt("--name", help="Name.")),
-        prepare=_default_tool_icon,
+        prepare=defaults(icon=DEFAULT_TOOL_ICON),
     ),
     Cmd("tool list", "orchestration.tool.all", "List tools."),
     Cmd("tool get", "orchestration.tool.get", "Get a tool.", args=(uuid_arg("tool-uuid"),)),
