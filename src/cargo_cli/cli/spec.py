@@ -28,6 +28,7 @@ as "needs an admin token"; ``text=True`` prints a plain-text answer verbatim.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -272,15 +273,23 @@ def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str
     written = []
     for index, url in enumerate(urls):
         target = part_path(destination, index)
-        progress = ProgressBar(target) if output.stderr_is_tty() else None
-        try:
-            written.append(
-                rt.client.download_to(url, target, on_progress=progress.update if progress else None)
-            )
-        finally:
-            if progress:
-                progress.stop()
+        with transfer_progress(target) as on_progress:
+            written.append(rt.client.download_to(url, target, on_progress=on_progress))
     return written
+
+
+@contextmanager
+def transfer_progress(label: str) -> Iterator[Callable[[int, int | None], None] | None]:
+    """A progress callback for a transfer: a rich bar on stderr when it is a
+    terminal (stopped afterwards, whatever happens), else ``None``."""
+    if not output.stderr_is_tty():
+        yield None
+        return
+    bar = ProgressBar(label)
+    try:
+        yield bar.update
+    finally:
+        bar.stop()
 
 
 class ProgressBar:

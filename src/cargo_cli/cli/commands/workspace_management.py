@@ -14,7 +14,7 @@ import click
 from cargo_cli import output
 from cargo_cli.cli.params import ISO_DATETIME, NULLABLE_UUID, UUID, choice, js_iso
 from cargo_cli.cli.shapes import something_to_update
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, ProgressBar, build_domain
+from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain, transfer_progress
 from cargo_cli.errors import UsageError
 
 UPLOAD_ENDPOINT = "workspaceManagement.file.upload"
@@ -60,13 +60,8 @@ def _create_token(inv: Invocation) -> Any:
 # -- file upload: streamed multipart, progress bar on a TTY stderr ------------
 def _upload_file(inv: Invocation) -> Any:
     path = inv.options["file"]
-    if not output.stderr_is_tty():
-        return inv.client.upload(UPLOAD_ENDPOINT, path)
-    bar = ProgressBar(click.format_filename(path, shorten=True))
-    try:
-        return inv.client.upload(UPLOAD_ENDPOINT, path, on_progress=bar.update)
-    finally:
-        bar.stop()
+    with transfer_progress(click.format_filename(path, shorten=True)) as on_progress:
+        return inv.client.upload(UPLOAD_ENDPOINT, path, on_progress=on_progress)
 
 
 # -- the commands --------------------------------------------------------------
