@@ -23,8 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import click
+
 from cargo_cli import output
-from cargo_cli.cli.params import CSV, JSON, UUID, choice
+from cargo_cli.cli.params import CSV, JSON, UUID, choice, parse_json_text, read_text_source
 from cargo_cli.cli.spec import Cmd, Invocation, Opt
 from cargo_cli.errors import CargoError, UsageError
 
@@ -511,16 +513,10 @@ def _local_nodes(document: Any, flag: str) -> list[Any]:
 
 def _read_file(path: str) -> Any:
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError as exc:
-        raise UsageError(f"--file: cannot read {path}: {exc.strerror or exc}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"Invalid JSON in --file {path}: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from None
+        text = read_text_source("@" + path, "--file")
+    except click.BadParameter as exc:
+        raise UsageError(f"--file: {exc.message}") from None
+    return parse_json_text(text, f"--file {path}")
 
 
 def _release_nodes(answer: Any, what: str) -> list[Any]:
