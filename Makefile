@@ -45,8 +45,9 @@ docs-check: $(STAMP)
 	$(BIN)/python scripts/gen_resources.py --check
 
 endpoints-check: $(STAMP)
-	@if [ -f ../shared/spec/api.json ]; then $(BIN)/python scripts/gen_endpoints.py --check; \
-	else echo "endpoints-check: ../shared/spec/api.json not found, skipped"; fi
+	$(BIN)/python scripts/gen_endpoints.py --check
+	@if [ -d ../shared/spec ]; then diff -q ../shared/spec/api.json spec/api.json && diff -q ../shared/spec/commands.json spec/commands.json \
+	  || { echo "spec/ differs from ../shared/spec: refresh the pinned copy (spec/PINNED.md)"; exit 1; }; fi
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -142,6 +142,18 @@ def error_from_response(status: int, body: Any, reasons: Mapping[str, str] | Non
     return cls(message, status=status, reason=reason, body=body)
 
 
+_SSL_CONTEXT: Any = None
+
+
+def ssl_context() -> Any:
+    """One SSL context per process: building one costs ~50 ms (it loads the
+    CA bundle), and every client in the process can share it."""
+    global _SSL_CONTEXT
+    if _SSL_CONTEXT is None:
+        _SSL_CONTEXT = httpx.create_ssl_context()
+    return _SSL_CONTEXT
+
+
 class CargoClient(Resources):
     """One shared connection pool, auth/workspace headers, timeouts, retries
     and the debug log."""
@@ -171,6 +183,7 @@ class CargoClient(Resources):
             timeout=timeout,
             transport=transport,
             follow_redirects=False,
+            verify=ssl_context(),
             headers={"user-agent": f"cargo-ai/{__version__} (python; httpx)"},
         )
 
