@@ -404,11 +404,13 @@ class CargoClient(Resources):
         endpoint_id: str,
         file_path: str | os.PathLike[str],
         *,
+        fields: Mapping[str, str] | None = None,
         on_progress: Callable[[int, int | None], None] | None = None,
     ) -> Any:
         """multipart/form-data POST of one file in the ``file`` part, streamed
-        from disk (``on_progress(sent, total)`` as it is read). Reads both
-        response shapes (flat file, or ``{"files": [f]}``)."""
+        from disk (``on_progress(sent, total)`` as it is read), then ``fields``
+        as plain form fields. Reads both response shapes (flat file, or
+        ``{"files": [f]}``)."""
         method, path, _pp, _q, _b, _flags, reasons = ENDPOINTS[endpoint_id]
         source = Path(file_path)
         if not source.is_file():
@@ -418,7 +420,7 @@ class CargoClient(Resources):
             result = self.request(
                 method,
                 path,
-                files={"file": (source.name, part)},
+                files={"file": (source.name, part), **{k: (None, v) for k, v in (fields or {}).items()}},
                 reasons=reasons,
                 idempotent=False,
             )

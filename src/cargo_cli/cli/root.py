@@ -23,6 +23,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ai": ("cargo_cli.cli.commands.ai", "group", "Agents, releases, chats, messages, MCP servers, memories, documents."),
     "billing": ("cargo_cli.cli.commands.billing", "group", "Usage metrics and the subscription."),
     "workspaceManagement": ("cargo_cli.cli.commands.workspace_management", "group", "Users, roles, tokens, folders, files, reports, sessions."),
+    "content": ("cargo_cli.cli.commands.content", "group", "Knowledge libraries and files."),
+    "context": ("cargo_cli.cli.commands.context", "group", "The GTM context repository and its knowledge graph."),
+    "expression": ("cargo_cli.cli.commands.expression", "group", "Evaluate template expressions."),
+    "hosting": ("cargo_cli.cli.commands.hosting", "group", "Apps, workers and their deployments."),
+    "system-of-record": ("cargo_cli.cli.commands.system_of_record", "group", "Systems of record and SQL against them."),
+    "observability": ("cargo_cli.cli.commands.observability", "group", "Scheduled threshold alerts and their events."),
 }  # fmt: skip
 
 # Names that do not exist (any more), with a pointer to what does.

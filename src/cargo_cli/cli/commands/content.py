@@ -1,0 +1,101 @@
+"""The content domain: knowledge libraries and the files in them.
+
+Choices where the spec is silent are in docs/seeds-domains.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cargo_cli.cli.params import JSON_OBJECT, NULLABLE_UUID, UUID, choice
+from cargo_cli.cli.shapes import defaults, something_to_update, uuid_arg
+from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain, transfer_progress
+
+UPLOAD_ENDPOINT = "content.file.upload"
+KINDS = ("native", "connector")
+
+
+# -- file upload: multipart (file, then folderUuid, then uuid, as the vendor client sends them)
+def _upload_file(inv: Invocation) -> Any:
+    path = inv.options["file_path"]
+    fields = {name: inv.payload[name] for name in ("folderUuid", "uuid") if name in inv.payload}
+    with transfer_progress(click.format_filename(path, shorten=True)) as on_progress:
+        return inv.client.upload(UPLOAD_ENDPOINT, path, fields=fields, on_progress=on_progress)
+
+
+COMMANDS: list[Cmd] = [
+    # files
+    Cmd(
+        "file list", "content.file.all", "List content files → {files}.",
+        opts=(
+            Opt("--library-uuid", UUID, help="Only the files of this library."),
+            Opt("--folder-uuid", UUID, help="Only the files in this folder."),
+            Opt("--connector-uuid", UUID, help="Only the files of this connector's library."),
+            Opt("--kind", choice(*KINDS), help="Only native (uploaded) or connector files."),
+        ),
+    ),
+    Cmd("file get", "content.file.get", "Get a content file → {file}.", args=(uuid_arg("file-uuid"),)),
+    Cmd(
+        "file update", "content.file.update", "Rename or move a content file → {file}.",
+        opts=(
+            Opt("--uuid", UUID, required=True, help="The file's uuid."),
+            Opt("--name", help="New name."),
+            Opt("--folder-uuid", NULLABLE_UUID, help="New folder; null/none moves it to the top level."),
+        ),
+        prepare=something_to_update("--name", "--folder-uuid"),
+    ),
+    Cmd("file remove", "content.file.remove", "Remove a content file.", args=(uuid_arg("file-uuid"),)),
+    Cmd(
+        "file upload", UPLOAD_ENDPOINT,
+        "Upload a knowledge file (PDF, text, CSV...) → {uuid, s3Filename, contentType, name}.\n\n"
+        "Sent as multipart/form-data (file, folderUuid, uuid), streamed from disk; a progress bar "
+        "shows on stderr when it is a terminal.",
+        opts=(
+            Opt("--file-path", click.Path(exists=True, dir_okay=False, readable=True), required=True,
+                local=True, metavar="PATH", help="The file to upload."),
+            Opt("--folder-uuid", UUID, help="File it into this folder."),
+            Opt("--uuid", UUID, help="Replace the content of this existing file in place (same uuid)."),
+        ),
+        handler=_upload_file,
+    ),
+    # libraries
+    Cmd(
+        "library list", "content.library.list", "List libraries → {libraries}.",
+        opts=(
+            Opt("--connector-uuid", UUID, help="Only the libraries of this connector."),
+            Opt("--kind", choice(*KINDS), help="Only native or connector libraries."),
+        ),
+    ),
+    Cmd("library get", "content.library.get", "Get a library → {library}.", args=(uuid_arg("library-uuid"),)),
+    Cmd(
+        "library create", "content.library.create", "Create a library → {library}.",
+        opts=(
+            Opt("--name", required=True, help="Library name."),
+            Opt("--config", JSON_OBJECT, help="The extractor's configuration (JSON object; default {})."),
+            Opt("--connector-uuid", UUID, help="The connector it syncs from (connector libraries)."),
+            Opt("--extractor-slug", help="The connector's extractor that lists the documents."),
+            Opt("--folder-uuid", UUID, help="File it into this folder."),
+        ),
+        prepare=defaults(config={}),
+    ),
+    Cmd(
+        "library update", "content.library.update", "Rename a library (or change its config/folder) → {library}.",
+        opts=(
+            Opt("--uuid", UUID, required=True, help="The library's uuid."),
+            Opt("--name", help="New name."),
+            Opt("--config", JSON_OBJECT, help="New extractor configuration (JSON object)."),
+            Opt("--folder-uuid", NULLABLE_UUID, help="New folder; null/none moves it to the top level."),
+        ),
+        prepare=something_to_update("--name", "--config", "--folder-uuid"),
+    ),
+    Cmd("library remove", "content.library.remove", "Remove a library.", args=(uuid_arg("library-uuid"),)),
+]  # fmt: skip
+
+group = build_domain(
+    "content",
+    "Knowledge libraries and files.",
+    COMMANDS,
+    areas={"file": "Knowledge files (upload, rename, move, remove).", "library": "Knowledge libraries."},
+)

@@ -1,0 +1,90 @@
+"""The context domain: the workspace's GTM context repository (a versioned
+tree of markdown files) and its knowledge graph.
+
+``runtime write`` / ``edit`` push a commit (``--commit-message``);
+``runtime execute`` runs a shell command in the sandbox and pushes nothing.
+Choices where the spec is silent are in docs/seeds-domains.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from cargo_cli.cli.params import JSON_ARRAY, TEXT_SOURCE
+from cargo_cli.cli.spec import Cmd, Opt, build_domain
+from cargo_cli.errors import UsageError
+
+PATH_HELP = "Path inside the context repository (e.g. persona/vp-sales.md)."
+COMMIT_MESSAGE = Opt("--commit-message", help="The commit message (default: the API's).")
+
+
+def _line_range(payload: dict[str, Any]) -> dict[str, Any]:
+    start, end = payload.get("startLine"), payload.get("endLine")
+    if start is not None and end is not None and end < start:
+        raise UsageError(f"--end-line {end} is before --start-line {start}")
+    return payload
+
+
+def _string_args(payload: dict[str, Any]) -> dict[str, Any]:
+    args = payload.get("args")
+    if isinstance(args, list) and not all(isinstance(item, str) for item in args):
+        raise UsageError('--args must be a JSON array of strings, e.g. ["-1", "persona"]')
+    return payload
+
+
+COMMANDS: list[Cmd] = [
+    Cmd("graph get", "context.graph.get", "The knowledge graph over the repository's md/mdx files."),
+    Cmd(
+        "runtime browse", "context.runtime.browse", "List the entries of a directory (default: the root).",
+        opts=(Opt("--path", help="Directory to list (default: the repository root)."),),
+    ),
+    Cmd(
+        "runtime read", "context.runtime.read", "Read a file, optionally a 1-indexed inclusive line range.",
+        opts=(
+            Opt("--path", required=True, help=PATH_HELP),
+            Opt("--start-line", click.IntRange(min=1), help="First line to return (1-indexed)."),
+            Opt("--end-line", click.IntRange(min=1), help="Last line to return (inclusive)."),
+        ),
+        prepare=_line_range,
+    ),
+    Cmd(
+        "runtime write", "context.runtime.write", "Create or overwrite a file and push a commit → {commit}.",
+        opts=(
+            Opt("--path", required=True, help=PATH_HELP),
+            Opt("--content", TEXT_SOURCE, required=True, help="The whole new content (inline, @file or - for stdin)."),
+            COMMIT_MESSAGE,
+        ),
+    ),
+    Cmd(
+        "runtime edit", "context.runtime.edit",
+        "Replace an exact, unique substring of a file and push a commit → {commit}.",
+        opts=(
+            Opt("--path", required=True, help=PATH_HELP),
+            Opt("--old-string", TEXT_SOURCE, required=True, help="The exact text to replace (must occur once)."),
+            Opt("--new-string", TEXT_SOURCE, required=True, help="The replacement text."),
+            Opt("--replace-all", is_flag=True, help="Replace every occurrence instead of exactly one."),
+            COMMIT_MESSAGE,
+        ),
+    ),
+    Cmd(
+        "runtime execute", "context.runtime.execute",
+        "Run a shell command in the runtime sandbox (nothing is pushed) → {exitCode, stdout, stderr}.",
+        opts=(
+            Opt("--command", required=True, help="The program to run (e.g. ls, grep)."),
+            Opt("--args", JSON_ARRAY, help='Its arguments (JSON array of strings), e.g. ["-r","-l","persona","."].'),
+        ),
+        prepare=_string_args,
+    ),
+]  # fmt: skip
+
+group = build_domain(
+    "context",
+    "The GTM context repository (read, write, edit, execute) and its knowledge graph.",
+    COMMANDS,
+    areas={
+        "graph": "The knowledge graph over the context files.",
+        "runtime": "Files of the context repository (write/edit push a commit).",
+    },
+)

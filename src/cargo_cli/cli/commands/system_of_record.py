@@ -1,0 +1,63 @@
+"""The system-of-record domain: the workspace's systems of record and SQL
+against them (warehouse-native table names).
+
+Choices where the spec is silent are in docs/seeds-domains.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cargo_cli.cli.params import LIMIT, OFFSET, SQL
+from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+
+DOCUMENTATION = "systemOfRecordIntegration.client.getDocumentation"
+
+
+def _documentation(inv: Invocation) -> Any:
+    """As the vendor client does: relative ``./`` links point at the API."""
+    text = inv.call()
+    if not isinstance(text, str):
+        return text
+    slug = inv.payload["slug"]
+    base = f"{inv.runtime.settings.base_url}/systemOfRecordIntegration/clients/{slug}/documentation/"
+    return text.replace("./", base)
+
+
+COMMANDS: list[Cmd] = [
+    Cmd("sor list", "systemOfRecordIntegration.systemOfRecord.all", "List the systems of record."),
+    Cmd(
+        "client query", "systemOfRecordIntegration.client.query",
+        "Run SQL against the system of record (warehouse-native table names) → {rows}.",
+        args=(Arg("sql", field="command", type=SQL),),
+        epilog="The SQL may also be read from a file (@query.sql) or stdin (-).",
+    ),
+    Cmd(
+        "client fetch", "systemOfRecordIntegration.client.fetch", "Fetch one page of a SQL result.",
+        opts=(
+            Opt("--query", SQL, required=True, help="The SQL (inline, @file or - for stdin)."),
+            Opt("--limit", LIMIT, help="Page size."),
+            Opt("--offset", OFFSET, help="Rows to skip."),
+        ),
+    ),
+    Cmd(
+        "client download", "systemOfRecordIntegration.client.download",
+        "Export a SQL result: signed URL(s) to the file(s).",
+        opts=(Opt("--query", SQL, required=True, help="The SQL (inline, @file or - for stdin)."),),
+        download=True,
+    ),
+    Cmd(
+        "client get-documentation", DOCUMENTATION,
+        "Print the SQL dialect documentation of a client (plain text, not JSON).",
+        args=(Arg("slug", field="slug"),),
+        handler=_documentation,
+        text=True,
+    ),
+]  # fmt: skip
+
+group = build_domain(
+    "system-of-record",
+    "Systems of record and SQL against them.",
+    COMMANDS,
+    areas={"sor": "Systems of record.", "client": "SQL against a system of record."},
+)
