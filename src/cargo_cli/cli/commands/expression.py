@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from cargo_cli.cli.params import JSON_OBJECT
 from cargo_cli.cli.shapes import defaults
-from cargo_cli.cli.spec import Cmd, Opt, build_domain
+from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
+from cargo_cli.errors import CargoError
+
+
+def _evaluate(inv: Invocation) -> Any:
+    """An expression that fails to evaluate is answered 200 ``{errorMessage}``:
+    that is a failure of the command (exit 1), in the error contract's shape."""
+    result = inv.call()
+    if isinstance(result, Mapping) and result.get("errorMessage") and "data" not in result:
+        raise CargoError(str(result["errorMessage"]))
+    return result
+
 
 COMMANDS: list[Cmd] = [
     Cmd(
@@ -17,8 +31,8 @@ COMMANDS: list[Cmd] = [
             Opt("--variables", JSON_OBJECT, help='The variables it reads (JSON object; default {}), e.g. {"nodes":{...}}.'),
         ),
         prepare=defaults(variables={}),
-        epilog="An expression that fails to evaluate is answered with 200 and an errorMessage field: "
-        "that is data (exit 0), printed as the API answered it.",
+        handler=_evaluate,
+        epilog="An expression that fails to evaluate prints {\"errorMessage\": ...} and exits 1.",
     ),
 ]  # fmt: skip
 
