@@ -237,7 +237,7 @@ def _app_env(inv: Invocation) -> str:
     api_url = (inv.options.get("api_url") or inv.runtime.settings.api_url).rstrip("/")
     workspace = app.get("workspaceUuid") or inv.client.workspace_uuid or ""
     lines = [
-        f"# .env.local for the Cargo app {app.get('name') or uuid!s} (cargo-ai hosting app env)",
+        f"# .env.local for the Cargo app {' '.join(str(app.get('name') or uuid).split())} (cargo-ai hosting app env)",
         dotenv_line("VITE_CARGO_API_URL", api_url),
         dotenv_line("VITE_CARGO_WORKSPACE_UUID", workspace),
         dotenv_line("VITE_CARGO_APP_UUID", uuid),
