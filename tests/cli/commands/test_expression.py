@@ -19,6 +19,14 @@ CASES = [
     pytest.param(["eval", "evaluate", "--expression", json.dumps(EXPRESSION)], "POST",
                  "/expression/expressions/evaluate", "", {"expression": EXPRESSION, "variables": {}},
                  {"data": None}, id="evaluate-default-variables"),
+    pytest.param(["recipe", "list", "--tab", "workspace", "--ui-types", "js,ai", "--categories", "sales",
+                  "--name", "domain", "--limit", "10", "--offset", "20"], "GET", "/expression/recipes/list",
+                 "tab=workspace&uiTypes%5B%5D=js&uiTypes%5B%5D=ai&categories%5B%5D=sales&name=domain&limit=10"
+                 "&offset=20", None, {"recipes": []}, id="recipe-list"),
+    pytest.param(["recipe", "get", "rcp_abc"], "GET", "/expression/recipes/rcp_abc/last", "", None,
+                 {"recipe": {"uuid": "r1"}}, id="recipe-get-last"),
+    pytest.param(["recipe", "get", "rcp_abc", "--version", "3"], "GET", "/expression/recipes/rcp_abc/3", "", None,
+                 {"recipe": {"uuid": "r1", "version": 3}}, id="recipe-get-version"),
 ]  # fmt: skip
 
 test_request_and_output, test_api_error = table_tests("expression", CASES, 400, "Invalid expression")
@@ -41,7 +49,9 @@ def test_evaluation_error_exits_1_with_the_error_contract(cli, api):
         (["eval", "evaluate", "--expression", "{bad"], "Invalid JSON in --expression"),
         (["eval", "evaluate", "--expression", "[]"], "expected a JSON object"),
         (["eval", "evaluate", "--expression", "{}", "--variables", "[]"], "expected a JSON object"),
-        (["recipe", "list"], "No such command"),
+        (["recipe", "list", "--ui-types", "py"], "'py' is not one of js, ai"),
+        (["recipe", "get", "r", "--version", "0"], "--version"),
+        (["recipe", "create"], "No such command"),
     ],
 )
 def test_usage_errors_send_nothing(cli, api, argv, fragment):

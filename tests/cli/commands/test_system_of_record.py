@@ -21,6 +21,13 @@ CASES = [
                  {"rows": [], "count": 0}, id="client-fetch"),
     pytest.param(["client", "download", "--query", SQL], "POST", "/systemOfRecordIntegration/clients/download", "",
                  {"query": SQL}, {"url": URL}, id="client-download"),
+    pytest.param(["log", "list", "--statuses", "error,success", "--query", "hubspot", "--limit", "5"], "GET",
+                 "/systemOfRecordIntegration/logs/list",
+                 "statuses%5B%5D=error&statuses%5B%5D=success&query=hubspot&limit=5", None, {"logs": []},
+                 id="log-list"),
+    pytest.param(["log", "get-metrics", "--from", "2026-01-01", "--to", "2026-02-01"], "GET",
+                 "/systemOfRecordIntegration/logs/metrics", "from=2026-01-01&to=2026-02-01", None,
+                 {"metrics": []}, id="log-get-metrics"),
 ]  # fmt: skip
 
 test_request_and_output, test_api_error = table_tests("system-of-record", CASES, 400, "Invalid SQL")
@@ -78,7 +85,8 @@ def test_get_documentation_error_is_json(cli, api):
         (["client", "fetch", "--query", SQL, "--limit", "0"], "--limit"),
         (["client", "download"], "Missing option '--query'"),
         (["client", "get-documentation"], "Missing argument"),
-        (["log", "list"], "No such command"),
+        (["log", "get-metrics", "--from", "2026-01-01"], "Missing option '--to'"),
+        (["log", "get-metrics", "--from", "yesterday", "--to", "2026-01-01"], "is not a date"),
     ],
 )
 def test_usage_errors_send_nothing(cli, api, argv, fragment):

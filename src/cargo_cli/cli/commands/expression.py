@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cargo_cli.cli.params import JSON_OBJECT
+import click
+
+from cargo_cli.cli.params import JSON_OBJECT, LIMIT, OFFSET, choice, csv_of
 from cargo_cli.cli.shapes import defaults
-from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import CargoError
 
 
@@ -19,6 +21,15 @@ def _evaluate(inv: Invocation) -> Any:
         raise CargoError(str(result["errorMessage"]))
     return result
 
+
+def _get_recipe(inv: Invocation) -> Any:
+    """A given --version reads that version, else the last one."""
+    if "version" in inv.payload:
+        return inv.call("expression.recipe.get")
+    return inv.call("expression.recipe.getLastVersion")
+
+
+RECIPE_CATEGORIES = ("other", "classification", "cleaning", "marketing", "sales", "event", "copywriting")
 
 COMMANDS: list[Cmd] = [
     Cmd(
@@ -34,11 +45,29 @@ COMMANDS: list[Cmd] = [
         handler=_evaluate,
         epilog="An expression that fails to evaluate prints {\"errorMessage\": ...} and exits 1.",
     ),
+    # recipes: the area is named in the vendor docs without verbs; these read-only verbs are cargo-ai's.
+    Cmd(
+        "recipe list", "expression.recipe.list", "List expression recipes → {recipes}.",
+        opts=(
+            Opt("--tab", choice("all", "user", "workspace", "favorites"), help="Which recipes (the API's default: all)."),
+            Opt("--ui-types", csv_of("js", "ai"), help="Only these kinds (comma-separated: js,ai)."),
+            Opt("--categories", csv_of(*RECIPE_CATEGORIES), help="Only these categories (comma-separated)."),
+            Opt("--name", help="Only recipes whose name matches."),
+            Opt("--limit", LIMIT, help="Page size."),
+            Opt("--offset", OFFSET, help="Recipes to skip."),
+        ),
+    ),
+    Cmd(
+        "recipe get", "expression.recipe.getLastVersion", "Get a recipe (its last version, or --version) → {recipe}.",
+        args=(Arg("uuid-or-short-id", field="uuidOrShortId"),),
+        opts=(Opt("--version", click.IntRange(min=1), help="That version instead of the last one."),),
+        handler=_get_recipe,
+    ),
 ]  # fmt: skip
 
 group = build_domain(
     "expression",
     "Evaluate template expressions.",
     COMMANDS,
-    areas={"eval": "Evaluate an expression."},
+    areas={"eval": "Evaluate an expression.", "recipe": "Expression recipes (read-only)."},
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cargo_cli.cli.params import LIMIT, OFFSET, SQL
+from cargo_cli.cli.params import CSV, ISO_DATE, LIMIT, OFFSET, SQL
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 
 DOCUMENTATION = "systemOfRecordIntegration.client.getDocumentation"
@@ -53,11 +53,32 @@ COMMANDS: list[Cmd] = [
         handler=_documentation,
         text=True,
     ),
+    # logs: the area is named in the vendor docs without verbs; these read-only verbs are cargo-ai's.
+    Cmd(
+        "log list", "systemOfRecordIntegration.log.list", "List system-of-record operation logs → {logs}.",
+        opts=(
+            Opt("--statuses", CSV, help="Only logs with these statuses (comma-separated)."),
+            Opt("--query", help="Only logs matching this text."),
+            Opt("--limit", LIMIT, help="Page size."),
+            Opt("--offset", OFFSET, help="Logs to skip."),
+        ),
+    ),
+    Cmd(
+        "log get-metrics", "systemOfRecordIntegration.log.getMetrics", "Usage metrics over a period → {metrics}.",
+        opts=(
+            Opt("--from", ISO_DATE, required=True, help="Start of the period (ISO 8601)."),
+            Opt("--to", ISO_DATE, required=True, help="End of the period (ISO 8601)."),
+        ),
+    ),
 ]  # fmt: skip
 
 group = build_domain(
     "system-of-record",
     "Systems of record and SQL against them.",
     COMMANDS,
-    areas={"sor": "Systems of record.", "client": "SQL against a system of record."},
+    areas={
+        "sor": "Systems of record.",
+        "client": "SQL against a system of record.",
+        "log": "Operation logs (read-only).",
+    },
 )
