@@ -4,7 +4,7 @@ in the package, scaffolded locally)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import PurePosixPath
 
 import pytest
 
@@ -174,8 +174,13 @@ def test_init_usage_errors(cli, api, tmp_path, argv, fragment):
     assert not (tmp_path / "d").exists()
 
 
-def test_templates_are_package_data():
-    root = Path(hosting.__file__).resolve().parents[2] / "templates" / "hosting"
+def test_templates_are_package_data_and_extensions_override_their_base():
     for kind, templates in hosting.TEMPLATES.items():
         for slug in templates:
-            assert (root / kind / slug / "package.json").is_file()
+            files = hosting.template_files(kind, slug)
+            assert {"package.json", "package-lock.json", "README.md"} <= {p.as_posix() for p in files}
+    blank = hosting.template_files("app", "blank")
+    territories = hosting.template_files("app", "territories-overview")
+    main = PurePosixPath("src/main.ts")
+    assert territories[main].read_text() != blank[main].read_text()
+    assert set(territories) == {*blank, PurePosixPath("src/api.ts")}

@@ -15,6 +15,8 @@ from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain, transfer_prog
 
 UPLOAD_ENDPOINT = "content.file.upload"
 KINDS = ("native", "connector")
+CONNECTOR_FILTER = Opt("--connector-uuid", UUID, help="Only those of this connector.")
+KIND_FILTER = Opt("--kind", choice(*KINDS), help="Only native (uploaded) or connector ones.")
 
 
 # -- file upload: multipart (file, then folderUuid, then uuid, as the vendor client sends them)
@@ -32,8 +34,8 @@ COMMANDS: list[Cmd] = [
         opts=(
             Opt("--library-uuid", UUID, help="Only the files of this library."),
             Opt("--folder-uuid", UUID, help="Only the files in this folder."),
-            Opt("--connector-uuid", UUID, help="Only the files of this connector's library."),
-            Opt("--kind", choice(*KINDS), help="Only native (uploaded) or connector files."),
+            CONNECTOR_FILTER,
+            KIND_FILTER,
         ),
     ),
     Cmd("file get", "content.file.get", "Get a content file → {file}.", args=(uuid_arg("file-uuid"),)),
@@ -63,10 +65,7 @@ COMMANDS: list[Cmd] = [
     # libraries
     Cmd(
         "library list", "content.library.list", "List libraries → {libraries}.",
-        opts=(
-            Opt("--connector-uuid", UUID, help="Only the libraries of this connector."),
-            Opt("--kind", choice(*KINDS), help="Only native or connector libraries."),
-        ),
+        opts=(CONNECTOR_FILTER, KIND_FILTER),
     ),
     Cmd("library get", "content.library.get", "Get a library → {library}.", args=(uuid_arg("library-uuid"),)),
     Cmd(

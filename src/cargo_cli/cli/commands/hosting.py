@@ -274,6 +274,8 @@ UNAVAILABLE: dict[str, dict[str, str]] = {
         "honestly. Start from `--template blank`.",
     },
 }
+# A template may extend another: its files are laid over the base's.
+EXTENDS: dict[tuple[str, str], str] = {("app", "territories-overview"): "blank"}
 RENAMED = {"gitignore": ".gitignore"}  # dotfiles are stored without the dot in the package
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -289,12 +291,20 @@ def _template_list(kind: str) -> list[dict[str, Any]]:
     return listed
 
 
-def _template_root(kind: str, slug: str) -> Traversable:
+def _check_template(kind: str, slug: str) -> None:
     if slug in UNAVAILABLE[kind]:
         raise UsageError(f"Template {slug!r} is not available: {UNAVAILABLE[kind][slug]}")
     if slug not in TEMPLATES[kind]:
         raise UsageError(f"Unknown {kind} template {slug!r}: choose one of {', '.join(TEMPLATES[kind])}")
-    return resources.files("cargo_cli").joinpath("templates", "hosting", kind, slug)
+
+
+def template_files(kind: str, slug: str) -> dict[PurePosixPath, Traversable]:
+    """The files of a template (relative path -> packaged file), its base's first."""
+    base = EXTENDS.get((kind, slug))
+    files = template_files(kind, base) if base else {}
+    root = resources.files("cargo_cli").joinpath("templates", "hosting", kind, slug)
+    files.update(_template_files(root, PurePosixPath()))
+    return files
 
 
 def _template_files(node: Traversable, prefix: PurePosixPath) -> Iterator[tuple[PurePosixPath, Traversable]]:
@@ -319,12 +329,12 @@ def scaffold(kind: str, inv: Invocation) -> Any:
         return _template_list(kind)
     target = Path(inv.options["dir"])
     slug = inv.options.get("template") or "blank"
-    root = _template_root(kind, slug)
+    _check_template(kind, slug)
     _check_empty_target(target)
     name = inv.options.get("name") or target.resolve().name
     package = _SLUG.sub("-", name.lower()).strip("-") or f"cargo-{kind}"
     written = []
-    for rel, source in _template_files(root, PurePosixPath()):
+    for rel, source in sorted(template_files(kind, slug).items()):
         text = source.read_text(encoding="utf-8").replace("__NAME__", name).replace("__PACKAGE__", package)
         destination = target.joinpath(*rel.parts)
         destination.parent.mkdir(parents=True, exist_ok=True)
