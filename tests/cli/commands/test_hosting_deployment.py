@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
 
 import httpx
@@ -146,6 +147,24 @@ def test_symlinks_are_refused(cli, api, app_dir, tmp_path):
     assert result.code == 2
     assert result.json["errorMessage"].startswith("Symbolic links are not deployed: linked/, alias.ts")
     assert not route.called
+
+
+def test_unreadable_files_and_names_are_refused(cli, api, app_dir, monkeypatch):
+    blocked = app_dir / "src" / "main.ts"
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:  # chmod 000 does not stop root: fail the read instead
+        if self == blocked:
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    check_usage_error(cli, api, ["hosting", "deployment", "create", "--app-uuid", UUID1, "--source", str(app_dir)],
+                      "Cannot read (permissions, or a file name that is not UTF-8): src/main.ts")  # fmt: skip
+    monkeypatch.undo()
+    (app_dir / os.fsdecode(b"caf\xe9.ts")).write_text("x")
+    check_usage_error(cli, api, ["hosting", "deployment", "create", "--app-uuid", UUID1, "--source", str(app_dir)],
+                      "Cannot read (permissions, or a file name that is not UTF-8): caf?.ts")  # fmt: skip
 
 
 def test_limits(cli, api, app_dir, monkeypatch):

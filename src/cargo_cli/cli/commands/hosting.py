@@ -71,6 +71,7 @@ class _Walk:
         self.links: list[str] = []
         self.special: list[str] = []
         self.too_large: list[str] = []
+        self.unreadable: list[str] = []
 
 
 def _walk_paths(root: Path, ignores: Sequence[str], walk: _Walk) -> Iterator[tuple[PurePosixPath, Path]]:
@@ -100,15 +101,21 @@ def collect_source(root: Path, ignores: Sequence[str]) -> list[dict[str, str]]:
     sent) binary files, symlinks, special files and trees over the limits."""
     walk = _Walk()
     for rel, path in _walk_paths(root, ignores, walk):
+        name = rel.as_posix()
         if path.is_symlink():
-            walk.links.append(rel.as_posix())
+            walk.links.append(name)
             continue
         if not path.is_file():
-            walk.special.append(rel.as_posix())
+            walk.special.append(name)
+            continue
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # an undecodable file name: it cannot travel in JSON
+            walk.unreadable.append(name.encode("utf-8", "replace").decode())
             continue
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            walk.too_large.append(f"{rel.as_posix()} ({_mib(size)})")
+            walk.too_large.append(f"{name} ({_mib(size)})")
             continue
         walk.total += size
         if len(walk.files) >= MAX_FILES or walk.total > MAX_TOTAL_BYTES:
@@ -116,15 +123,19 @@ def collect_source(root: Path, ignores: Sequence[str]) -> list[dict[str, str]]:
                 f"{root} is too large to deploy (over {MAX_FILES} files or {_mib(MAX_TOTAL_BYTES)}): point "
                 "--source at the package root and --ignore generated or vendored directories"
             )
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError:
+            walk.unreadable.append(name)
+            continue
         try:
             if b"\0" in data:
                 raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL byte")
             content = data.decode("utf-8")
         except UnicodeDecodeError:
-            walk.binary.append(rel.as_posix())
+            walk.binary.append(name)
             continue
-        walk.files.append({"path": rel.as_posix(), "content": content})
+        walk.files.append({"path": name, "content": content})
     _refuse_problems(walk)
     return walk.files
 
@@ -139,6 +150,11 @@ def _refuse_problems(walk: _Walk) -> None:
         raise UsageError(
             f"Symbolic links are not deployed: {_listing(walk.links)}. Replace them with the files, "
             "or add them to --ignore"
+        )
+    if walk.unreadable:
+        raise UsageError(
+            f"Cannot read (permissions, or a file name that is not UTF-8): {_listing(walk.unreadable)}. "
+            "Fix them or add them to --ignore"
         )
     if walk.special:
         raise UsageError(f"Not regular files: {_listing(walk.special)}. Add them to --ignore")
