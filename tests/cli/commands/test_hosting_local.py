@@ -18,7 +18,8 @@ ENV_VARS = {"envVars": [
     {"uuid": "e1", "key": "VITE_TITLE", "value": "Territories & friends", "isSecret": False},
     {"uuid": "e2", "key": "VITE_LIMIT", "value": "50", "isSecret": False},
     {"uuid": "e3", "key": "VITE_SECRET", "value": None, "isSecret": True},
-    {"uuid": "e4", "key": "VITE_MULTI", "value": 'line 1\nsay "hi"', "isSecret": False},
+    {"uuid": "e4", "key": "VITE_MULTI", "value": 'line 1\r\nsay "hi" \\o/', "isSecret": False},
+    {"uuid": "e5", "key": "VITE_ON", "value": True, "isSecret": False},
 ]}  # fmt: skip
 
 
@@ -36,7 +37,8 @@ def test_app_env_prints_env_local_lines(cli, api):
         'VITE_TITLE="Territories & friends"\n'
         "VITE_LIMIT=50\n"
         "# VITE_SECRET: secret, not printed\n"
-        'VITE_MULTI="line 1\\nsay \\"hi\\""\n'
+        'VITE_MULTI="line 1\\r\\nsay \\"hi\\" \\\\o/"\n'
+        "VITE_ON=true\n"
     )
     assert_request(get, "GET", f"/hosting/apps/{UUID1}", body=None)
     assert_request(listed, "GET", "/hosting/env-vars", query=f"appUuid={UUID1}", body=None)
@@ -45,7 +47,7 @@ def test_app_env_prints_env_local_lines(cli, api):
 def test_app_env_api_url_flag_and_workspace_fallback(cli, api):
     api.get(f"/hosting/apps/{UUID1}").respond(json={"app": {"uuid": UUID1, "oauthClientId": "cid-1"}})
     api.get("/hosting/env-vars").respond(json={"envVars": []})
-    result = cli("hosting", "app", "env", UUID1, "--api-url", "https://api.staging.getcargo.io/")
+    result = cli("hosting", "app", "env", UUID1, "--api-url", "https://api.staging.getcargo.io/v1/")
     assert result.code == 0, result.out
     assert result.out.splitlines()[1:] == [
         "VITE_CARGO_API_URL=https://api.staging.getcargo.io",

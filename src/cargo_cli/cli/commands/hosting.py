@@ -26,6 +26,7 @@ from cargo_cli.cli.shapes import something_to_update, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.wait import WaitSpec, field_of
 from cargo_cli.errors import CargoError, UsageError
+from cargo_cli.settings import normalize_origin
 
 # -- deployment create: the source walk ------------------------------------------
 DEFAULT_IGNORES = ("node_modules", "dist", "build", ".git", ".next")
@@ -234,11 +235,11 @@ _BARE_VALUE = re.compile(r"^[A-Za-z0-9_./:@+,-]*$")
 
 
 def dotenv_line(key: str, value: Any) -> str:
-    """``KEY=value``, double-quoted (with \\ \" \\n escapes) unless plain."""
+    """``KEY=value``, double-quoted (with \\ \" \\n \\r escapes) unless plain."""
     text = "" if value is None else value if isinstance(value, str) else str(value).lower()
     if _BARE_VALUE.match(text):
         return f"{key}={text}"
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'{key}="{escaped}"'
 
 
@@ -250,7 +251,7 @@ def _app_env(inv: Invocation) -> str:
         raise CargoError("The API answer has no app", extra={"result": found})
     listed = inv.call("hosting.envVars.list", {"appUuid": uuid})
     env_vars = listed.get("envVars") if isinstance(listed, Mapping) else None
-    api_url = (inv.options.get("api_url") or inv.runtime.settings.api_url).rstrip("/")
+    api_url = normalize_origin(inv.options.get("api_url") or inv.runtime.settings.api_url)
     workspace = app.get("workspaceUuid") or inv.client.workspace_uuid or ""
     lines = [
         f"# .env.local for the Cargo app {' '.join(str(app.get('name') or uuid).split())} (cargo-ai hosting app env)",
