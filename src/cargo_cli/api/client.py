@@ -413,6 +413,10 @@ class CargoClient(Resources):
         ``{"files": [f]}``)."""
         method, path, _pp, _q, _b, _flags, reasons = ENDPOINTS[endpoint_id]
         source = Path(file_path)
+        from cargo_cli.api import uploads  # large workspace files go in parts, straight to storage
+
+        if source.is_file() and uploads.wants_multipart(endpoint_id, source.stat().st_size):
+            return uploads.MultipartUpload(self, source, on_progress).run()
         if not source.is_file():
             raise UsageError(f"File not found: {source}")
         with source.open("rb") as handle:

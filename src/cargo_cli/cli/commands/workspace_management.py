@@ -57,7 +57,7 @@ def _create_token(inv: Invocation) -> Any:
     return result
 
 
-# -- file upload: streamed multipart, progress bar on a TTY stderr ------------
+# -- file upload: streamed multipart (chunked from 50 MiB), progress bar on a TTY stderr
 def _upload_file(inv: Invocation) -> Any:
     path = inv.options["file"]
     with transfer_progress(click.format_filename(path, shorten=True)) as on_progress:
@@ -130,7 +130,9 @@ COMMANDS: list[Cmd] = [
     Cmd(
         "file upload", UPLOAD_ENDPOINT,
         "Upload a file (e.g. a CSV batch input) → {uuid, s3Filename, contentType, name}.\n\n"
-        "Sent as multipart/form-data, streamed from disk; a progress bar shows on stderr when it is a terminal.",
+        "Sent as multipart/form-data, streamed from disk; from 50 MiB on, sent straight to storage in 8 MiB "
+        "parts (4 at a time, aborted on failure or interrupt). A progress bar shows on stderr when it is a "
+        "terminal.",
         opts=(
             Opt("--file", click.Path(exists=True, dir_okay=False, readable=True), required=True, local=True,
                 aliases=("--file-path",), metavar="PATH",

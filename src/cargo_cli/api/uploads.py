@@ -1,0 +1,388 @@
+"""Chunked direct-to-storage upload of large files, as the vendor client does
+it for ``workspaceManagement.file.upload`` at 50 MiB and more (spec/api.md,
+"Multipart uploads"):
+
+1. ``POST /workspaceManagement/files/multipart/create {contentType, filename}``
+   → ``{s3Filename, uploadId}``;
+2. for each 8 MiB part (1-based ``partNumber``), up to 4 at a time and with 3
+   attempts each: ``POST …/multipart/sign {s3Filename, uploadId, partNumber}``
+   → ``{url}``, then ``PUT <url>`` with the raw slice and none of our headers
+   (no authorization, no workspace); the answer's ``ETag`` is kept;
+3. ``POST …/multipart/complete {s3Filename, uploadId, parts: [{partNumber, etag}]}``.
+
+On a permanent failure, Ctrl-C, SIGTERM or any other exception after step 1,
+``POST …/multipart/abort {s3Filename, uploadId}`` is sent (best effort) and
+the error names the upload and says whether it was aborted.
+
+Parts are streamed from disk in ``READ_CHUNK`` slices with a known
+Content-Length, so memory is bounded by the parts in flight, not the file.
+This module is the API layer: it never imports ``cargo_cli.cli``.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import queue
+import re
+import signal
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from cargo_cli.api.client import CargoClient, _describe, decode_body, error_from_response
+from cargo_cli.errors import (
+    ApiError,
+    CargoError,
+    InterruptedCliError,
+    NetworkError,
+    RequestTimeoutError,
+    ServerError,
+    UsageError,
+)
+
+ENDPOINT = "workspaceManagement.file.upload"  # the one upload the vendor chunks
+BASE_PATH = "/workspaceManagement/files/multipart"
+THRESHOLD = 50 * 1024 * 1024  # files of this size and more go the chunked way
+PART_SIZE = 8 * 1024 * 1024
+MAX_IN_FLIGHT = 4
+PART_ATTEMPTS = 3
+MAX_PARTS = 10_000  # the storage's limit (S3): refused before anything is sent
+READ_CHUNK = 256 * 1024
+ABORT_TIMEOUT = 10.0  # the abort is best effort: never hang an exit on it
+STOP_GRACE = 2.0  # how long in-flight parts get to stop before the abort
+TRANSIENT_STATUSES = frozenset({408, 429})  # plus every 5xx
+EXIT_TERMINATED = 128 + int(signal.SIGTERM)
+
+Progress = Callable[[int, int | None], None]
+
+
+def wants_multipart(endpoint_id: str, size: int) -> bool:
+    """Whether an upload of ``size`` bytes goes the chunked way."""
+    return endpoint_id == ENDPOINT and size >= THRESHOLD
+
+
+@dataclass(frozen=True)
+class Part:
+    number: int  # 1-based
+    offset: int
+    size: int
+
+
+def plan_parts(size: int, part_size: int) -> list[Part]:
+    """Consecutive slices of ``part_size`` bytes; the last one holds the rest."""
+    return [
+        Part(index + 1, offset, min(part_size, size - offset))
+        for index, offset in enumerate(range(0, size, part_size))
+    ]
+
+
+class MultipartUploadError(CargoError):
+    """A chunked upload that failed for good (exit 1); it names the upload."""
+
+
+class UploadTerminatedError(InterruptedCliError):
+    """SIGTERM during a chunked upload (caught by our own fallback handler)."""
+
+    exit_code = EXIT_TERMINATED
+
+
+class _Terminated(KeyboardInterrupt):
+    """Raised by the fallback SIGTERM handler (see ``_sigterm_as_interrupt``)."""
+
+
+class _CancelledError(Exception):
+    """A part stops because the upload as a whole stopped."""
+
+
+class _PartFailedError(Exception):
+    def __init__(self, part: Part, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.part = part
+        self.cause = cause
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Turn SIGTERM into an exception for the length of the upload, so the
+    abort runs, unless the process already handles SIGTERM itself (then that
+    handler's exception reaches the engine and aborts it the same way)."""
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def handler(_signum: int, _frame: Any) -> None:
+        raise _Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _transient(exc: ApiError) -> bool:
+    if isinstance(exc, NetworkError):
+        return True
+    return exc.status is not None and (exc.status in TRANSIENT_STATUSES or exc.status >= 500)
+
+
+def _storage_code(body: Any) -> str | None:
+    """The ``<Code>`` of an S3-style XML error body, if any."""
+    match = re.search(r"<Code>([^<]{1,100})</Code>", body) if isinstance(body, str) else None
+    return match.group(1) if match else None
+
+
+def _file_of(answer: Any) -> Mapping[str, Any] | None:
+    if isinstance(answer, Mapping):
+        files = answer.get("files")
+        if isinstance(files, list) and files and isinstance(files[0], Mapping):
+            return files[0]
+        if "s3Filename" in answer or "uuid" in answer:
+            return answer
+    return None
+
+
+class MultipartUpload:
+    """One chunked upload of ``source`` through ``client`` (see the module doc).
+    ``on_progress(sent, total)`` is called from the part threads, serialised."""
+
+    def __init__(self, client: CargoClient, source: Path, on_progress: Progress | None = None) -> None:
+        self.client = client
+        self.source = source
+        self.on_progress = on_progress
+        self.size = source.stat().st_size
+        self.content_type = mimetypes.guess_type(source.name)[0] or "application/octet-stream"
+        self.s3_filename: str | None = None
+        self.upload_id: str | None = None
+        self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._sent = 0
+        self._part_sent: dict[int, int] = {}
+        self._threads: list[threading.Thread] = []
+
+    # -- the whole flow ------------------------------------------------------
+    def run(self) -> Any:
+        parts = plan_parts(self.size, PART_SIZE)
+        if len(parts) > MAX_PARTS:
+            raise UsageError(
+                f"{self.source.name} is too large for a chunked upload: {len(parts)} parts of "
+                f"{PART_SIZE // (1024 * 1024)} MiB, the storage takes at most {MAX_PARTS}"
+            )
+        with _sigterm_as_interrupt():
+            try:
+                created = self._post(
+                    "create", {"contentType": self.content_type, "filename": self.source.name}
+                )
+                self._read_created(created)
+                etags = self._send_parts(parts)
+                answer = self._post("complete", {**self._ids(), "parts": etags})
+            except BaseException as exc:
+                self._stop()
+                raise self._failure(exc) from None
+        file = _file_of(answer)
+        result = {"s3Filename": self.s3_filename, "contentType": self.content_type, "name": self.source.name}
+        return {**result, **file} if file is not None else result
+
+    def _ids(self) -> dict[str, Any]:
+        return {"s3Filename": self.s3_filename, "uploadId": self.upload_id}
+
+    def _post(self, step: str, body: Mapping[str, Any]) -> Any:
+        # Never re-sent once answered (create and complete change state; sign
+        # is retried per part below, so the client must not retry it too).
+        return self.client.request("POST", f"{BASE_PATH}/{step}", json_body=body, idempotent=False)
+
+    def _read_created(self, created: Any) -> None:
+        fields = created if isinstance(created, Mapping) else {}
+        s3_filename, upload_id = fields.get("s3Filename"), fields.get("uploadId")
+        if isinstance(s3_filename, str) and s3_filename:
+            self.s3_filename = s3_filename
+        if isinstance(upload_id, str) and upload_id:
+            self.upload_id = upload_id
+        if self.s3_filename is None or self.upload_id is None:
+            raise ServerError("The server answered multipart/create without s3Filename and uploadId")
+
+    # -- failures and the abort ------------------------------------------------
+    def _failure(self, exc: BaseException) -> BaseException:
+        """Abort the upload (if one was created) and pick what to raise."""
+        if self.upload_id is None:  # nothing to abort: the error as it is
+            return UploadTerminatedError("Terminated (SIGTERM)") if isinstance(exc, _Terminated) else exc
+        abort_problem = self._abort()
+        what = f"multipart upload {self.upload_id} of {self.source.name} ({self.s3_filename})"
+        state = "was aborted" if abort_problem is None else f"could not be aborted ({abort_problem})"
+        extra: dict[str, Any] = {"uploadId": self.upload_id, "s3Filename": self.s3_filename}
+        extra["aborted"] = abort_problem is None
+        if isinstance(exc, _Terminated):
+            return UploadTerminatedError(f"Terminated (SIGTERM): the {what} {state}", extra=extra)
+        if type(exc) is KeyboardInterrupt:
+            return InterruptedCliError(f"Interrupted: the {what} {state}", extra=extra)
+        cause = exc.cause if isinstance(exc, _PartFailedError) else exc
+        if not isinstance(cause, CargoError):  # a signal handler's own exception, a bug: as it is
+            return exc
+        where = f" at part {exc.part.number}" if isinstance(exc, _PartFailedError) else ""
+        if isinstance(cause, ApiError):
+            for key, value in (("reason", cause.reason), ("status", cause.status)):
+                if value is not None:
+                    extra[key] = value
+        error = MultipartUploadError(
+            f"Upload of {self.source.name} failed{where}: {cause.message}; the {what} {state}"
+        )
+        error.extra.update(extra)
+        error.exit_code = cause.exit_code
+        return error
+
+    def _stop(self) -> None:
+        """Stop the part threads (they check at every chunk) and give the
+        in-flight requests a moment to end, so the abort comes after them."""
+        self._cancel.set()
+        for thread in self._threads:
+            thread.join(timeout=STOP_GRACE / max(1, len(self._threads)))
+
+    def _abort(self) -> str | None:
+        """Best-effort abort, within ``ABORT_TIMEOUT``: None when it worked,
+        else what went wrong."""
+        client = self.client
+        headers = {**client.headers(), "content-type": "application/json"}
+        url = client.url(f"{BASE_PATH}/abort")
+        client._debug(f"→ POST {url} (abort)")
+        try:
+            response = client._http.post(
+                url, headers=headers, content=json.dumps(self._ids()).encode(), timeout=ABORT_TIMEOUT
+            )
+        except httpx.HTTPError as exc:
+            return f"network error: {type(exc).__name__}"
+        client._debug(f"← {response.status_code} POST {url}")
+        if response.status_code >= 400:
+            body = decode_body(response.content, response.headers.get("content-type"))
+            return f"HTTP {response.status_code}: {error_from_response(response.status_code, body, None).message}"
+        return None
+
+    # -- the parts -------------------------------------------------------------
+    def _send_parts(self, parts: list[Part]) -> list[dict[str, Any]]:
+        todo: queue.Queue[Part] = queue.Queue()
+        for part in parts:
+            todo.put(part)
+        results: queue.Queue[tuple[int, str] | _PartFailedError] = queue.Queue()
+        self._threads = [
+            threading.Thread(target=self._worker, args=(todo, results), name=f"cargo-upload-{i}", daemon=True)
+            for i in range(min(MAX_IN_FLIGHT, len(parts)))
+        ]
+        for thread in self._threads:
+            thread.start()
+        etags: dict[int, str] = {}
+        while len(etags) < len(parts):
+            try:
+                item = results.get(timeout=0.5)  # a timeout keeps signals prompt everywhere
+            except queue.Empty:
+                continue
+            if isinstance(item, _PartFailedError):
+                raise item
+            etags[item[0]] = item[1]
+        return [{"partNumber": number, "etag": etags[number]} for number in sorted(etags)]
+
+    def _worker(
+        self, todo: queue.Queue[Part], results: queue.Queue[tuple[int, str] | _PartFailedError]
+    ) -> None:
+        while not self._cancel.is_set():
+            try:
+                part = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                results.put((part.number, self._send_part(part)))
+            except BaseException as exc:  # reported to the main thread, which stops everything
+                results.put(_PartFailedError(part, exc))
+                return
+
+    def _send_part(self, part: Part) -> str:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                url = self._sign(part)
+            except ApiError as exc:
+                failure, retry = exc, _transient(exc)
+            else:
+                try:
+                    return self._put(part, url)
+                except ApiError as exc:
+                    # 403: the signature expired (a slow part); a fresh one may work.
+                    failure, retry = exc, _transient(exc) or exc.status == 403
+            self._reset_progress(part)
+            if not retry or attempt >= PART_ATTEMPTS or self._cancel.is_set():
+                raise failure
+            self.client._debug(f"part {part.number}: attempt {attempt} failed ({failure.message}), retrying")
+            self.client._sleep(self.client._backoff(attempt - 1))
+
+    def _sign(self, part: Part) -> str:
+        answer = self._post("sign", {**self._ids(), "partNumber": part.number})
+        url = answer.get("url") if isinstance(answer, Mapping) else None
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            raise ServerError(f"The server answered multipart/sign for part {part.number} without a url")
+        return url
+
+    def _put(self, part: Part, url: str) -> str:
+        """PUT one part to its presigned URL, streamed, with none of our
+        headers; returns the ETag."""
+        shown = url.split("?", 1)[0] + "?…"
+        self.client._debug(f"→ PUT {shown} (part {part.number}, {part.size} bytes, presigned)")
+        http = self.client._http
+        try:
+            request = http.build_request(
+                "PUT", url, content=self._read(part), headers={"content-length": str(part.size)}
+            )
+            response = http.send(request)
+        except httpx.TimeoutException:
+            raise RequestTimeoutError(f"Part {part.number} timed out") from None
+        except httpx.TransportError as exc:
+            raise NetworkError(f"Network error: {_describe(exc)}") from None
+        self.client._debug(f"← {response.status_code} PUT {shown} (part {part.number})")
+        if response.status_code >= 400:
+            body = decode_body(response.content, response.headers.get("content-type"))
+            code = _storage_code(body)
+            error = error_from_response(response.status_code, body, None)
+            error.message = f"the storage refused part {part.number}: HTTP {response.status_code}" + (
+                f" {code}" if code else ""
+            )
+            raise error
+        etag: str | None = response.headers.get("etag")
+        if not etag:
+            raise ServerError(f"The storage answered part {part.number} without an ETag")
+        return etag
+
+    def _read(self, part: Part) -> Iterator[bytes]:
+        """The part's bytes from disk, ``READ_CHUNK`` at a time (progress as
+        they go out; stops at once when the upload is cancelled)."""
+        with self.source.open("rb") as handle:
+            handle.seek(part.offset)
+            remaining = part.size
+            while remaining:
+                if self._cancel.is_set():
+                    raise _CancelledError()
+                chunk = handle.read(min(READ_CHUNK, remaining))
+                if not chunk:
+                    raise CargoError(f"{self.source.name} changed (shrank) during the upload")
+                remaining -= len(chunk)
+                self._advance(part, len(chunk))
+                yield chunk
+
+    # -- progress ----------------------------------------------------------------
+    def _advance(self, part: Part, count: int) -> None:
+        with self._lock:
+            self._sent += count
+            self._part_sent[part.number] = self._part_sent.get(part.number, 0) + count
+            if self.on_progress:
+                self.on_progress(self._sent, self.size)
+
+    def _reset_progress(self, part: Part) -> None:
+        with self._lock:
+            self._sent -= self._part_sent.pop(part.number, 0)
+            if self.on_progress:
+                self.on_progress(self._sent, self.size)
