@@ -55,7 +55,7 @@ PART_ATTEMPTS = 3
 MAX_PARTS = 10_000  # the storage's limit (S3): refused before anything is sent
 READ_CHUNK = 256 * 1024
 ABORT_TIMEOUT = 10.0  # the abort is best effort: never hang an exit on it
-STOP_GRACE = 2.0  # how long in-flight parts get to stop before the abort
+STOP_GRACE = 1.0  # how long in-flight parts get to stop before the abort
 TRANSIENT_STATUSES = frozenset({408, 429})  # plus every 5xx
 EXIT_TERMINATED = 128 + int(signal.SIGTERM)
 
@@ -225,7 +225,7 @@ class MultipartUpload:
             return InterruptedCliError(f"Interrupted: the {what} {state}", extra=extra)
         cause = exc.cause if isinstance(exc, _PartFailedError) else exc
         if not isinstance(cause, CargoError):  # a signal handler's own exception, a bug: as it is
-            return exc
+            return cause
         where = f" at part {exc.part.number}" if isinstance(exc, _PartFailedError) else ""
         if isinstance(cause, ApiError):
             for key, value in (("reason", cause.reason), ("status", cause.status)):
