@@ -231,7 +231,7 @@ def test_three_failed_attempts_abort_the_upload(cli, api, storage, big):
     result = cli(*UPLOAD_ARGV, str(big[0]))
     assert result.code == 1
     assert result.json == {
-        "errorMessage": "Upload of big.csv failed at part 2: the storage refused part 2: HTTP 503 SlowDown; "
+        "errorMessage": "Upload of big.csv failed at part 2: the storage answered HTTP 503 SlowDown; "
         "the multipart upload up-42 of big.csv (abc123-big.csv) was aborted",
         "uploadId": "up-42",
         "s3Filename": "abc123-big.csv",
@@ -278,7 +278,9 @@ def test_missing_etag_is_a_permanent_failure(cli, api, storage, big):
     storage.put.mock(side_effect=None).respond(200)
     result = cli(*UPLOAD_ARGV, str(big[0]))
     assert result.code == 1
-    assert "The storage answered part 1 without an ETag" in result.json["errorMessage"]
+    assert result.json["errorMessage"].startswith(
+        "Upload of big.csv failed at part 1: the storage answered without an ETag;"
+    )
     assert result.json["errorMessage"].endswith("was aborted")
     assert storage.put.call_count == 1
     assert storage.abort.call_count == 1
@@ -431,3 +433,15 @@ def test_progress_counts_every_byte_once(api, storage, big):
     assert all(total == len(data) for _done, total in seen)
     assert max(done for done, _total in seen) == len(data)  # the retried part is not counted twice
     assert len(seen) > len(data) // uploads.READ_CHUNK  # one call per chunk read from disk
+
+
+def test_debug_log_shows_the_parts_but_no_signature_or_token(cli, api, storage, big):
+    storage.put_failures[2] = [500]
+    result = cli("--debug", *UPLOAD_ARGV, str(big[0]))
+    assert result.code == 0, result.out
+    assert (
+        "→ PUT https://bucket.s3.test/uploads/abc123-big.csv?… (part 2, 1000 bytes, presigned)" in result.err
+    )
+    assert "part 2: attempt 1 failed (the storage answered HTTP 500 SlowDown), retrying" in result.err
+    assert "X-Amz-Signature" not in result.err and "sig2" not in result.err
+    assert TOKEN not in result.err

@@ -325,7 +325,7 @@ class MultipartUpload:
         answer = self._post("sign", {**self._ids(), "partNumber": part.number})
         url = answer.get("url") if isinstance(answer, Mapping) else None
         if not isinstance(url, str) or not url.startswith(("https://", "http://")):
-            raise ServerError(f"The server answered multipart/sign for part {part.number} without a url")
+            raise ServerError("the server answered multipart/sign without a url")
         return url
 
     def _put(self, part: Part, url: str) -> str:
@@ -340,7 +340,9 @@ class MultipartUpload:
             )
             response = http.send(request)
         except httpx.TimeoutException:
-            raise RequestTimeoutError(f"Part {part.number} timed out") from None
+            raise RequestTimeoutError(
+                f"the storage did not answer within {self.client.settings.timeout:g}s"
+            ) from None
         except httpx.TransportError as exc:
             raise NetworkError(f"Network error: {_describe(exc)}") from None
         self.client._debug(f"← {response.status_code} PUT {shown} (part {part.number})")
@@ -348,13 +350,11 @@ class MultipartUpload:
             body = decode_body(response.content, response.headers.get("content-type"))
             code = _storage_code(body)
             error = error_from_response(response.status_code, body, None)
-            error.message = f"the storage refused part {part.number}: HTTP {response.status_code}" + (
-                f" {code}" if code else ""
-            )
+            error.message = f"the storage answered HTTP {response.status_code}" + (f" {code}" if code else "")
             raise error
         etag: str | None = response.headers.get("etag")
         if not etag:
-            raise ServerError(f"The storage answered part {part.number} without an ETag")
+            raise ServerError("the storage answered without an ETag")
         return etag
 
     def _read(self, part: Part) -> Iterator[bytes]:
