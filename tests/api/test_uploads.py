@@ -21,6 +21,7 @@ import respx
 
 from cargo_cli.api import uploads
 from cargo_cli.api.client import CargoClient
+from cargo_cli.errors import InterruptedCliError
 from cargo_cli.settings import Settings
 from tests.conftest import API, TOKEN, WORKSPACE, body_of
 
@@ -365,34 +366,61 @@ def test_sigterm_aborts_the_upload_with_the_fallback_handler(cli, api, storage, 
     storage.on_put = lambda number, _data: os.kill(os.getpid(), signal.SIGTERM) if number == 2 else None
     result = cli(*UPLOAD_ARGV, str(big[0]))
     assert result.code == 143
-    assert result.json["errorMessage"] == (
-        "Terminated (SIGTERM): the multipart upload up-42 of big.csv (abc123-big.csv) was aborted"
-    )
+    assert result.json == {
+        "errorMessage": "Interrupted: the multipart upload up-42 of big.csv (abc123-big.csv) was aborted",
+        "uploadId": "up-42",
+        "s3Filename": "abc123-big.csv",
+        "aborted": True,
+        "signal": "SIGTERM",
+    }
     assert storage.abort.call_count == 1
     assert not storage.complete.called
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # restored
 
 
-class _ProcessTermination(BaseException):
-    """What a process-wide SIGTERM handler might raise."""
+class _ProcessSignal(KeyboardInterrupt):
+    """What a process-wide handler raises for SIGTERM (handled like Ctrl-C)."""
 
 
-def test_an_existing_sigterm_handler_is_kept_and_its_exception_aborts(api, storage, big):
+class _ProcessExit(BaseException):
+    """Anything else a handler might raise."""
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected"), [(_ProcessSignal, InterruptedCliError), (_ProcessExit, _ProcessExit)]
+)
+def test_an_existing_sigterm_handler_is_kept_and_its_exception_aborts(api, storage, big, raised, expected):
     def process_handler(_signum: int, _frame: Any) -> None:
-        raise _ProcessTermination()
+        raise raised()
 
     previous = signal.signal(signal.SIGTERM, process_handler)
     try:
         storage.on_put = lambda number, _data: os.kill(os.getpid(), signal.SIGTERM) if number == 2 else None
         settings = Settings(api_url=API.removesuffix("/v1"), max_retries=0)
         with CargoClient(settings, token=TOKEN, workspace_uuid=WORKSPACE) as client:
-            with pytest.raises(_ProcessTermination):
+            with pytest.raises(expected) as caught:
                 client.upload(uploads.ENDPOINT, big[0])
         assert signal.getsignal(signal.SIGTERM) is process_handler
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if expected is InterruptedCliError:
+        assert type(caught.value) is InterruptedCliError  # main.py gives it the signal's exit code
+        assert caught.value.extra == {"uploadId": "up-42", "s3Filename": "abc123-big.csv", "aborted": True}
     assert storage.abort.call_count == 1
     assert not storage.complete.called
+
+
+def test_sigterm_before_the_upload_exists_exits_143(cli, api, storage, big):
+    def create(_request: httpx.Request) -> httpx.Response:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.5)  # pragma: no cover - the signal lands first
+        return httpx.Response(200, json=IDS)
+
+    storage.create.mock(side_effect=create)
+    result = cli(*UPLOAD_ARGV, str(big[0]))
+    assert result.code == 143
+    assert result.json == {"errorMessage": "Interrupted", "signal": "SIGTERM"}
+    assert not storage.sign.called and not storage.abort.called
 
 
 def test_up_to_four_parts_in_flight(cli, api, storage, tmp_path, monkeypatch):

@@ -186,9 +186,12 @@ def test_a_signal_mid_upload_aborts_it(server, cli_env, tmp_path, signum, code):
     out, err = raw_out.decode(), raw_err.decode()
     assert proc.returncode == code, out + err
     error: dict[str, Any] = json.loads(out)
-    assert set(error) >= {"errorMessage"}
-    if signum == signal.SIGINT or "uploadId" in error:
-        assert IDS["uploadId"] in error["errorMessage"] and "was aborted" in error["errorMessage"]
+    assert error["errorMessage"] == (
+        f"Interrupted: the multipart upload {IDS['uploadId']} of big.csv ({IDS['s3Filename']}) was aborted"
+    )
+    assert error["uploadId"] == IDS["uploadId"] and error["aborted"] is True
+    if signum == signal.SIGTERM:
+        assert error["signal"] == "SIGTERM"
     (abort,) = storage.calls(f"{BASE}/abort")
     assert abort.json() == IDS
     assert abort.headers["authorization"] == f"Bearer {TOKEN}"

@@ -87,9 +87,13 @@ class MultipartUploadError(CargoError):
 
 
 class UploadTerminatedError(InterruptedCliError):
-    """SIGTERM during a chunked upload (caught by our own fallback handler)."""
+    """SIGTERM during a chunked upload, caught by our own fallback handler:
+    the same error as a process-wide handler gives (exit 143, ``signal``)."""
 
     exit_code = EXIT_TERMINATED
+
+    def __init__(self, message: str = "Interrupted", *, extra: dict[str, Any] | None = None) -> None:
+        super().__init__(message, extra={**(extra or {}), "signal": "SIGTERM"})
 
 
 class _Terminated(KeyboardInterrupt):
@@ -213,16 +217,15 @@ class MultipartUpload:
     def _failure(self, exc: BaseException) -> BaseException:
         """Abort the upload (if one was created) and pick what to raise."""
         if self.upload_id is None:  # nothing to abort: the error as it is
-            return UploadTerminatedError("Terminated (SIGTERM)") if isinstance(exc, _Terminated) else exc
+            return UploadTerminatedError() if isinstance(exc, _Terminated) else exc
         abort_problem = self._abort()
         what = f"multipart upload {self.upload_id} of {self.source.name} ({self.s3_filename})"
         state = "was aborted" if abort_problem is None else f"could not be aborted ({abort_problem})"
         extra: dict[str, Any] = {"uploadId": self.upload_id, "s3Filename": self.s3_filename}
         extra["aborted"] = abort_problem is None
-        if isinstance(exc, _Terminated):
-            return UploadTerminatedError(f"Terminated (SIGTERM): the {what} {state}", extra=extra)
-        if type(exc) is KeyboardInterrupt:
-            return InterruptedCliError(f"Interrupted: the {what} {state}", extra=extra)
+        if isinstance(exc, KeyboardInterrupt):  # Ctrl-C, or a signal handled like it (main.py)
+            interrupted = UploadTerminatedError if isinstance(exc, _Terminated) else InterruptedCliError
+            return interrupted(f"Interrupted: the {what} {state}", extra=extra)
         cause = exc.cause if isinstance(exc, _PartFailedError) else exc
         if not isinstance(cause, CargoError):  # a signal handler's own exception, a bug: as it is
             return cause
