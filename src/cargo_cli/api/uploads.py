@@ -227,7 +227,7 @@ class MultipartUpload:
             interrupted = UploadTerminatedError if isinstance(exc, _Terminated) else InterruptedCliError
             return interrupted(f"Interrupted: the {what} {state}", extra=extra)
         cause = exc.cause if isinstance(exc, _PartFailedError) else exc
-        if not isinstance(cause, CargoError):  # a signal handler's own exception, a bug: as it is
+        if not isinstance(cause, (CargoError, ApiError)):  # a signal handler's own exception, a bug: as it is
             return cause
         where = f" at part {exc.part.number}" if isinstance(exc, _PartFailedError) else ""
         if isinstance(cause, ApiError):
@@ -238,7 +238,6 @@ class MultipartUpload:
             f"Upload of {self.source.name} failed{where}: {cause.message}; the {what} {state}"
         )
         error.extra.update(extra)
-        error.exit_code = cause.exit_code
         return error
 
     def _stop(self) -> None:
