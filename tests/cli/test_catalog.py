@@ -209,12 +209,11 @@ def test_slim_integration_list_falls_back_to_get(cli, api):
         ["orchestration", "action", "list", "x", "--limit", "many"],
         ["orchestration", "action", "list", "x", "--kind", "extractor"],
         ["orchestration", "action", "list", "x", "--kind", "tool", "--integration-slug", "slack"],
-        ["orchestration", "action", "list"],
         ["orchestration", "action", "list", "  "],
         ["connection", "action", "search", "x", "--limit", "100"],
         ["connection", "action", "search"],
     ],
-    ids=["limit-51", "limit-0", "limit-nan", "bad-kind", "slug-with-tool", "no-keywords", "blank", "search-101",
+    ids=["limit-51", "limit-0", "limit-nan", "bad-kind", "slug-with-tool", "blank", "search-101",
          "search-no-keywords"],
 )  # fmt: skip
 def test_usage_errors_send_nothing(cli, api, argv):
@@ -223,6 +222,54 @@ def test_usage_errors_send_nothing(cli, api, argv):
     assert result.code == 2
     assert "errorMessage" in result.json
     assert not route.called
+
+
+def test_action_list_kind_tool_without_keywords_lists_every_tool(cli, catalog):
+    # Documented usage: `cargo-ai orchestration action list --kind tool`.
+    result = cli("orchestration", "action", "list", "--kind", "tool")
+    assert result.code == 0, result.out
+    assert {name for name, route in catalog.items() if route.called} == {"tools"}
+    assert result.json == {
+        "query": "",
+        "totalMatches": 1,  # the deleted tool is left out
+        "results": [
+            {"kind": "tool", "name": "Message router", "description": "Routes a message", "integrationSlug": None,
+             "uuid": UUID1, "credits": {"kind": "sum"}, "action": {"kind": "tool", "toolUuid": UUID1}},
+        ],
+    }  # fmt: skip
+
+
+def test_action_list_kind_connector_without_keywords_lists_every_connector_action(cli, catalog):
+    # Documented usage: `cargo-ai orchestration action list --kind connector`.
+    result = cli("orchestration", "action", "list", "--kind", "connector")
+    assert result.code == 0, result.out
+    assert_request(catalog["integrations"], "GET", "/connection/integrations/list", query="hasActions=true")
+    assert {name for name, route in catalog.items() if route.called} == {"integrations", "connectors"}
+    body = result.json
+    assert body["query"] == ""
+    assert body["totalMatches"] == 5
+    # Deterministic order: deprecated integrations last, then integration slug, then name.
+    assert [(r["integrationSlug"], r["actionSlug"]) for r in body["results"]] == [
+        ("apolloio", "enrichPerson"),
+        ("apolloio", "searchCompanies"),
+        ("slack", "addReaction"),
+        ("slack", "postMessage"),
+        ("oldmail", "sendMessage"),
+    ]
+    assert body["results"][3] == slack_post()
+
+
+def test_action_list_without_anything_lists_every_kind_up_to_the_limit(cli, catalog):
+    result = cli("orchestration", "action", "list", "--limit", "50")
+    assert result.code == 0, result.out
+    assert all(route.call_count == 1 for route in catalog.values())
+    body = result.json
+    assert body["query"] == ""
+    assert body["totalMatches"] == 9  # 5 connector + 2 visible native + 1 tool + 1 agent
+    assert [r["kind"] for r in body["results"]] == ["connector"] * 4 + ["native"] * 2 + ["tool", "agent"] + [
+        "connector"
+    ]
+    assert len(cli("orchestration", "action", "list", "--limit", "3").json["results"]) == 3
 
 
 def test_api_error_is_reported(cli, api):

@@ -269,19 +269,21 @@ def check_limit(limit: Any) -> int:
     return value
 
 
-def keywords_of(inv: Invocation) -> tuple[str, list[str]]:
+def keywords_of(inv: Invocation, *, required: bool = True) -> tuple[str, list[str]]:
     raw = [str(k) for k in inv.options.get("keywords") or ()]
     keywords = split_keywords(raw)
-    if not keywords:
+    if not keywords and (required or raw):
         raise UsageError("Give at least one keyword to search for")
     return " ".join(raw), keywords
 
 
 def rank(entries: list[Entry], keywords: list[str]) -> list[Entry]:
+    """The entries every keyword matches, best first; without keywords every
+    entry, in the same deterministic order."""
     matched = []
     for entry in entries:
-        entry.score = score(entry, keywords)
-        if entry.score > 0:
+        entry.score = score(entry, keywords) if keywords else 0
+        if entry.score > 0 or not keywords:
             matched.append(entry)
     order = {kind: index for index, kind in enumerate(KINDS)}
     matched.sort(key=lambda e: (-e.score, e.deprecated, order[e.kind], e.integration_slug, e.name.lower()))
@@ -297,8 +299,9 @@ def envelope(query: str, matched: list[Entry], limit: int) -> dict[str, Any]:
 
 
 def _action_list(inv: Invocation) -> dict[str, Any]:
-    """``orchestration action list``: connectors, native actions, tools, agents."""
-    query, keywords = keywords_of(inv)
+    """``orchestration action list``: connectors, native actions, tools, agents.
+    Keywords are optional: ``action list --kind tool`` lists every tool."""
+    query, keywords = keywords_of(inv, required=False)
     limit = check_limit(inv.options.get("limit"))
     kind = inv.options.get("kind")
     integration_slug = inv.options.get("integration_slug")
@@ -329,14 +332,16 @@ def _action_search(inv: Invocation) -> dict[str, Any]:
 
 
 KEYWORDS_ARG = Arg("keywords", nargs=-1, local=True)
+OPTIONAL_KEYWORDS_ARG = Arg("keywords", nargs=-1, local=True, required=False)
 LIMIT_HELP = f"Maximum results (default {DEFAULT_LIMIT}, max {MAX_LIMIT})."
 
 ACTION_LIST = Cmd(
     "action list", None,
     "Search actions across connectors, native actions, tools and agents (free).\n\n"
     "Prints {query, totalMatches, results[]}; each result carries a ready-to-paste "
-    "`action` object (for action execute / execute-batch) and its credit costs.",
-    args=(KEYWORDS_ARG,),
+    "`action` object (for action execute / execute-batch) and its credit costs. "
+    "Without keywords every action of the chosen kinds is listed (e.g. `--kind tool`).",
+    args=(OPTIONAL_KEYWORDS_ARG,),
     opts=(
         Opt("--integration-slug", local=True, help="Only this integration's connector actions."),
         Opt("--kind", choice(*KINDS), local=True, help="Only this kind of action."),
