@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cargo_cli import __version__, output
+from cargo_cli.cli.refusals import refuse, refuse_chat_option
 from cargo_cli.cli.runtime import Runtime
 
 # name -> (module, attribute, one-line help). Order is the help order.
@@ -31,7 +32,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "observability": ("cargo_cli.cli.commands.observability", "group", "Scheduled threshold alerts and their events."),
 }  # fmt: skip
 
-# Names that do not exist (any more), with a pointer to what does.
+# Names that do not exist (any more), with a pointer to what does. Documented
+# commands this CLI cannot run are refused in cli/refusals.py.
 REMOVED: dict[str, str] = {
     "workspace": "No such command 'workspace': the domain is now 'workspaceManagement' "
     "(e.g. `cargo-ai workspaceManagement folder list`).",
@@ -55,8 +57,7 @@ class LazyRoot(click.Group):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        if args and args[0] in REMOVED:
-            raise click.UsageError(REMOVED[args[0]], ctx)
+        refuse(ctx, args, REMOVED)
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -85,6 +86,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     callback=_print_version,
     help="Print the version and exit.",
 )
+@click.option("--chat", is_flag=True, hidden=True, expose_value=False, callback=refuse_chat_option)
 @click.option(
     "--debug", is_flag=True, default=None, help="Log each request and response on stderr (or CARGO_DEBUG=1)."
 )

@@ -37,6 +37,7 @@ import click
 
 from cargo_cli import output
 from cargo_cli.cli.params import NULL
+from cargo_cli.cli.refusals import refuse
 from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.cli.wait import WaitSpec, wait_for
 from cargo_cli.errors import ApiError, AuthorizationError, CargoError
@@ -343,7 +344,8 @@ def build_command(cmd: Cmd) -> click.Command:
 
 
 class HintingGroup(click.Group):
-    """A group that answers removed/renamed names with a pointer."""
+    """A group that answers removed/renamed and unavailable names with a
+    refusal (cli/refusals.py)."""
 
     def __init__(self, *args: Any, removed: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -352,9 +354,8 @@ class HintingGroup(click.Group):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        name = args[0] if args else ""
-        if name in self.removed and name not in self.commands:
-            raise click.UsageError(self.removed[name], ctx)
+        if args and args[0] not in self.commands:
+            refuse(ctx, args, self.removed)
         return super().resolve_command(ctx, args)
 
 

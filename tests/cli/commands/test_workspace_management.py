@@ -206,8 +206,8 @@ def test_non_admin_commands_do_not_mention_admin(cli, api, argv):
           "--finished-at", "2025-01-01"], "not both"),
         (["session", "upsert", "--session-id", "s", "--title", "t", "--summary", "s", "--finished-at", "yesterday"],
          "is not a date"),
-        (["envVar", "list"], "env vars are not available"),
-        (["envVar", "create", "--key", "K"], "env vars are not available"),
+        (["envVar", "list"], "`cargo-ai workspaceManagement envVar list` is not available"),
+        (["envVar", "create", "--key", "K"], "`cargo-ai workspaceManagement envVar create` is not available"),
         (["user", "delete"], "No such command"),
     ],
 )  # fmt: skip

@@ -181,8 +181,4 @@ group = build_domain(
         "report": "Feedback reports.",
         "session": "Agent sessions.",
     },
-    removed={
-        "envVar": "No such command 'envVar': workspace env vars are not available in this cargo-ai "
-        "(their API is not published). Manage them in the Cargo app.",
-    },
 )
