@@ -17,6 +17,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "logout": ("cargo_cli.cli.commands.auth", "logout", "Forget the stored login."),
     "whoami": ("cargo_cli.cli.commands.auth", "whoami", "Print the current user, workspace and API origin."),
     "version": ("cargo_cli.cli.commands.auth", "version", "Print the CLI version as JSON."),
+    "doctor": ("cargo_cli.cli.commands.doctor", "doctor", "Diagnose the setup: version, credentials, keyring, API, workspace, clock."),
+    "api": ("cargo_cli.cli.commands.api_call", "api", "Call any Cargo API call by name, or send a raw request under /v1."),
     "orchestration": ("cargo_cli.cli.commands.orchestration", "group", "Actions, runs, batches, records, releases, plays, tools, nodes, queries."),
     "storage": ("cargo_cli.cli.commands.storage", "group", "Datasets, models, columns, relationships, records, SQL."),
     "segmentation": ("cargo_cli.cli.commands.segmentation", "group", "Segments, changes and record fetches."),
