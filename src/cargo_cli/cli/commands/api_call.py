@@ -81,6 +81,8 @@ def endpoint_view(name: str) -> EndpointView | None:
     if method == "GET" and query is None:  # a GET sends no body
         fields.clear()
         forwards = False
+    if "upload" in flags:  # the table does not list the form parts: every field is one
+        forwards = True
     return EndpointView(
         name=name,
         method=method,
@@ -203,9 +205,11 @@ def build_payload(data: Any, fields: list[tuple[str, Any, str]], *, object_only:
 def _unknown_name(name: str) -> UsageError:
     names = endpoint_names()
     lowered = {n.lower(): n for n in names}
-    guesses = [lowered[name.lower()]] if name.lower() in lowered else []
-    guesses += [g for g in difflib.get_close_matches(name, names, n=3, cutoff=0.6) if g not in guesses]
-    shown = guesses[:-1] and ", ".join(guesses[:-1]) + " or "
+    if name.lower() in lowered:  # only the case is wrong
+        guesses = [lowered[name.lower()]]
+    else:
+        guesses = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
+    shown = ", ".join(guesses[:-1]) + " or " if len(guesses) > 1 else ""
     hint = f" Did you mean {shown}{guesses[-1]}?" if guesses else ""
     return UsageError(f"Unknown API call {name!r}.{hint} (see `cargo-ai api --list`)")
 
