@@ -154,6 +154,25 @@ class CredentialStore:
             raise
 
     # -- public API ----------------------------------------------------------
+    def keyring_health(self) -> dict[str, Any]:
+        """For ``doctor``: is the keyring enabled, which backend, does a
+        (time-boxed) read work, and does it hold a login. Never the secret."""
+        if not self.settings.use_keyring:
+            return {"status": "disabled", "detail": "CARGO_NO_KEYRING is set"}
+        module = self._keyring()
+        if module is None:
+            return {
+                "status": "unavailable",
+                "detail": "no usable keyring backend (the credentials file is used)",
+            }
+        backend = type(module.get_keyring())
+        health: dict[str, Any] = {"backend": f"{backend.__module__}.{backend.__name__}"}
+        try:
+            raw = self._keyring_call(lambda kr: kr.get_password(KEYRING_SERVICE, KEYRING_USER))
+        except KeyringUnavailableError as exc:
+            return {**health, "status": "unavailable", "detail": str(exc)}
+        return {**health, "status": "ok", "hasLogin": bool(raw)}
+
     def load(self) -> Credentials | None:
         """The stored login: keyring first, then the file."""
         try:

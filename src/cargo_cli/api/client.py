@@ -276,6 +276,27 @@ class CargoClient(Resources):
             raise error_from_response(status, body, reasons)
         return body
 
+    def probe(
+        self, method: str, path: str, *, with_workspace: bool = True
+    ) -> tuple[int, Any, dict[str, str], float]:
+        """One attempt at a payload-less request, for diagnostics (``doctor``):
+        ``(status, body, response headers, elapsed seconds)``, whatever the
+        status. No retries; no answer raises like ``call``."""
+        url = self.url(path)
+        headers = self.headers(with_workspace=with_workspace)
+        started = self._clock()
+        self._debug(f"→ {method} {url} headers={_redact_headers(headers)}")
+        try:
+            response = self._http.request(method, url, headers=headers)
+        except httpx.TimeoutException:
+            raise RequestTimeoutError(f"Request timed out after {self.settings.timeout:g}s") from None
+        except httpx.TransportError as exc:
+            raise NetworkError(f"Network error: {_describe(exc)}") from None
+        elapsed = self._clock() - started
+        self._debug(f"← {response.status_code} {method} {url} {elapsed * 1000:.0f}ms")
+        body = decode_body(response.content, response.headers.get("content-type"))
+        return response.status_code, body, dict(response.headers), elapsed
+
     # -- transport with retries, deadline and debug log ------------------
     def _backoff(self, attempt: int) -> float:
         delay: float = min(BACKOFF_MAX, BACKOFF_BASE * (2.0**attempt))

@@ -37,7 +37,9 @@ def _expected(entry: dict) -> tuple[dict, str, str, object]:
         field = param["placeholder"]
         value = ENCODED_VALUE if param["encodeURIComponent"] else _value(field)
         payload[field] = value
-        path = path.replace("{" + field + "}", quote(value, safe="-_.!~*'()") if param["encodeURIComponent"] else value)
+        path = path.replace(
+            "{" + field + "}", quote(value, safe="-_.!~*'()") if param["encodeURIComponent"] else value
+        )
     for field in PLACEHOLDER.findall(query):
         payload[field] = _value(field)
     query = PLACEHOLDER.sub(lambda m: _value(m.group(1)), query)
@@ -158,7 +160,9 @@ def request_last(route) -> httpx.Request:
 
 
 def test_plain_text_answer_is_printed_verbatim(cli, api):
-    api.get(f"/content/files/{UUID1}/raw").respond(text="hello\nworld", headers={"content-type": "text/plain"})
+    api.get(f"/content/files/{UUID1}/raw").respond(
+        text="hello\nworld", headers={"content-type": "text/plain"}
+    )
     result = cli("api", "content.file.readBytes", "-f", f"uuid={UUID1}")
     assert result.code == 0
     assert result.out == "hello\nworld\n"

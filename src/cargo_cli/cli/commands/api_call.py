@@ -52,6 +52,7 @@ class EndpointView:
     fields: frozenset[str]  # payload fields sent in the query or the body
     forwards_unknown: bool  # the call sends any other field too
     upload: bool  # multipart/form-data with a file part
+    with_workspace: bool  # sends the selected-workspace-uuid header
     reasons: Mapping[str, Any]
 
     def to_json(self) -> dict[str, Any]:
@@ -91,6 +92,7 @@ def endpoint_view(name: str) -> EndpointView | None:
         fields=frozenset(fields),
         forwards_unknown=forwards,
         upload="upload" in flags,
+        with_workspace="noWorkspace" not in flags,
         reasons=reasons,
     )
 
@@ -137,7 +139,7 @@ def _key_path(key: str, flag: str) -> list[str]:
     match = _KEY_RE.match(key)
     if not match:
         raise UsageError(f"Invalid field name {key!r} in {flag}: use key, key[sub] or key[]")
-    parts = [match.group(1)] + re.findall(r"\[([^\[\]]*)\]", match.group(2))
+    parts = [match.group(1), *re.findall(r"\[([^\[\]]*)\]", match.group(2))]
     if "" in parts[1:-1]:
         raise UsageError(f"Invalid field name {key!r} in {flag}: [] may only come last")
     return parts
@@ -338,7 +340,9 @@ See docs/api-command.md."""
 @click.option("-f", "--raw-field", "raw_fields", multiple=True, metavar="KEY=VALUE", help="A string field.")
 @click.option("-F", "--field", "typed_fields", multiple=True, metavar="KEY=VALUE",
               help="A typed field: true/false/null/numbers, @file or @- for a file's text.")  # fmt: skip
-@click.option("--list", "list_only", is_flag=True, help="Print the callable names with method and path (filtered).")
+@click.option(
+    "--list", "list_only", is_flag=True, help="Print the callable names with method and path (filtered)."
+)
 @debug_option
 def api(
     target: str | None,
@@ -372,7 +376,9 @@ def api(
 
     if target.upper() in METHODS:
         if path is None:
-            raise UsageError(f"Give the path of the {target.upper()} request (e.g. /v1/orchestration/runs/list)")
+            raise UsageError(
+                f"Give the path of the {target.upper()} request (e.g. /v1/orchestration/runs/list)"
+            )
         result = call_raw(client_of, target.upper(), path, build_payload(data, fields, object_only=False))
     elif target.startswith("/"):
         raise UsageError(f"Give the HTTP method first: `cargo-ai api GET {target}` ({', '.join(METHODS)})")
