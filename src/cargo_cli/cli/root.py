@@ -17,8 +17,6 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "logout": ("cargo_cli.cli.commands.auth", "logout", "Forget the stored login."),
     "whoami": ("cargo_cli.cli.commands.auth", "whoami", "Print the current user, workspace and API origin."),
     "version": ("cargo_cli.cli.commands.auth", "version", "Print the CLI version as JSON."),
-    "doctor": ("cargo_cli.cli.commands.doctor", "doctor", "Diagnose the setup: version, credentials, keyring, API, workspace, clock."),
-    "api": ("cargo_cli.cli.commands.api_call", "api", "Call any Cargo API call by name, or send a raw request under /v1."),
     "orchestration": ("cargo_cli.cli.commands.orchestration", "group", "Actions, runs, batches, records, releases, plays, tools, nodes, queries."),
     "storage": ("cargo_cli.cli.commands.storage", "group", "Datasets, models, columns, relationships, records, SQL."),
     "segmentation": ("cargo_cli.cli.commands.segmentation", "group", "Segments, changes and record fetches."),
@@ -32,6 +30,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "hosting": ("cargo_cli.cli.commands.hosting", "group", "Apps, workers and their deployments."),
     "system-of-record": ("cargo_cli.cli.commands.system_of_record", "group", "Systems of record and SQL against them."),
     "observability": ("cargo_cli.cli.commands.observability", "group", "Scheduled threshold alerts and their events."),
+    "doctor": ("cargo_cli.cli.commands.doctor", "doctor", "Diagnose the setup: version, credentials, keyring, API, workspace, clock."),
+    "api": ("cargo_cli.cli.commands.api_call", "api", "Call any Cargo API call by name, or send a raw request under /v1."),
 }  # fmt: skip
 
 # Names that do not exist (any more), with a pointer to what does. Documented
