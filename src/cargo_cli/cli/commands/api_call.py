@@ -267,7 +267,8 @@ def call_named(client_of: Any, name: str, payload: Any) -> Any:
 def check_raw_path(path: str) -> str:
     """The path under ``/v1`` a raw request may go to (without ``/v1``), or a
     usage error: absolute URLs, ``..``/``.`` segments (also percent-encoded),
-    empty segments, backslashes, control characters, ``?`` and ``#``."""
+    empty segments, backslashes and control characters (also percent-encoded),
+    raw whitespace, ``?`` and ``#``."""
     problem = None
     decoded = unquote(path)
     if "://" in path or path.startswith("//"):
@@ -276,8 +277,12 @@ def check_raw_path(path: str) -> str:
         problem = "it must start with /v1/"
     elif "?" in path or "#" in path:
         problem = "put query parameters in -f key=value (GET), not in the path"
-    elif any(ch in decoded for ch in "\\\r\n\t ") or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in decoded):
-        problem = "it contains whitespace, a backslash or a control character"
+    elif (
+        any(ch.isspace() for ch in path)
+        or "\\" in decoded
+        or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in decoded)
+    ):
+        problem = "it contains whitespace (write %20), a backslash or a control character"
     else:
         segments = decoded[len(API_PREFIX) :].split("/")
         if segments and segments[-1] == "":
