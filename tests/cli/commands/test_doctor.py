@@ -221,6 +221,21 @@ def test_credentials_file_readable_by_others_fails(cli, server, tmp_path):
     assert "file-token-secret" not in result.out
 
 
+def test_credentials_file_without_a_valid_login(cli, api, monkeypatch, tmp_path):
+    monkeypatch.delenv("CARGO_API_TOKEN")
+    path = credentials_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    os.chmod(path, 0o600)
+    api.get(USER_PATH).respond(401, headers={"date": http_date()})
+    result = cli("doctor")
+    assert result.code == 3
+    assert result.json["errorMessage"] == (
+        f"credentials: Not logged in: {path} holds no valid login; run `cargo-ai login --token <token>` "
+        "or set CARGO_API_TOKEN"
+    )
+
+
 def test_most_severe_failure_wins(cli, api, monkeypatch):
     monkeypatch.delenv("CARGO_API_TOKEN")
     api.get(USER_PATH).mock(side_effect=httpx.ConnectError("down"))

@@ -133,7 +133,10 @@ class Doctor:
                 f"{store.path} is readable by other users (mode {file_info['mode']}): run chmod 600 on it",
             )
         elif creds is None:
-            check.set(FAIL, "Not logged in: run `cargo-ai login --token <token>` or set CARGO_API_TOKEN")
+            stale = f"{store.path} holds no valid login; " if file_info["exists"] else ""
+            check.set(
+                FAIL, f"Not logged in: {stale}run `cargo-ai login --token <token>` or set CARGO_API_TOKEN"
+            )
         else:
             where = {"env": "CARGO_API_TOKEN", "keyring": "the OS keyring", "file": str(store.path)}[
                 creds.source
