@@ -124,6 +124,19 @@ def test_raw_and_typed_fields(cli, api, tmp_path):
     })  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("raw", "typed"),
+    [("true", True), ("false", False), ("null", None), ("0", 0), ("-12", -12), ("1.5", 1.5), ("1e3", 1000.0),
+     ("1e400", "1e400"), ("007", "007"), ("True", "True"), ("1.", "1."), ("abc", "abc"), ("", ""), ("@", "@")],
+)  # fmt: skip
+def test_typed_field_values(cli, api, raw, typed):
+    route = api.post("/orchestration/runs/list").respond(json={})
+    assert cli("api", "orchestration.run.list", "-F", f"recordId={raw}").code == 0
+    assert body_of(route.calls[-1].request) == {"recordId": typed}
+    assert cli("api", "orchestration.run.list", "-f", f"recordId={raw}").code == 0
+    assert body_of(route.calls[-1].request) == {"recordId": raw}
+
+
 def test_fields_override_data_and_data_reads_file_and_stdin(cli, api, tmp_path):
     route = api.post("/orchestration/runs/list").respond(json={})
     data = tmp_path / "payload.json"

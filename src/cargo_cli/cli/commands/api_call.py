@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 import sys
 from collections.abc import Mapping
@@ -127,8 +128,10 @@ def typed_value(raw: str) -> Any:
     if raw in literals:
         return literals[raw]
     if _NUMBER_RE.match(raw):
+        if re.fullmatch(r"-?\d+", raw):
+            return int(raw)
         number = float(raw)
-        return int(raw) if re.fullmatch(r"-?\d+", raw) else number
+        return number if math.isfinite(number) else raw  # 1e400 is not a JSON number
     if raw.startswith("@") and len(raw) > 1:
         return FileRef(raw[1:])
     return raw
