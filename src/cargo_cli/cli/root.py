@@ -8,7 +8,6 @@ from typing import Any
 import click
 
 from cargo_cli import __version__, output
-from cargo_cli.cli.refusals import refuse, refuse_chat_option
 from cargo_cli.cli.runtime import Runtime
 
 # name -> (module, attribute, one-line help). Order is the help order.
@@ -59,6 +58,8 @@ class LazyRoot(click.Group):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
+        from cargo_cli.cli.refusals import refuse  # not needed by --help
+
         refuse(ctx, args, REMOVED)
         return super().resolve_command(ctx, args)
 
@@ -72,6 +73,13 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     if value and not ctx.resilient_parsing:
         output.emit_text(__version__)
         ctx.exit(0)
+
+
+def _refuse_chat(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        from cargo_cli.cli.refusals import refuse_chat_option
+
+        refuse_chat_option(ctx, param, value)
 
 
 @click.group(
@@ -88,7 +96,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     callback=_print_version,
     help="Print the version and exit.",
 )
-@click.option("--chat", is_flag=True, hidden=True, expose_value=False, callback=refuse_chat_option)
+@click.option("--chat", is_flag=True, hidden=True, expose_value=False, callback=_refuse_chat)
 @click.option(
     "--debug", is_flag=True, default=None, help="Log each request and response on stderr (or CARGO_DEBUG=1)."
 )
