@@ -132,3 +132,36 @@ def test_existing_commands_next_to_refused_names_still_run(cli, api):
     result = cli("workspaceManagement", "folder", "list")
     assert result.code == 0, result.out
     assert route.called
+
+
+def _pointers() -> list[str]:
+    """Every `cargo-ai ...` command a refusal points to."""
+    found = set()
+    for unavailable in UNAVAILABLE.values():
+        found.update(re.findall(r"`(cargo-ai [^`]+)`", unavailable.instead))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("pointer", _pointers())
+def test_refusals_point_to_commands_that_exist(pointer):
+    import click
+
+    from cargo_cli.cli.commands.api_call import endpoint_view
+    from cargo_cli.cli.root import cli as root
+
+    words = pointer.split()[1:]
+    if words[0] == "api" and len(words) > 1:  # `cargo-ai api <name>` / `cargo-ai api --list <filter>`
+        assert words[1] == "--list" or endpoint_view(words[1]) is not None, pointer
+        return
+    command: click.Command | None = root
+    ctx = click.Context(root, info_name="cargo-ai")
+    for word in words:
+        if word.startswith(("-", "<")):
+            assert isinstance(command, click.Command)
+            if word.startswith("--"):
+                assert word in {o for p in command.params for o in getattr(p, "opts", [])}, pointer
+            continue
+        assert isinstance(command, click.Group), pointer
+        command = command.get_command(ctx, word)
+        assert command is not None, pointer
+        ctx = click.Context(command, info_name=word, parent=ctx)
