@@ -123,13 +123,15 @@ def test_get_arguments_go_to_the_query_string(client, api):
 
 
 def test_resource_namespaces_mirror_the_ts_client(client, api):
+    from cargo_cli.api.resources import Api
+
     route = api.get(f"/ai/agents/{UUID1}").respond(json={"uuid": UUID1})
-    assert client.ai.agent.get({"uuid": UUID1}) == {"uuid": UUID1}
+    assert Api(client).ai.agent.get(uuid=UUID1) == {"uuid": UUID1}
     assert route.call_count == 1
     with pytest.raises(AttributeError):
-        _ = client.ai.agent.nope
+        _ = Api(client).ai.agent.nope
     with pytest.raises(AttributeError):
-        _ = client.nodomain
+        _ = Api(client).nodomain
 
 
 # -- errors -----------------------------------------------------------------------
@@ -489,14 +491,33 @@ def test_no_debug_log_by_default(cli, api):
     assert result.code == 0 and result.err == ""
 
 
-def test_every_endpoint_has_a_typed_resource_method(client, api):
+def test_every_endpoint_has_a_typed_resource_method(client):
     """The generated resources (api/resources.py) cover the whole endpoint table."""
+    from cargo_cli.api import resources
     from cargo_cli.api.endpoints import ENDPOINTS
 
-    for endpoint_id in ENDPOINTS:
-        parts = endpoint_id.split(".")
-        if len(parts) != 3:
-            continue
-        domain, area, method = parts
-        bound = getattr(getattr(getattr(client, domain), area), method)
-        assert bound.__doc__.split(" ", 1)[1] == ENDPOINTS[endpoint_id][1], endpoint_id
+    def methods(target: object) -> dict[str, object]:
+        found = {}
+        for name in dir(type(target)):
+            attribute = getattr(target, name)
+            if isinstance(attribute, resources._Resource):
+                found.update(methods(attribute))
+            elif callable(attribute) and hasattr(attribute, "endpoint_id"):
+                found[resources.endpoint_id_of(attribute)] = attribute
+        return found
+
+    typed = methods(resources.Api(client))
+    assert set(typed) == set(ENDPOINTS)
+    for endpoint_id, bound in typed.items():
+        assert bound.__doc__.split(" ", 2)[1] == ENDPOINTS[endpoint_id].path, endpoint_id
+
+
+def test_resource_methods_send_typed_keywords(client, api):
+    """A typed method sends its keywords under the wire names; None is not sent."""
+    from cargo_cli.api.resources import Api
+
+    route = api.get("/billing/usage/metrics").respond(json={"metrics": []})
+    assert Api(client).billing.usage.get_metrics(from_="2024-01-01", to="2024-02-01", unit=None) == {
+        "metrics": []
+    }
+    assert route.calls[-1].request.url.query.decode() == "from=2024-01-01&to=2024-02-01"

@@ -46,12 +46,7 @@ def _declared():
 
 
 def _known_fields(endpoint_id: str) -> set[str]:
-    _method, _path, path_params, query, body, _flags, _reasons = ENDPOINTS[endpoint_id]
-    known = {source for _placeholder, source, _encode in path_params}
-    for part in (query, body):
-        if part is not None:
-            known |= {source for _key, source in part[0]}
-    return known
+    return {p.name for p in ENDPOINTS[endpoint_id].params}
 
 
 @pytest.mark.parametrize("cmd", list(_declared()))

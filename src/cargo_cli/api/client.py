@@ -2,8 +2,9 @@
 the vendor's TypeScript client (see docs/design.md).
 
 Commands never touch httpx: they call ``client.call("domain.area.method",
-payload)`` or the resource namespaces (``client.orchestration.run.get(...)``),
-and the download/upload primitives below.
+payload)`` (what the typed methods of ``api/resources.py`` do:
+``Api(client).orchestration.run.get(uuid=...)``), and the download/upload
+primitives below.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from urllib.parse import quote
 
 from cargo_cli import __version__, output
 from cargo_cli.api import querystring
+from cargo_cli.api.endpoint import Endpoint, Param
 from cargo_cli.api.endpoints import ENDPOINTS
-from cargo_cli.api.resources import Resources
 from cargo_cli.errors import (
     ApiError,
     NetworkError,
@@ -51,18 +52,6 @@ MAX_RETRY_AFTER = 60.0
 BACKOFF_BASE = 0.5
 BACKOFF_MAX = 8.0
 CHUNK = 64 * 1024
-
-# POST endpoints that only read (or are idempotent) and so may be retried after
-# the server answered. Every other POST creates work and is only re-sent when
-# the request provably never reached the server (connection refused / connect
-# timeout).
-SAFE_POST_METHODS = frozenset(
-    {
-        "autocomplete", "cancel", "compute", "count", "download", "downloadOutputs",
-        "evaluate", "fetch", "generateJsonSchema", "getDynamicSchema", "getMetrics",
-        "getOutputSchema", "list", "preview", "previewCount", "query", "read", "validate",
-    }
-)  # fmt: skip
 
 _URI_SAFE = "-_.!~*'()"
 _NO_BODY = object()
@@ -91,12 +80,19 @@ def _parse_retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, min(seconds, MAX_RETRY_AFTER))
 
 
-def _pick(payload: Mapping[str, Any], fields: tuple[tuple[str, str], ...], forward: bool) -> dict[str, Any]:
+def _pick(payload: Mapping[str, Any], fields: tuple[Param, ...], forward: bool) -> dict[str, Any]:
     """Build the query/body mapping of an endpoint from the payload."""
     if forward:
-        renames = {src: key for key, src in fields}
+        renames = {p.name: p.wire for p in fields}
         return {renames.get(name, name): value for name, value in payload.items()}
-    return {key: payload[src] for key, src in fields if src in payload}
+    return {p.wire: payload[p.name] for p in fields if p.name in payload}
+
+
+def endpoint_for(endpoint_id: str) -> Endpoint:
+    try:
+        return ENDPOINTS[endpoint_id]
+    except KeyError:
+        raise ValueError(f"unknown endpoint {endpoint_id!r}") from None
 
 
 def decode_body(raw: bytes, content_type: str | None) -> Any:
@@ -154,7 +150,7 @@ def ssl_context() -> Any:
     return _SSL_CONTEXT
 
 
-class CargoClient(Resources):
+class CargoClient:
     """One shared connection pool, auth/workspace headers, timeouts, retries
     and the debug log."""
 
@@ -197,9 +193,6 @@ class CargoClient(Resources):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- resource namespaces (client.orchestration.run.get(...)) come from
-    #    the generated Resources mixin (api/resources.py).
-
     # -- headers ---------------------------------------------------------
     def headers(self, *, with_workspace: bool = True) -> dict[str, str]:
         headers: dict[str, str] = {}
@@ -220,33 +213,30 @@ class CargoClient(Resources):
     def call(self, endpoint_id: str, payload: Mapping[str, Any] | None = None) -> Any:
         """Call one of the vendor client's methods by id, e.g.
         ``"orchestration.run.get"``, with the payload the TS method takes."""
-        try:
-            method, path, path_params, query, body, flags, reasons = ENDPOINTS[endpoint_id]
-        except KeyError:
-            raise ValueError(f"unknown endpoint {endpoint_id!r}") from None
+        endpoint = endpoint_for(endpoint_id)
         data = dict(payload or {})
-        for placeholder, source, encode in path_params:
-            value = data.pop(source, None)
+        path = endpoint.path
+        for param in endpoint.located("path"):
+            value = data.pop(param.name, None)
             if value is None or value == "":
-                raise UsageError(f"Missing value for {source}")
+                raise UsageError(f"Missing value for {param.name}")
             text = str(value)
-            path = path.replace("{" + placeholder + "}", quote(text, safe=_URI_SAFE) if encode else text)
-        params = _pick(data, *query) if query else None
+            path = path.replace("{" + param.wire + "}", quote(text, safe=_URI_SAFE) if param.encode else text)
+        params = _pick(data, endpoint.located("query"), endpoint.query_forwards) if endpoint.query else None
         json_body: Any = _NO_BODY
-        if method != "GET":
-            if body is not None:
-                json_body = _pick(data, *body)
-            elif "optionalPayload" in flags:
+        if endpoint.method != "GET":
+            if endpoint.body:
+                json_body = _pick(data, endpoint.located("body"), endpoint.body_forwards)
+            elif endpoint.optional_payload:
                 json_body = {}
-        verb = endpoint_id.rsplit(".", 1)[-1]
         return self.request(
-            method,
+            endpoint.method,
             path,
             params=params,
             json_body=json_body,
-            with_workspace="noWorkspace" not in flags,
-            reasons=reasons,
-            idempotent=method != "POST" or verb in SAFE_POST_METHODS,
+            with_workspace=endpoint.workspace,
+            reasons=endpoint.reasons,
+            idempotent=endpoint.safe_to_retry,
         )
 
     def request(
@@ -432,7 +422,7 @@ class CargoClient(Resources):
         from disk (``on_progress(sent, total)`` as it is read), then ``fields``
         as plain form fields. Reads both response shapes (flat file, or
         ``{"files": [f]}``)."""
-        method, path, _pp, _q, _b, _flags, reasons = ENDPOINTS[endpoint_id]
+        endpoint = endpoint_for(endpoint_id)
         source = Path(file_path)
         from cargo_cli.api import uploads  # large workspace files go in parts, straight to storage
 
@@ -443,10 +433,10 @@ class CargoClient(Resources):
         with source.open("rb") as handle:
             part: Any = _CountingReader(handle, on_progress) if on_progress else handle
             result = self.request(
-                method,
-                path,
+                endpoint.method,
+                endpoint.path,
                 files={"file": (source.name, part), **{k: (None, v) for k, v in (fields or {}).items()}},
-                reasons=reasons,
+                reasons=endpoint.reasons,
                 idempotent=False,
             )
         if isinstance(result, Mapping) and isinstance(result.get("files"), list) and result["files"]:
