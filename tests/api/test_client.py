@@ -500,7 +500,7 @@ def test_every_endpoint_has_a_typed_resource_method(client):
         found = {}
         for name in dir(type(target)):
             attribute = getattr(target, name)
-            if isinstance(attribute, resources._Resource):
+            if isinstance(attribute, resources.Resource):
                 found.update(methods(attribute))
             elif callable(attribute) and hasattr(attribute, "endpoint_id"):
                 found[resources.endpoint_id_of(attribute)] = attribute

@@ -51,13 +51,30 @@ def _known_fields(endpoint_id: str) -> set[str]:
 
 @pytest.mark.parametrize("cmd", list(_declared()))
 def test_sent_fields_are_known_to_the_endpoint(cmd):
-    assert cmd.endpoint in ENDPOINTS
+    assert cmd.endpoint_id in ENDPOINTS
     sent = {o.payload_field.split(".")[0] for o in _all_opts(cmd) if not o.local}
     sent |= {a.field.split(".")[0] for a in cmd.args if not a.local}
-    unknown = {f for f in sent - _known_fields(cmd.endpoint) if (cmd.name, f) not in ALLOWED}
-    assert not unknown, f"{cmd.name} sends fields {cmd.endpoint} does not know: {sorted(unknown)}"
+    unknown = {f for f in sent - _known_fields(cmd.endpoint_id) if (cmd.name, f) not in ALLOWED}
+    assert not unknown, f"{cmd.name} sends fields {cmd.endpoint_id} does not know: {sorted(unknown)}"
 
 
 def test_allowlist_has_no_stale_entries():
     names = {p.values[0].name for p in _declared()}
     assert {name for name, _field in ALLOWED} <= names
+
+
+def test_no_string_endpoint_ids_in_the_cli():
+    """Commands name typed resource methods; only the generic `api` command
+    (cli/commands/api_call.py) takes a call id from the user."""
+    import re
+    from pathlib import Path
+
+    import cargo_cli.cli
+
+    pattern = re.compile(r"""["']([a-z][A-Za-z]*\.[a-z][A-Za-z]*\.[a-z][A-Za-z]*)["']""")
+    found = []
+    for path in Path(cargo_cli.cli.__file__).parent.rglob("*.py"):
+        if path.name == "api_call.py":
+            continue
+        found += [f"{path.name}: {m}" for m in pattern.findall(path.read_text()) if m in ENDPOINTS]
+    assert not found

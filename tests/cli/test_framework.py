@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from cargo_cli.api.resources import ai
 from cargo_cli.cli import root
 from cargo_cli.cli.params import (
     CSV,
@@ -45,7 +46,7 @@ def pages(inv: Invocation) -> Any:
 
 COMMANDS = (
     Cmd(
-        "agent create", "ai.agent.create", "Create an agent (toy).",
+        "agent create", ai.Agent.create, "Create an agent (toy).",
         opts=(
             Opt("--name", required=True), Opt("--description", NULLABLE_STRING),
             Opt("--color", choice("red", "blue"), field="icon.color"), Opt("--emoji", field="icon.emoji"),
@@ -53,19 +54,19 @@ COMMANDS = (
             Opt("--tags", CSV), Opt("--owner-uuids", CSV_UUID), Opt("--dry-run", is_flag=True, local=True),
         ),
         prepare=require_name,
-        wait=WaitSpec("agent", "ai.agent.get", lambda made: made.get("uuid"), lambda got: got.get("status")),
+        wait=WaitSpec("agent", ai.Agent.get, lambda made: made.get("uuid"), lambda got: got.get("status")),
     ),
-    Cmd("agent get", "ai.agent.get", "Get an agent (toy).", args=(Arg("agent-uuid", type=UUID),)),
-    Cmd("agent export", "ai.agent.get", "Export (toy).", args=(Arg("agent-uuid", type=UUID),), download=True),
-    Cmd("agent remove", "ai.agent.remove", "Remove (toy).", args=(Arg("agent-uuid", type=UUID),), admin=True),
-    Cmd("agent readme", "ai.agent.get", "Plain text (toy).", args=(Arg("agent-uuid"),), text=True),
+    Cmd("agent get", ai.Agent.get, "Get an agent (toy).", args=(Arg("agent-uuid", type=UUID),)),
+    Cmd("agent export", ai.Agent.get, "Export (toy).", args=(Arg("agent-uuid", type=UUID),), download=True),
+    Cmd("agent remove", ai.Agent.remove, "Remove (toy).", args=(Arg("agent-uuid", type=UUID),), admin=True),
+    Cmd("agent readme", ai.Agent.get, "Plain text (toy).", args=(Arg("agent-uuid"),), text=True),
     Cmd(
-        "chat search", "ai.chat.list", "Search chats (toy).",
+        "chat search", ai.Chat.list, "Search chats (toy).",
         args=(Arg("keywords", field="name", nargs=-1),),
         opts=(Opt("--limit", INT), Opt("--message-statuses", csv_of("pending", "success"))),
     ),
     Cmd(
-        "chat pages", "ai.chat.list", "All pages (toy).",
+        "chat pages", ai.Chat.list, "All pages (toy).",
         opts=(Opt("--pages", INT, local=True, default=2),), handler=pages,
     ),
 )  # fmt: skip

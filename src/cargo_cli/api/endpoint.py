@@ -8,21 +8,24 @@ to the query string or the JSON body (and under which wire key), whether
 unknown fields are forwarded, the transport, whether the workspace header is
 sent, whether the call may be re-sent after the server answered
 (``safe_to_retry``) and the vendor's reason table for error messages.
+
+Records are named tuples: immutable, and cheap to build at import (the
+table loads with every API call).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Literal, NamedTuple
 
 Location = Literal["path", "query", "body"]
 Kind = Literal["str", "number", "bool", "list", "object", "any"]
 Transport = Literal["json", "upload", "blob"]
+NO_REASONS: Mapping[str, Any] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(NamedTuple):
     """One payload field of a call."""
 
     name: str  # the payload field (``workflowUuid``)
@@ -35,8 +38,7 @@ class Param:
     encode: bool = False  # path only: encodeURIComponent
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(NamedTuple):
     id: str  # "orchestration.run.get"
     method: str  # GET, POST, PUT, PATCH, DELETE
     path: str  # "/orchestration/runs/{uuid}"
@@ -49,7 +51,7 @@ class Endpoint:
     workspace: bool = True  # send the selected-workspace-uuid header
     optional_payload: bool = False  # a JSON body ``{}`` is sent without a payload
     safe_to_retry: bool = True  # may be re-sent after the server answered
-    reasons: Mapping[str, Any] = field(default_factory=dict)  # reason -> message (or sub-table)
+    reasons: Mapping[str, Any] = NO_REASONS  # reason -> message (or sub-table)
 
     def located(self, location: Location) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.location == location)

@@ -23,8 +23,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cargo_cli.api.resources import ai, connection, orchestration
 from cargo_cli.cli.params import INT, choice
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt
+from cargo_cli.cli.wait import Endpoint
 from cargo_cli.errors import UsageError
 
 KINDS = ("connector", "native", "tool", "agent")
@@ -120,7 +122,7 @@ def _default_connectors(inv: Invocation, integration_slug: str | None) -> dict[s
     """integrationSlug → the connector uuid an action should use: the
     workspace's default connector for it, else its only connector."""
     payload = {"integrationSlug": integration_slug} if integration_slug else {}
-    answer = inv.call("connection.connector.list", payload)
+    answer = inv.call(connection.Connector.list, payload)
     by_slug: dict[str, list[Mapping[str, Any]]] = {}
     for connector in _mapping(answer).get("connectors") or []:
         if isinstance(connector, Mapping) and connector.get("uuid") and not connector.get("deletedAt"):
@@ -136,20 +138,20 @@ def _default_connectors(inv: Invocation, integration_slug: str | None) -> dict[s
 
 def _integrations(inv: Invocation, slug: str | None, category: str | None) -> list[Mapping[str, Any]]:
     if slug:
-        answer = inv.call("connection.integration.get", {"slug": slug})
+        answer = inv.call(connection.Integration.get, {"slug": slug})
         found = _mapping(answer).get("integration")
         return [found] if isinstance(found, Mapping) else []
     payload: dict[str, Any] = {"hasActions": True}
     if category:
         payload["category"] = category
-    answer = inv.call("connection.integration.list", payload)
+    answer = inv.call(connection.Integration.list, payload)
     integrations = []
     for integration in _mapping(answer).get("integrations") or []:
         if not isinstance(integration, Mapping):
             continue
         if not isinstance(integration.get("actions"), Mapping) and integration.get("slug"):
             # A slim list entry: the actions live on the integration itself.
-            full = _mapping(inv.call("connection.integration.get", {"slug": integration["slug"]}))
+            full = _mapping(inv.call(connection.Integration.get, {"slug": integration["slug"]}))
             integration = _mapping(full.get("integration")) or integration
         integrations.append(integration)
     return integrations
@@ -198,7 +200,7 @@ def connector_entries(inv: Invocation, slug: str | None = None, category: str | 
 
 
 def native_entries(inv: Invocation) -> list[Entry]:
-    answer = _mapping(inv.call("connection.nativeIntegration.get", {}))
+    answer = _mapping(inv.call(connection.NativeIntegration.get, {}))
     actions = _mapping(_mapping(answer.get("nativeIntegration")).get("actions"))
     entries = []
     for action_slug, action in actions.items():
@@ -225,7 +227,7 @@ def native_entries(inv: Invocation) -> list[Entry]:
     return entries
 
 
-def _workspace_entries(inv: Invocation, kind: str, endpoint: str, key: str, ref: str) -> list[Entry]:
+def _workspace_entries(inv: Invocation, kind: str, endpoint: Endpoint, key: str, ref: str) -> list[Entry]:
     """Tools and agents: workspace objects referenced by uuid."""
     answer = _mapping(inv.call(endpoint, {}))
     entries = []
@@ -252,8 +254,8 @@ def _workspace_entries(inv: Invocation, kind: str, endpoint: str, key: str, ref:
 SOURCES: dict[str, Callable[[Invocation], list[Entry]]] = {
     "connector": connector_entries,
     "native": native_entries,
-    "tool": lambda inv: _workspace_entries(inv, "tool", "orchestration.tool.all", "tools", "toolUuid"),
-    "agent": lambda inv: _workspace_entries(inv, "agent", "ai.agent.all", "agents", "agentUuid"),
+    "tool": lambda inv: _workspace_entries(inv, "tool", orchestration.Tool.all, "tools", "toolUuid"),
+    "agent": lambda inv: _workspace_entries(inv, "agent", ai.Agent.all, "agents", "agentUuid"),
 }
 
 

@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from cargo_cli import output
+from cargo_cli.api.resources import orchestration
 from cargo_cli.cli.params import CSV, JSON, UUID, choice, parse_json_text, read_text_source
 from cargo_cli.cli.spec import Cmd, Invocation, Opt
 from cargo_cli.errors import CargoError, UsageError
@@ -530,7 +531,7 @@ def _release_nodes(answer: Any, what: str) -> list[Any]:
 def _run_nodes(inv: Invocation, run_uuid: str) -> tuple[list[Any], set[str], set[str]]:
     """The run's own nodes (ad-hoc ``action execute`` runs), else its release's;
     plus the uuids of the nodes it executed and those that failed."""
-    answer = inv.call("orchestration.run.get", {"uuid": run_uuid})
+    answer = inv.call(orchestration.Run.get, {"uuid": run_uuid})
     run = answer.get("run") if isinstance(answer, Mapping) else None
     if not isinstance(run, Mapping):
         raise CargoError(f"Run {run_uuid} has no data")
@@ -548,7 +549,7 @@ def _run_nodes(inv: Invocation, run_uuid: str) -> tuple[list[Any], set[str], set
     release_uuid = run.get("releaseUuid")
     if not release_uuid:
         raise CargoError(f"Run {run_uuid} has no node graph (no nodes and no releaseUuid)")
-    release = inv.call("orchestration.release.get", {"uuid": release_uuid})
+    release = inv.call(orchestration.Release.get, {"uuid": release_uuid})
     return _release_nodes(release, f"release {release_uuid} of run {run_uuid}"), executed, failed
 
 
@@ -565,12 +566,10 @@ def load_nodes(inv: Invocation) -> tuple[list[Any], set[str], set[str]]:
     if opts.get("file") is not None:
         return _local_nodes(_read_file(opts["file"]), "--file"), set(), set()
     if opts.get("release_uuid") is not None:
-        answer = inv.call("orchestration.release.get", {"uuid": opts["release_uuid"]})
+        answer = inv.call(orchestration.Release.get, {"uuid": opts["release_uuid"]})
         return _release_nodes(answer, f"release {opts['release_uuid']}"), set(), set()
     if opts.get("workflow_uuid") is not None:
-        endpoint = (
-            "orchestration.draftRelease.get" if opts.get("draft") else "orchestration.release.getDeployed"
-        )
+        endpoint = orchestration.DraftRelease.get if opts.get("draft") else orchestration.Release.get_deployed
         answer = inv.call(endpoint, {"workflowUuid": opts["workflow_uuid"]})
         what = "draft release" if opts.get("draft") else "deployed release"
         return _release_nodes(answer, f"{what} of workflow {opts['workflow_uuid']}"), set(), set()

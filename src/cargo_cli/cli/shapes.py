@@ -10,6 +10,7 @@ from typing import Any
 
 from cargo_cli.cli.params import UUID
 from cargo_cli.cli.spec import Arg, Cmd
+from cargo_cli.cli.wait import Endpoint
 from cargo_cli.errors import UsageError
 
 Prepare = Callable[[dict[str, Any]], dict[str, Any]]
@@ -23,7 +24,7 @@ def uuid_arg(metavar: str) -> Arg:
     return Arg(metavar, type=UUID)
 
 
-def by_uuid(name: str, endpoint: str, help: str, metavar: str) -> Cmd:
+def by_uuid(name: str, endpoint: Endpoint, help: str, metavar: str) -> Cmd:
     """A command whose one positional is the uuid in the path (get, remove...)."""
     return Cmd(name, endpoint, help, args=(uuid_arg(metavar),))
 

@@ -1,10 +1,11 @@
 """Commands are declared once, as data, and built into click commands here.
 
-A domain module lists ``Cmd`` objects::
+A domain module lists ``Cmd`` objects, each naming the typed resource method
+(``api/resources``) of the call it makes::
 
-    Cmd("run get", "orchestration.run.get", "Get a run",
+    Cmd("run get", orchestration.Run.get, "Get a run",
         args=(Arg("run-uuid"),))
-    Cmd("run list", "orchestration.run.list", "List runs of a workflow",
+    Cmd("run list", orchestration.Run.list, "List runs of a workflow",
         opts=(Opt("--workflow-uuid", UUID, required=True), Opt("--limit", INT),
               Opt("--statuses", CSV)))
 
@@ -36,10 +37,11 @@ from typing import Any
 import click
 
 from cargo_cli import output
+from cargo_cli.api.resources import endpoint_id_of
 from cargo_cli.cli.params import NULL
 from cargo_cli.cli.refusals import refuse
 from cargo_cli.cli.runtime import Runtime, get_runtime
-from cargo_cli.cli.wait import WaitSpec, wait_for
+from cargo_cli.cli.wait import Endpoint, WaitSpec, wait_for
 from cargo_cli.errors import ApiError, AuthorizationError, CargoError
 
 
@@ -130,11 +132,13 @@ class Invocation:
     def client(self) -> Any:
         return self.runtime.client
 
-    def call(self, endpoint_id: str | None = None, payload: Mapping[str, Any] | None = None) -> Any:
-        endpoint = endpoint_id or self.cmd.endpoint
-        if endpoint is None:
+    def call(self, endpoint: Endpoint | None = None, payload: Mapping[str, Any] | None = None) -> Any:
+        """Call ``endpoint`` (a resource method; default: the row's) with
+        ``payload`` (default: the one the flags built)."""
+        method = endpoint or self.cmd.endpoint
+        if method is None:
             raise ValueError(f"{self.cmd.name} has no endpoint")
-        return self.client.call(endpoint, self.payload if payload is None else payload)
+        return self.client.call(endpoint_id_of(method), self.payload if payload is None else payload)
 
 
 Handler = Callable[[Invocation], Any]
@@ -143,7 +147,7 @@ Handler = Callable[[Invocation], Any]
 @dataclass(frozen=True)
 class Cmd:
     name: str  # "area verb"
-    endpoint: str | None
+    endpoint: Endpoint | None  # the resource method, e.g. orchestration.Run.get
     help: str
     args: tuple[Arg, ...] = ()
     opts: tuple[Opt, ...] = ()
@@ -154,6 +158,10 @@ class Cmd:
     admin: bool = False
     text: bool = False  # a plain-text answer is printed verbatim, not as a JSON string
     epilog: str = ""
+
+    @property
+    def endpoint_id(self) -> str | None:
+        return None if self.endpoint is None else endpoint_id_of(self.endpoint)
 
     @property
     def area(self) -> str:
@@ -245,7 +253,7 @@ def run_wait(spec: WaitSpec, created: Any, inv: Invocation) -> Any:
     return wait_for(
         spec,
         uuid,
-        call=lambda endpoint, payload: rt.client.call(endpoint, payload),
+        call=inv.call,
         sleep=rt.sleep,
         clock=rt.clock,
         interval_ms=inv.options.get("polling_interval"),

@@ -24,6 +24,9 @@ from cargo_cli.errors import (
     WaitTimeoutError,
 )
 
+# A typed resource method (api/resources), naming the call to make.
+Endpoint = Callable[..., Any]
+
 MAX_CONSECUTIVE_FAILURES = 10
 TERMINAL = frozenset({"success", "error", "cancelled"})
 
@@ -31,7 +34,7 @@ TERMINAL = frozenset({"success", "error", "cancelled"})
 @dataclass(frozen=True)
 class WaitSpec:
     label: str  # "run", "batch", "message"
-    get_endpoint: str  # e.g. "orchestration.run.get"
+    get_endpoint: Endpoint  # a resource method, e.g. orchestration.Run.get
     uuid_of: Callable[[Any], str | None]  # from the create result
     status_of: Callable[[Any], str | None]  # from a get result
     default_interval_ms: int = 2000
@@ -63,7 +66,7 @@ def wait_for(
     spec: WaitSpec,
     uuid: str,
     *,
-    call: Callable[[str, dict[str, Any]], Any],
+    call: Callable[[Endpoint, dict[str, Any]], Any],
     sleep: Callable[[float], None],
     clock: Callable[[], float],
     interval_ms: int | None = None,

@@ -274,7 +274,7 @@ def test_request_and_output(cli, api, argv, method, path, query, body):
 def test_api_error(cli, api, argv, method, path, query, body):
     """Each command's first reason comes out as the vendor's message; without
     a reason table, the body's errorMessage."""
-    reasons = {k: v for k, v in ENDPOINTS[_cmd(argv).endpoint].reasons.items() if isinstance(v, str)}
+    reasons = {k: v for k, v in ENDPOINTS[_cmd(argv).endpoint_id].reasons.items() if isinstance(v, str)}
     if reasons:
         reason, message = next(iter(reasons.items()))
         answer = {"reason": reason}
@@ -332,7 +332,7 @@ def test_reason_messages(cli, api, argv, status, reason, message):
     api.route().respond(status, json={"reason": reason})
     result = cli("orchestration", *argv)
     assert result.code == 1
-    expected = message or ENDPOINTS[_cmd(argv).endpoint].reasons[reason]
+    expected = message or ENDPOINTS[_cmd(argv).endpoint_id].reasons[reason]
     assert result.json == {"errorMessage": expected, "reason": reason, "status": status}
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from cargo_cli.api.resources import ai
 from cargo_cli.cli.params import (
     FLOAT,
     ISO_DATE,
@@ -99,7 +100,7 @@ DEPLOY_FIELDS = (
 
 
 def _deploy_draft(inv: Invocation) -> Any:
-    answer = inv.call("ai.release.getDraft", {"agentUuid": inv.payload["agentUuid"]})
+    answer = inv.call(ai.Release.get_draft, {"agentUuid": inv.payload["agentUuid"]})
     draft = answer.get("release") if isinstance(answer, Mapping) else None
     payload = {
         name: draft[name]
@@ -112,7 +113,7 @@ def _deploy_draft(inv: Invocation) -> Any:
 
 MESSAGE_WAIT = WaitSpec(
     label="message",
-    get_endpoint="ai.message.get",
+    get_endpoint=ai.Message.get,
     uuid_of=field_of("assistantMessage", "uuid"),
     status_of=field_of("message", "status"),
     default_interval_ms=2000,
@@ -143,10 +144,10 @@ MEMORY_OPTS = (
 
 COMMANDS: list[Cmd] = [
     # agents
-    Cmd("agent list", "ai.agent.all", "List agents."),
-    by_uuid("agent get", "ai.agent.get", "Get an agent (incl. deployedRelease).", "agent-uuid"),
+    Cmd("agent list", ai.Agent.all, "List agents."),
+    by_uuid("agent get", ai.Agent.get, "Get an agent (incl. deployedRelease).", "agent-uuid"),
     Cmd(
-        "agent create", "ai.agent.create", "Create an agent.",
+        "agent create", ai.Agent.create, "Create an agent.",
         opts=(
             Opt("--name", required=True, help="The agent name."),
             Opt("--description", help="A description."),
@@ -160,7 +161,7 @@ COMMANDS: list[Cmd] = [
         prepare=defaults(icon=DEFAULT_ICON),
     ),
     Cmd(
-        "agent update", "ai.agent.update", "Update an agent.",
+        "agent update", ai.Agent.update, "Update an agent.",
         opts=(
             UUID_REQUIRED,
             Opt("--description", help="A new description."),
@@ -168,18 +169,18 @@ COMMANDS: list[Cmd] = [
             Opt("--name", help="A new name."),
         ),
     ),
-    by_uuid("agent remove", "ai.agent.remove", "Remove an agent.", "agent-uuid"),
+    by_uuid("agent remove", ai.Agent.remove, "Remove an agent.", "agent-uuid"),
     # templates
-    Cmd("template list", "ai.template.list", "List AI agent templates (each returned in full)."),
+    Cmd("template list", ai.Template.list, "List AI agent templates (each returned in full)."),
     # releases
-    Cmd("release list", "ai.release.list", "List the releases of an agent.", opts=(AGENT_REQUIRED,)),
-    by_uuid("release get", "ai.release.get", "Get an agent release.", "release-uuid"),
+    Cmd("release list", ai.Release.list, "List the releases of an agent.", opts=(AGENT_REQUIRED,)),
+    by_uuid("release get", ai.Release.get, "Get an agent release.", "release-uuid"),
     Cmd(
-        "release get-draft", "ai.release.getDraft", "Get (and auto-create) the draft release.",
+        "release get-draft", ai.Release.get_draft, "Get (and auto-create) the draft release.",
         opts=(AGENT_REQUIRED,),
     ),
     Cmd(
-        "release update-draft", "ai.release.updateDraft", "Update the draft release.",
+        "release update-draft", ai.Release.update_draft, "Update the draft release.",
         opts=(
             AGENT_REQUIRED,
             *_json_opts("--actions", "--capabilities", "--mcp-clients", "--resources"),
@@ -193,7 +194,7 @@ COMMANDS: list[Cmd] = [
         prepare=TOOLS_AS_ACTIONS,
     ),
     Cmd(
-        "release deploy-draft", "ai.release.deployDraft",
+        "release deploy-draft", ai.Release.deploy_draft,
         "Deploy the draft release.\n\nFields not given here are taken from the current draft "
         "(GET /ai/releases/draft) so the draft is deployed as it is.",
         opts=(
@@ -209,7 +210,7 @@ COMMANDS: list[Cmd] = [
     ),
     # chats and messages
     Cmd(
-        "chat create", "ai.chat.create", "Create a chat.",
+        "chat create", ai.Chat.create, "Create a chat.",
         opts=(
             AGENT_OPT,
             Opt("--name", help="The chat name."),
@@ -218,11 +219,11 @@ COMMANDS: list[Cmd] = [
         prepare=defaults(trigger=DEFAULT_CHAT_TRIGGER),
     ),
     Cmd(
-        "chat list", "ai.chat.list", "List chats.",
+        "chat list", ai.Chat.list, "List chats.",
         opts=(AGENT_OPT, Opt("--limit", LIMIT), Opt("--offset", OFFSET)),
     ),
     Cmd(
-        "message create", "ai.message.create",
+        "message create", ai.Message.create,
         "Send a message; returns userMessage + assistantMessage.\n\n"
         "--wait-until-finished polls the assistant message every 2 s until it is "
         "success, error or cancelled, then prints it like `ai message get`.",
@@ -238,15 +239,15 @@ COMMANDS: list[Cmd] = [
         prepare=TOOLS_AS_ACTIONS,
         wait=MESSAGE_WAIT,
     ),
-    by_uuid("message get", "ai.message.get", "Get a message (poll it every 2 s while generating).", "message-uuid"),
+    by_uuid("message get", ai.Message.get, "Get a message (poll it every 2 s while generating).", "message-uuid"),
     Cmd(
-        "message list", "ai.message.list", "List the messages of a chat.",
+        "message list", ai.Message.list, "List the messages of a chat.",
         opts=(Opt("--chat-uuid", UUID, required=True, help="The chat."), Opt("--limit", LIMIT)),
     ),
     # MCP servers
-    Cmd("mcp-server list", "ai.mcpServer.all", "List MCP servers."),
+    Cmd("mcp-server list", ai.McpServer.all, "List MCP servers."),
     Cmd(
-        "mcp-server create", "ai.mcpServer.create", "Create a curated MCP server.",
+        "mcp-server create", ai.McpServer.create, "Create a curated MCP server.",
         opts=(
             Opt("--name", required=True, help="The server name."),
             *_json_opts("--actions", "--capabilities", "--resources"),
@@ -255,38 +256,38 @@ COMMANDS: list[Cmd] = [
         prepare=defaults(actions=[], resources=[]),
     ),
     Cmd(
-        "mcp-server update", "ai.mcpServer.update", "Update an MCP server.",
+        "mcp-server update", ai.McpServer.update, "Update an MCP server.",
         opts=(UUID_REQUIRED, *_json_opts("--capabilities"), Opt("--name", help="A new name.")),
     ),
-    by_uuid("mcp-server remove", "ai.mcpServer.remove", "Remove an MCP server.", "mcp-server-uuid"),
+    by_uuid("mcp-server remove", ai.McpServer.remove, "Remove an MCP server.", "mcp-server-uuid"),
     # memories
     Cmd(
-        "memory list", "ai.memory.list", "List memories.",
+        "memory list", ai.Memory.list, "List memories.",
         opts=(Opt("--scope", SCOPE, required=True, help="agent, workspace or user."), AGENT_OPT),
         prepare=_memory_scope,
     ),
     Cmd(
-        "memory update", "ai.memory.update", "Update a memory.",
+        "memory update", ai.Memory.update, "Update a memory.",
         opts=(*MEMORY_OPTS, Opt("--content", help="The new content.")),
         prepare=chain(_memory_scope, _memory_content),
     ),
     Cmd(
-        "memory remove", "ai.memory.remove", "Remove a memory (DELETE with scope in the query string).",
+        "memory remove", ai.Memory.remove, "Remove a memory (DELETE with scope in the query string).",
         opts=MEMORY_OPTS,
         prepare=_memory_scope,
     ),
     # inline documents (documented by name only: flags follow the endpoints)
     Cmd(
-        "document list", "ai.document.list", "List the versions of an inline document.",
+        "document list", ai.Document.list, "List the versions of an inline document.",
         opts=(
             Opt("--uuid", UUID, required=True, help="The document."),
             Opt("--limit", LIMIT),
             Opt("--offset", OFFSET),
         ),
     ),
-    by_uuid("document get", "ai.document.get", "Get an inline document.", "document-uuid"),
+    by_uuid("document get", ai.Document.get, "Get an inline document.", "document-uuid"),
     Cmd(
-        "document create", "ai.document.create", "Create an inline document (a new version).",
+        "document create", ai.Document.create, "Create an inline document (a new version).",
         opts=(
             Opt("--uuid", UUID, help="The document uuid (a new one is generated when omitted)."),
             Opt("--kind", choice(*DOCUMENT_KINDS), required=True, help="The document kind."),
@@ -296,7 +297,7 @@ COMMANDS: list[Cmd] = [
         prepare=_new_document_uuid,
     ),
     Cmd(
-        "document reset", "ai.document.reset",
+        "document reset", ai.Document.reset,
         "Reset an inline document to the version created at --created-at.",
         opts=(
             Opt("--uuid", UUID, required=True, help="The document."),

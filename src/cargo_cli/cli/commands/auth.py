@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cargo_cli import __version__, output
+from cargo_cli.api.resources import Api
 from cargo_cli.cli.params import UUID
 from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.errors import NotLoggedInError, UsageError
@@ -29,8 +30,9 @@ def _profile(rt: Runtime, token: str, workspace_uuid: str | None) -> dict[str, A
     """Verify a token: the current user (no workspace header) and workspace."""
     client = rt.make_client(token, workspace_uuid)
     try:
-        user = client.call("userManagement.user.getCurrent")
-        workspace = client.call("workspaceManagement.workspace.getCurrent")
+        api = Api(client)
+        user = api.user_management.user.get_current()
+        workspace = api.workspace_management.workspace.get_current()
     finally:
         client.close()
     return {

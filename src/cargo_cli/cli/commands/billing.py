@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cargo_cli.api.resources import billing
 from cargo_cli.cli.params import ISO_DATE, UUID, choice, parse_iso
 from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import UsageError
@@ -50,7 +51,7 @@ _CARD_HELP = "Refused: raw card details need client-side Stripe tokenization (us
 
 COMMANDS: list[Cmd] = [
     Cmd(
-        "usage get-metrics", "billing.usage.getMetrics",
+        "usage get-metrics", billing.Usage.get_metrics,
         "Usage metrics → {metrics} (needs an admin token).",
         opts=(
             Opt("--from", ISO_DATE, required=True, help="Start date (YYYY-MM-DD or ISO 8601)."),
@@ -67,18 +68,18 @@ COMMANDS: list[Cmd] = [
         prepare=_check_range,
         admin=True,
     ),
-    Cmd("subscription get", "billing.subscription.get", "Subscription + credits."),
-    Cmd("subscription get-invoices", "billing.subscription.getInvoices", "Invoices (amounts in cents)."),
+    Cmd("subscription get", billing.Subscription.get, "Subscription + credits."),
+    Cmd("subscription get-invoices", billing.Subscription.get_invoices, "Invoices (amounts in cents)."),
     Cmd(
-        "subscription get-credit-card", "billing.subscription.getCreditCard",
+        "subscription get-credit-card", billing.Subscription.get_credit_card,
         "Card on file (absent on the free tier).",
     ),
     Cmd(
-        "subscription create-portal-session", "billing.subscription.createPortalSession",
+        "subscription create-portal-session", billing.Subscription.create_portal_session,
         "Create a Stripe customer-portal session → {portalSession: {url}}.",
     ),
     Cmd(
-        "subscription update-payment-method", "billing.subscription.updatePaymentMethod",
+        "subscription update-payment-method", billing.Subscription.update_payment_method,
         "Set the payment method from a Stripe PaymentMethod id (PUT {paymentMethodId}).\n\n"
         "Raw card flags are refused: tokenizing a card against Stripe is not done by this CLI. "
         "Use create-portal-session to enter a card in the browser.",

@@ -5,6 +5,7 @@ Choices where the spec is silent are in docs/connection-ai-billing.md.
 
 from __future__ import annotations
 
+from cargo_cli.api.resources import connection
 from cargo_cli.cli.catalog import CONNECTION_ACTION_SEARCH
 from cargo_cli.cli.params import BOOL_STRING, CSV, JSON, UUID
 from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
@@ -12,7 +13,7 @@ from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
 SLUG_ARG = Arg("slug", field="slug")
 
 GET_DOCUMENTATION = Cmd(
-    "integration get-documentation", "connection.integration.getDocumentation",
+    "integration get-documentation", connection.Integration.get_documentation,
     "Print an integration's documentation (plain text, not JSON).",
     args=(SLUG_ARG,),
     text=True,
@@ -23,7 +24,7 @@ COMMANDS: list[Cmd] = [
     CONNECTION_ACTION_SEARCH,
     # integrations
     Cmd(
-        "integration list", "connection.integration.list", "List integrations.",
+        "integration list", connection.Integration.list, "List integrations.",
         opts=(
             Opt("--category", help="Only this category (e.g. enrichment)."),
             Opt("--has-actions", BOOL_STRING, help="true: only integrations with actions."),
@@ -34,13 +35,13 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "integration get", "connection.integration.get",
+        "integration get", connection.Integration.get,
         "Get an integration (actions, extractors, schemas).",
         args=(SLUG_ARG,),
     ),
     GET_DOCUMENTATION,
     Cmd(
-        "integration complete-oauth", "connection.integration.completeOauth",
+        "integration complete-oauth", connection.Integration.complete_oauth,
         "Complete an OAuth flow for an integration → {value, extraValues}.",
         opts=(
             Opt("--slug", required=True, help="The integration slug."),
@@ -48,15 +49,15 @@ COMMANDS: list[Cmd] = [
                 help="The OAuth callback parameters, e.g. {\"code\":\"...\",\"state\":\"...\"} (JSON, @file or -)."),
         ),
     ),
-    Cmd("native-integration get", "connection.nativeIntegration.get", "Built-in Cargo actions/extractors."),
+    Cmd("native-integration get", connection.NativeIntegration.get, "Built-in Cargo actions/extractors."),
     # connectors
     Cmd(
-        "connector list", "connection.connector.list", "List connectors.",
+        "connector list", connection.Connector.list, "List connectors.",
         opts=(Opt("--integration-slug", help="Only connectors of this integration."),),
     ),
-    Cmd("connector get", "connection.connector.get", "Get a connector.", args=(Arg("connector-uuid", type=UUID),)),
+    Cmd("connector get", connection.Connector.get, "Get a connector.", args=(Arg("connector-uuid", type=UUID),)),
     Cmd(
-        "connector create", "connection.connector.create", "Create a connector.",
+        "connector create", connection.Connector.create, "Create a connector.",
         opts=(
             Opt("--integration-slug", required=True, help="The integration (e.g. hubspot)."),
             Opt("--name", required=True, help="The connector name."),
@@ -65,7 +66,7 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "connector update", "connection.connector.update", "Update a connector.",
+        "connector update", connection.Connector.update, "Update a connector.",
         opts=(
             Opt("--uuid", UUID, required=True, help="The connector."),
             Opt("--config", JSON, help="The new configuration (JSON, @file or -)."),
@@ -73,11 +74,11 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "connector remove", "connection.connector.remove", "Remove a connector.",
+        "connector remove", connection.Connector.remove, "Remove a connector.",
         args=(Arg("connector-uuid", type=UUID),),
     ),
     Cmd(
-        "connector autocomplete", "connection.connector.autocomplete",
+        "connector autocomplete", connection.Connector.autocomplete,
         "Fetch the allowed values of an autocomplete field.",
         opts=(
             Opt("--connector-uuid", UUID, required=True, help="The connector."),
@@ -88,7 +89,7 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "connector exists-by-slug", "connection.connector.existsBySlug",
+        "connector exists-by-slug", connection.Connector.exists_by_slug,
         "Check whether a connector slug exists.",
         opts=(Opt("--slug", required=True, help="The connector slug."),),
     ),

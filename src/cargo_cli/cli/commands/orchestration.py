@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from cargo_cli.api.resources import endpoint_id_of, orchestration
 from cargo_cli.cli.catalog import ACTION_LIST
 from cargo_cli.cli.diagram import NODE_DIAGRAM
 from cargo_cli.cli.params import (
@@ -30,7 +31,7 @@ from cargo_cli.cli.params import (
 )
 from cargo_cli.cli.shapes import defaults, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
-from cargo_cli.cli.wait import TERMINAL, WaitSpec, field_of
+from cargo_cli.cli.wait import TERMINAL, Endpoint, WaitSpec, field_of
 from cargo_cli.errors import UsageError
 
 # -- parameter types ---------------------------------------------------------
@@ -65,7 +66,7 @@ NODES = Opt("--nodes", JSON_ARRAY, help="A node graph: JSON array, @file or -.")
 
 
 # -- waiting ---------------------------------------------------------------------
-def _wait_spec(label: str, get_endpoint: str, interval_ms: int, backoff: bool) -> WaitSpec:
+def _wait_spec(label: str, get_endpoint: Endpoint, interval_ms: int, backoff: bool) -> WaitSpec:
     return WaitSpec(
         label=label,
         get_endpoint=get_endpoint,
@@ -77,14 +78,14 @@ def _wait_spec(label: str, get_endpoint: str, interval_ms: int, backoff: bool) -
     )
 
 
-RUN_WAIT = _wait_spec("run", "orchestration.run.get", 2000, backoff=False)
-BATCH_WAIT = _wait_spec("batch", "orchestration.batch.get", 5000, backoff=True)
+RUN_WAIT = _wait_spec("run", orchestration.Run.get, 2000, backoff=False)
+BATCH_WAIT = _wait_spec("batch", orchestration.Batch.get, 5000, backoff=True)
 
 
 def wait_epilog(spec: WaitSpec) -> str:
     growth = f", growing by 25% per poll up to {spec.max_interval_ms} ms" if spec.backoff else ""
     return (
-        f"With --wait-until-finished, polls `{spec.get_endpoint}` every {spec.default_interval_ms} ms"
+        f"With --wait-until-finished, polls `{endpoint_id_of(spec.get_endpoint)}` every {spec.default_interval_ms} ms"
         f"{growth} (--polling-interval), then prints it; an `error` status is data (exit 0)."
     )
 
@@ -118,12 +119,12 @@ def _create_batch(inv: Invocation) -> Any:
 COMMANDS: list[Cmd] = [
     # action
     Cmd(
-        "action execute", "orchestration.action.execute",
+        "action execute", orchestration.Action.execute,
         "Execute one action on one record; returns a run.",
         opts=(ACTION, DATA), wait=RUN_WAIT, epilog=wait_epilog(RUN_WAIT),
     ),
     Cmd(
-        "action execute-batch", "orchestration.action.executeBatch",
+        "action execute-batch", orchestration.Action.execute_batch,
         "Execute one action over many records; returns a batch.",
         opts=(
             ACTION,
@@ -135,37 +136,37 @@ COMMANDS: list[Cmd] = [
         wait=BATCH_WAIT, epilog=wait_epilog(BATCH_WAIT),
     ),
     Cmd(
-        "action get-output-schema", "orchestration.action.getOutputSchema",
+        "action get-output-schema", orchestration.Action.get_output_schema,
         "Resolve an action's output JSON Schema without executing → {schema}.",
         opts=(ACTION, DATA),
     ),
     ACTION_LIST,
     # run
     Cmd(
-        "run create", "orchestration.run.create",
+        "run create", orchestration.Run.create,
         "Run one record through a tool workflow or an ad-hoc --nodes graph.",
         opts=(DATA, NODES, RELEASE_UUID, workflow_uuid(required=False)),
         wait=RUN_WAIT, epilog=wait_epilog(RUN_WAIT),
     ),
     Cmd(
-        "run list", "orchestration.run.list", "List runs of a workflow.",
+        "run list", orchestration.Run.list, "List runs of a workflow.",
         opts=(WORKFLOW, BATCH_UUID, LIMIT_OPT, RECORD_ID, STATUSES),
     ),
     Cmd(
-        "run count", "orchestration.run.count", "Count runs.",
+        "run count", orchestration.Run.count, "Count runs.",
         opts=(
             WORKFLOW, BATCH_UUID, CREATED_AFTER, CREATED_BEFORE, IS_FINISHED, RECORD_ID,
             Opt("--record-title", help="Only records with this title."), RELEASE_UUID, STATUSES,
         ),
     ),
     Cmd(
-        "run download", "orchestration.run.download",
+        "run download", orchestration.Run.download,
         "Signed URL to a gzipped CSV of runs (status board) → {url}.",
         opts=(WORKFLOW, BATCH_UUID, CREATED_AFTER, CREATED_BEFORE, IS_FINISHED, LIMIT_OPT, STATUSES),
         download=True,
     ),
     Cmd(
-        "run download-outputs", "orchestration.run.downloadOutputs",
+        "run download-outputs", orchestration.Run.download_outputs,
         "Signed URL to CSV/JSON of one output node's data per run → {url}.",
         opts=(
             WORKFLOW, BATCH_UUID, Opt("--format", choice(*OUTPUT_FORMATS), help="File format."),
@@ -174,20 +175,20 @@ COMMANDS: list[Cmd] = [
         download=True,
     ),
     Cmd(
-        "run get", "orchestration.run.get", "Get a run (+runContext, runComputedConfigs).",
+        "run get", orchestration.Run.get, "Get a run (+runContext, runComputedConfigs).",
         args=(uuid_arg("run-uuid"),),
     ),
     Cmd(
-        "run get-metrics", "orchestration.run.getMetrics", "Aggregated run metrics for a workflow.",
+        "run get-metrics", orchestration.Run.get_metrics, "Aggregated run metrics for a workflow.",
         opts=(WORKFLOW, BATCH_UUID, CREATED_AFTER, CREATED_BEFORE, RELEASE_UUID),
     ),
     Cmd(
-        "run cancel", "orchestration.run.cancel", "Cancel runs.",
+        "run cancel", orchestration.Run.cancel, "Cancel runs.",
         opts=(Opt("--uuids", CSV_UUID, required=True, help="Comma-separated run uuids."), WORKFLOW),
     ),
     # batch
     Cmd(
-        "batch create", "orchestration.batch.create",
+        "batch create", orchestration.Batch.create,
         "Create a batch (play: filter/recordIds/segment/change; tool: file/records).",
         opts=(
             Opt("--data", JSON_OBJECT, help='The batch data, e.g. {"kind":"filter","modelUuid":"..."}.'),
@@ -198,13 +199,13 @@ COMMANDS: list[Cmd] = [
         handler=_create_batch, wait=BATCH_WAIT, epilog=wait_epilog(BATCH_WAIT),
     ),
     Cmd(
-        "batch list", "orchestration.batch.list", "List batches.",
+        "batch list", orchestration.Batch.list, "List batches.",
         opts=(STATUSES, Opt("--workflow-uuids", CSV_UUID, help="Comma-separated workflow uuids.")),
     ),
-    Cmd("batch get", "orchestration.batch.get", "Get a batch.", args=(uuid_arg("batch-uuid"),)),
-    Cmd("batch cancel", "orchestration.batch.cancel", "Cancel a batch.", args=(uuid_arg("batch-uuid"),)),
+    Cmd("batch get", orchestration.Batch.get, "Get a batch.", args=(uuid_arg("batch-uuid"),)),
+    Cmd("batch cancel", orchestration.Batch.cancel, "Cancel a batch.", args=(uuid_arg("batch-uuid"),)),
     Cmd(
-        "batch download", "orchestration.batch.download",
+        "batch download", orchestration.Batch.download,
         "Signed URL for a batch's output node results → {url}.",
         opts=(
             Opt("--output-node-slug", required=True, help="The output node."),
@@ -214,38 +215,38 @@ COMMANDS: list[Cmd] = [
     ),
     # record
     Cmd(
-        "record list", "orchestration.record.list", "List records of a workflow.",
+        "record list", orchestration.Record.list, "List records of a workflow.",
         opts=(WORKFLOW, BATCH_UUID, LIMIT_OPT, STATUSES),
     ),
-    Cmd("record count", "orchestration.record.count", "Count records.", opts=(WORKFLOW,)),
+    Cmd("record count", orchestration.Record.count, "Count records.", opts=(WORKFLOW,)),
     Cmd(
-        "record download", "orchestration.record.download", "Download records as a file → {url}.",
+        "record download", orchestration.Record.download, "Download records as a file → {url}.",
         opts=(WORKFLOW,), download=True,
     ),
     Cmd(
-        "record download-outputs", "orchestration.record.downloadOutputs",
+        "record download-outputs", orchestration.Record.download_outputs,
         "Per-record output download, paged → {url}.",
         opts=(WORKFLOW, LIMIT_OPT, Opt("--offset", OFFSET, help="Skip this many records."), OUTPUT_NODE_SLUG),
         download=True,
     ),
-    Cmd("record get-metrics", "orchestration.record.getMetrics", "Per-node execution metrics.", opts=(WORKFLOW,)),
+    Cmd("record get-metrics", orchestration.Record.get_metrics, "Per-node execution metrics.", opts=(WORKFLOW,)),
     Cmd(
-        "record cancel", "orchestration.record.cancel", "Cancel records.",
+        "record cancel", orchestration.Record.cancel, "Cancel records.",
         opts=(Opt("--ids", CSV, required=True, help="Comma-separated record ids."), WORKFLOW),
     ),
     # release
-    Cmd("release list", "orchestration.release.list", "List releases of a workflow.",
+    Cmd("release list", orchestration.Release.list, "List releases of a workflow.",
         opts=(workflow_uuid(required=False),)),
-    Cmd("release get", "orchestration.release.get", "Get a release (full node graph).",
+    Cmd("release get", orchestration.Release.get, "Get a release (full node graph).",
         args=(uuid_arg("release-uuid"),)),
-    Cmd("release get-deployed", "orchestration.release.getDeployed",
+    Cmd("release get-deployed", orchestration.Release.get_deployed,
         "Get the deployed release of a workflow.", opts=(WORKFLOW,)),
-    Cmd("release get-draft", "orchestration.draftRelease.get",
+    Cmd("release get-draft", orchestration.DraftRelease.get,
         "Get the draft release (node graph) of a workflow.", opts=(WORKFLOW,)),
-    Cmd("release update-draft", "orchestration.draftRelease.update", "Update the draft release nodes.",
+    Cmd("release update-draft", orchestration.DraftRelease.update, "Update the draft release nodes.",
         opts=(WORKFLOW, NODES)),
     Cmd(
-        "release deploy-draft", "orchestration.draftRelease.deploy", "Deploy the draft release.",
+        "release deploy-draft", orchestration.DraftRelease.deploy, "Deploy the draft release.",
         opts=(
             WORKFLOW,
             Opt("--description", help="What changed."),
@@ -256,7 +257,7 @@ COMMANDS: list[Cmd] = [
     ),
     # play
     Cmd(
-        "play create", "orchestration.play.create", "Create a play on a model.",
+        "play create", orchestration.Play.create, "Create a play on a model.",
         opts=(
             Opt("--change-kinds", CSV, help="Comma-separated change kinds (added,updated,removed,unchanged)."),
             Opt("--description", help="Description."),
@@ -265,10 +266,10 @@ COMMANDS: list[Cmd] = [
             Opt("--run-creation-rule", choice(*RUN_CREATION_RULES), help="When a record gets a run."),
         ),
     ),
-    Cmd("play list", "orchestration.play.list", "List plays."),
-    Cmd("play get", "orchestration.play.get", "Get a play.", args=(uuid_arg("play-uuid"),)),
+    Cmd("play list", orchestration.Play.list, "List plays."),
+    Cmd("play get", orchestration.Play.get, "Get a play.", args=(uuid_arg("play-uuid"),)),
     Cmd(
-        "play update", "orchestration.play.update", "Update a play (filter/limit/schedule).",
+        "play update", orchestration.Play.update, "Update a play (filter/limit/schedule).",
         args=(uuid_arg("play-uuid"),),
         opts=(
             Opt("--filter", JSON_OBJECT, help="A segmentation filter (JSON, @file or -)."),
@@ -276,38 +277,38 @@ COMMANDS: list[Cmd] = [
             Opt("--schedule", JSON_OBJECT, help='A schedule, e.g. {"type":"cron","cron":"0 9 * * 1"}.'),
         ),
     ),
-    Cmd("play remove", "orchestration.play.remove", "Remove a play.", args=(uuid_arg("play-uuid"),)),
+    Cmd("play remove", orchestration.Play.remove, "Remove a play.", args=(uuid_arg("play-uuid"),)),
     # tool
     Cmd(
-        "tool create", "orchestration.tool.create", "Create a tool shell.",
+        "tool create", orchestration.Tool.create, "Create a tool shell.",
         opts=(Opt("--description", help="Description."), Opt("--name", help="Name.")),
         prepare=defaults(icon=DEFAULT_TOOL_ICON),
     ),
-    Cmd("tool list", "orchestration.tool.all", "List tools."),
-    Cmd("tool get", "orchestration.tool.get", "Get a tool.", args=(uuid_arg("tool-uuid"),)),
+    Cmd("tool list", orchestration.Tool.all, "List tools."),
+    Cmd("tool get", orchestration.Tool.get, "Get a tool.", args=(uuid_arg("tool-uuid"),)),
     Cmd(
-        "tool update", "orchestration.tool.update", "Update a tool (e.g. cron triggers).",
+        "tool update", orchestration.Tool.update, "Update a tool (e.g. cron triggers).",
         opts=(
             Opt("--triggers", JSON_ARRAY, help='Triggers, e.g. [{"name":"Weekly","type":"cron","cron":"0 9 * * 1"}].'),
             Opt("--uuid", UUID, required=True, help="The tool."),
         ),
     ),
-    Cmd("tool remove", "orchestration.tool.remove", "Remove a tool.", args=(uuid_arg("tool-uuid"),)),
+    Cmd("tool remove", orchestration.Tool.remove, "Remove a tool.", args=(uuid_arg("tool-uuid"),)),
     # workflow / template
-    Cmd("workflow list", "orchestration.workflow.all", "List workflows."),
-    Cmd("template list", "orchestration.template.list", "List workflow templates."),
-    Cmd("template get", "orchestration.template.get", "Get a workflow template (nodes).",
+    Cmd("workflow list", orchestration.Workflow.all, "List workflows."),
+    Cmd("template list", orchestration.Template.list, "List workflow templates."),
+    Cmd("template get", orchestration.Template.get, "Get a workflow template (nodes).",
         args=(Arg("slug", field="slug"),)),
     # node
     Cmd(
-        "node compute", "orchestration.node.compute", "Dry-run expression resolution for a node.",
+        "node compute", orchestration.Node.compute, "Dry-run expression resolution for a node.",
         opts=(
             Opt("--node", JSON_OBJECT, required=True, help="The node (JSON, @file or -)."),
             Opt("--context", JSON_OBJECT, help='The context, e.g. {"nodes":{"start":{...}}}.'),
         ),
     ),
     Cmd(
-        "node execute", "orchestration.node.execute", "Debug-execute one node of a workflow (bills credits).",
+        "node execute", orchestration.Node.execute, "Debug-execute one node of a workflow (bills credits).",
         opts=(
             Opt("--computed-config", JSON_OBJECT, required=True, help="The node's computed config."),
             Opt("--context", JSON_OBJECT, required=True, help="The run context."),
@@ -317,14 +318,14 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "node validate", "orchestration.node.validate",
+        "node validate", orchestration.Node.validate,
         "Validate a node graph → {outcome: valid|notValid, invalidNodes}.",
         opts=(Opt("--nodes", JSON_ARRAY, required=True, help="The node graph: JSON array, @file or -."),),
     ),
     NODE_DIAGRAM,
     # query
     Cmd(
-        "query execute", "orchestration.query.execute",
+        "query execute", orchestration.Query.execute,
         "Read-only ClickHouse SQL over runs/batches/spans/records (30 s, 10 000 rows).",
         args=(Arg("sql", field="query", type=SQL),),
     ),

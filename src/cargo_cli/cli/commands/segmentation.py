@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from cargo_cli.api.resources import segmentation
 from cargo_cli.cli.commands.storage import MODEL_UUID
 from cargo_cli.cli.filters import check_filter_and_sort
 from cargo_cli.cli.params import CSV, JSON, LIMIT, OFFSET, UUID, csv_of
 from cargo_cli.cli.shapes import something_to_update, uuid_arg
 from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.wait import Endpoint
 from cargo_cli.errors import CargoError
 
-FETCH_ENDPOINT = "segmentation.segment.fetch"
+FETCH_ENDPOINT = segmentation.Segment.fetch
 DEFAULT_PAGE_SIZE = 100
 CHANGE_KINDS = ("added", "updated", "removed", "unchanged")
 
@@ -42,7 +44,7 @@ SEGMENT_LIMIT = Opt("--limit", LIMIT, help="Cap the segment's membership to this
 
 # -- segment fetch --all -------------------------------------------------------
 def iter_segment_records(
-    call: Callable[[str, dict[str, Any]], Any], payload: Mapping[str, Any]
+    call: Callable[[Endpoint, dict[str, Any]], Any], payload: Mapping[str, Any]
 ) -> Iterator[Any]:
     """Every record matching the filter, page after page (one page in memory).
 
@@ -70,18 +72,18 @@ def _fetch(inv: Invocation) -> Any:
     if not inv.options.get("all"):
         return inv.call()
     # An iterator is printed as one streamed JSON array by the framework.
-    return iter_segment_records(inv.client.call, inv.payload)
+    return iter_segment_records(inv.call, inv.payload)
 
 
 # -- the commands --------------------------------------------------------------
 COMMANDS: list[Cmd] = [
-    Cmd("segment list", "segmentation.segment.all", "List segments."),
+    Cmd("segment list", segmentation.Segment.all, "List segments."),
     Cmd(
-        "segment get", "segmentation.segment.get", "Get a segment (with recordsCount and lastChange).",
+        "segment get", segmentation.Segment.get, "Get a segment (with recordsCount and lastChange).",
         args=(uuid_arg("segment-uuid"),),
     ),
     Cmd(
-        "segment create", "segmentation.segment.create", "Create a segment.",
+        "segment create", segmentation.Segment.create, "Create a segment.",
         opts=(
             filter_opt(),
             MODEL_UUID,
@@ -94,14 +96,14 @@ COMMANDS: list[Cmd] = [
         epilog=FILTER_EXAMPLE,
     ),
     Cmd(
-        "segment update", "segmentation.segment.update", "Update a segment.",
+        "segment update", segmentation.Segment.update, "Update a segment.",
         opts=(Opt("--uuid", UUID, required=True, help="The segment's uuid."), filter_opt(required=False),
               Opt("--name", help="New name.")),
         prepare=something_to_update("--filter", "--name", then=check_filter_and_sort),
         epilog=FILTER_EXAMPLE,
     ),
     Cmd(
-        "segment remove", "segmentation.segment.remove",
+        "segment remove", segmentation.Segment.remove,
         "Remove a segment (refused while a workflow uses it).", args=(uuid_arg("segment-uuid"),),
     ),
     Cmd(
@@ -126,7 +128,7 @@ COMMANDS: list[Cmd] = [
         handler=_fetch,
     ),
     Cmd(
-        "segment download", "segmentation.segment.download",
+        "segment download", segmentation.Segment.download,
         "Signed URL(s) to the full filtered dataset; --output also downloads it.",
         opts=(filter_opt(), MODEL_UUID, SEGMENT_LIMIT, SORT),
         prepare=check_filter_and_sort,
@@ -134,11 +136,11 @@ COMMANDS: list[Cmd] = [
         download=True,
     ),
     Cmd(
-        "change list", "segmentation.change.list", "List the changes (deltas) of a segment.",
+        "change list", segmentation.Change.list, "List the changes (deltas) of a segment.",
         opts=(Opt("--segment-uuid", UUID, required=True, help="The segment's uuid."),),
     ),
     Cmd(
-        "change fetch", "segmentation.change.fetch", "Fetch the records of a change.",
+        "change fetch", segmentation.Change.fetch, "Fetch the records of a change.",
         opts=(
             Opt("--kinds", csv_of(*CHANGE_KINDS), required=True,
                 help=f"Which records (comma-separated): {', '.join(CHANGE_KINDS)}."),
@@ -148,7 +150,7 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "record fetch", "segmentation.record.fetch", "Fetch records of a model by id.",
+        "record fetch", segmentation.Record.fetch, "Fetch records of a model by id.",
         opts=(Opt("--ids", CSV, required=True, help="Record ids (comma-separated)."), MODEL_UUID),
     ),
 ]  # fmt: skip

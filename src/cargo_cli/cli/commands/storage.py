@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from cargo_cli.api.resources import storage
 from cargo_cli.cli.params import JSON, SQL, UUID, choice
 from cargo_cli.cli.shapes import expect_json, something_to_update, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
@@ -112,7 +113,7 @@ def _set_relationships(inv: Invocation) -> Any:
     payload = dict(inv.payload)
     if "datasetUuid" not in payload:
         # The set belongs to a dataset: the one of the first relationship's from-model.
-        found = inv.call("storage.model.get", {"uuid": payload["relationships"][0].get("fromModelUuid")})
+        found = inv.call(storage.Model.get, {"uuid": payload["relationships"][0].get("fromModelUuid")})
         model = found.get("model") if isinstance(found, Mapping) else None
         dataset = model.get("datasetUuid") if isinstance(model, Mapping) else None
         if not dataset:
@@ -123,15 +124,15 @@ def _set_relationships(inv: Invocation) -> Any:
 
 # -- the commands --------------------------------------------------------------
 COMMANDS: list[Cmd] = [
-    Cmd("dataset list", "storage.dataset.all", "List datasets."),
-    Cmd("dataset get", "storage.dataset.get", "Get a dataset.", args=(uuid_arg("dataset-uuid"),)),
+    Cmd("dataset list", storage.Dataset.all, "List datasets."),
+    Cmd("dataset get", storage.Dataset.get, "Get a dataset.", args=(uuid_arg("dataset-uuid"),)),
     Cmd(
-        "model list", "storage.model.all", "List models (of every dataset).",
+        "model list", storage.Model.all, "List models (of every dataset).",
         epilog="Takes no options: there is no --dataset-uuid filter; select on each model's datasetUuid.",
     ),
-    Cmd("model get", "storage.model.get", "Get a model, including its columns.", args=(uuid_arg("model-uuid"),)),
+    Cmd("model get", storage.Model.get, "Get a model, including its columns.", args=(uuid_arg("model-uuid"),)),
     Cmd(
-        "model create", "storage.model.create", "Create a model.",
+        "model create", storage.Model.create, "Create a model.",
         opts=(
             Opt("--config", JSON, help="The extractor's configuration (JSON object; inline, @file or -)."),
             Opt("--dataset-uuid", UUID, help="The dataset the model belongs to."),
@@ -142,22 +143,22 @@ COMMANDS: list[Cmd] = [
         prepare=expect_json(config=(dict, "--config")),
     ),
     Cmd(
-        "model update", "storage.model.update", "Update a model.",
+        "model update", storage.Model.update, "Update a model.",
         opts=(Opt("--uuid", UUID, required=True, help="The model's uuid."), Opt("--name", help="New name.")),
         prepare=something_to_update("--name"),
     ),
-    Cmd("model remove", "storage.model.remove", "Remove a model.", args=(uuid_arg("model-uuid"),)),
+    Cmd("model remove", storage.Model.remove, "Remove a model.", args=(uuid_arg("model-uuid"),)),
     Cmd(
-        "model refresh", "storage.model.refresh", "Refresh (re-sync) a model from its source.",
+        "model refresh", storage.Model.refresh, "Refresh (re-sync) a model from its source.",
         args=(uuid_arg("model-uuid"),),
     ),
     Cmd(
-        "model get-ddl", "storage.model.getDdl", "Get a model's DDL ({ddl, language}).",
+        "model get-ddl", storage.Model.get_ddl, "Get a model's DDL ({ddl, language}).",
         args=(uuid_arg("model-uuid"),),
     ),
-    Cmd("column list", "storage.column.list", "List the columns of a model.", opts=(MODEL_UUID,)),
+    Cmd("column list", storage.Column.list, "List the columns of a model.", opts=(MODEL_UUID,)),
     Cmd(
-        "column create", "storage.column.create", "Create a column (custom, computed, metric or lookup).",
+        "column create", storage.Column.create, "Create a column (custom, computed, metric or lookup).",
         opts=(
             Opt("--column", JSON, required=True,
                 help='The column (JSON object), e.g. {"slug":"website_url","type":"string",'
@@ -167,18 +168,18 @@ COMMANDS: list[Cmd] = [
         prepare=_column_object,
     ),
     Cmd(
-        "column update", "storage.column.update",
+        "column update", storage.Column.update,
         "Update a column: the full column object, identified by its slug.",
         opts=(Opt("--column", JSON, required=True, help="The whole column (JSON object) with its slug."),
               MODEL_UUID),
         prepare=_column_object,
     ),
     Cmd(
-        "column remove", "storage.column.remove", "Remove a column.",
+        "column remove", storage.Column.remove, "Remove a column.",
         opts=(Opt("--column-slug", required=True, help="The column's slug."), MODEL_UUID),
     ),
     Cmd(
-        "column reorder", "storage.column.reorder", "Move a column to an index.",
+        "column reorder", storage.Column.reorder, "Move a column to an index.",
         opts=(
             Opt("--column-slug", required=True, help="The column's slug."),
             MODEL_UUID,
@@ -186,13 +187,13 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "relationship list", "storage.relationship.all", "List relationships.",
+        "relationship list", storage.Relationship.all, "List relationships.",
         opts=(Opt("--model-uuid", UUID, local=True,
                   help="Only the relationships from or to this model (filtered client-side)."),),
         handler=_list_relationships,
     ),
     Cmd(
-        "relationship set", "storage.relationship.set",
+        "relationship set", storage.Relationship.set,
         "Replace the relationship set of a dataset.\n\n"
         "REPLACES THE WHOLE SET: relationships of the dataset that are not passed are removed. "
         "Pass the whole set with --relationships (the output of `relationship list` can be "
@@ -216,16 +217,16 @@ COMMANDS: list[Cmd] = [
         handler=_set_relationships,
     ),
     Cmd(
-        "record list", "storage.record.list", "List records of a model.", opts=(MODEL_UUID,),
+        "record list", storage.Record.list, "List records of a model.", opts=(MODEL_UUID,),
     ),
     Cmd(
-        "record create", "storage.record.create", "Create one record.",
+        "record create", storage.Record.create, "Create one record.",
         opts=(MODEL_UUID,
               Opt("--data", JSON, required=True, help='The record\'s fields (JSON object), e.g. {"id":"acc-1"}.')),
         prepare=expect_json(data=(dict, "--data")),
     ),
     Cmd(
-        "record create-bulk", "storage.record.createBulk", "Create records in bulk.",
+        "record create-bulk", storage.Record.create_bulk, "Create records in bulk.",
         opts=(
             MODEL_UUID,
             Opt("--records", JSON, required=True,
@@ -234,13 +235,13 @@ COMMANDS: list[Cmd] = [
         prepare=_records_have_data,
     ),
     Cmd(
-        "query execute", "storage.query.execute",
+        "query execute", storage.Query.execute,
         "Run SQL over workspace storage (tables are <datasetSlug>.<modelSlug>); prints {rows}.",
         args=(Arg("sql", field="query", type=SQL),),
         epilog="The SQL may also be read from a file (@query.sql) or stdin (-).",
     ),
     Cmd(
-        "query download", "storage.query.download",
+        "query download", storage.Query.download,
         "Export a SQL result: signed URL(s) to CSV (default) or Parquet.",
         opts=(
             Opt("--query", SQL, required=True, help="The SQL (inline, @file or - for stdin)."),

@@ -12,12 +12,13 @@ from typing import Any
 import click
 
 from cargo_cli import output
+from cargo_cli.api.resources import workspace_management
 from cargo_cli.cli.params import ISO_DATETIME, NULLABLE_UUID, UUID, choice, js_iso
 from cargo_cli.cli.shapes import something_to_update
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain, transfer_progress
 from cargo_cli.errors import UsageError
 
-UPLOAD_ENDPOINT = "workspaceManagement.file.upload"
+UPLOAD_ENDPOINT = workspace_management.File.upload
 FOLDER_KINDS = ("tool", "play", "agent", "file", "mcpServer", "model", "app", "worker", "alert")
 
 
@@ -61,7 +62,7 @@ def _create_token(inv: Invocation) -> Any:
 def _upload_file(inv: Invocation) -> Any:
     path = inv.options["file"]
     with transfer_progress(click.format_filename(path, shorten=True)) as on_progress:
-        return inv.client.upload(UPLOAD_ENDPOINT, path, on_progress=on_progress)
+        return workspace_management.File(inv.client).upload(file=path, on_progress=on_progress)
 
 
 # -- the commands --------------------------------------------------------------
@@ -71,9 +72,9 @@ ROLE_SLUG_HELP = "A role slug (see `workspaceManagement role list`)."
 
 COMMANDS: list[Cmd] = [
     # users and roles (admin token)
-    Cmd("user list", "workspaceManagement.user.all", "List the workspace members → {users}.", admin=True),
+    Cmd("user list", workspace_management.User.all, "List the workspace members → {users}.", admin=True),
     Cmd(
-        "user create", "workspaceManagement.user.create", "Invite a user into the workspace.",
+        "user create", workspace_management.User.create, "Invite a user into the workspace.",
         opts=(
             Opt("--user-email", required=True, help="Email address to invite."),
             Opt("--role-slug", required=True, help=ROLE_SLUG_HELP),
@@ -81,34 +82,34 @@ COMMANDS: list[Cmd] = [
         prepare=_check_email, admin=True,
     ),
     Cmd(
-        "user update", "workspaceManagement.user.update", "Change a user's role (PUT /users/<user-uuid>).",
+        "user update", workspace_management.User.update, "Change a user's role (PUT /users/<user-uuid>).",
         opts=(USER_UUID, Opt("--role-slug", help=ROLE_SLUG_HELP)),
         prepare=something_to_update("--role-slug"), admin=True,
     ),
     Cmd(
-        "user remove", "workspaceManagement.user.remove", "Remove a user from the workspace.",
+        "user remove", workspace_management.User.remove, "Remove a user from the workspace.",
         opts=(USER_UUID,), admin=True,
     ),
-    Cmd("user get-current", "workspaceManagement.user.getCurrent", "The current workspace user → {user}."),
-    Cmd("role list", "workspaceManagement.role.all", "List the workspace roles → {roles}.", admin=True),
+    Cmd("user get-current", workspace_management.User.get_current, "The current workspace user → {user}."),
+    Cmd("role list", workspace_management.Role.all, "List the workspace roles → {roles}.", admin=True),
     # API tokens (admin token)
-    Cmd("token list", "workspaceManagement.token.all", "List the API tokens → {tokens}.", admin=True),
+    Cmd("token list", workspace_management.Token.all, "List the API tokens → {tokens}.", admin=True),
     Cmd(
-        "token create", "workspaceManagement.token.create",
+        "token create", workspace_management.Token.create,
         "Create a named API token → {token}.\n\nThe token value is in the answer and is shown only this once: "
         "cargo-ai prints it and never stores it.",
         opts=(Opt("--name", required=True, help="A name for the token (e.g. 'worker: my-worker')."),),
         prepare=_token_payload, handler=_create_token, admin=True,
     ),
     Cmd(
-        "token remove", "workspaceManagement.token.remove", "Remove (revoke) an API token.",
+        "token remove", workspace_management.Token.remove, "Remove (revoke) an API token.",
         args=(Arg("token-uuid", type=UUID),), admin=True,
     ),
     # folders
-    Cmd("folder list", "workspaceManagement.folder.all", "List the folders → {folders}."),
-    Cmd("folder get", "workspaceManagement.folder.get", "Get a folder → {folder}.", args=(FOLDER_UUID,)),
+    Cmd("folder list", workspace_management.Folder.all, "List the folders → {folders}."),
+    Cmd("folder get", workspace_management.Folder.get, "Get a folder → {folder}.", args=(FOLDER_UUID,)),
     Cmd(
-        "folder create", "workspaceManagement.folder.create", "Create a folder → {folder}.",
+        "folder create", workspace_management.Folder.create, "Create a folder → {folder}.",
         opts=(
             Opt("--name", required=True, help="Folder name."),
             Opt("--emoji-slug", help="Emoji slug (e.g. rocket)."),
@@ -116,7 +117,7 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "folder update", "workspaceManagement.folder.update", "Rename, re-emoji or move a folder → {folder}.",
+        "folder update", workspace_management.Folder.update, "Rename, re-emoji or move a folder → {folder}.",
         opts=(
             Opt("--uuid", UUID, required=True, help="The folder's uuid."),
             Opt("--name", help="New name."),
@@ -125,7 +126,7 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=something_to_update("--name", "--emoji-slug", "--parent-uuid"),
     ),
-    Cmd("folder remove", "workspaceManagement.folder.remove", "Remove a folder.", args=(FOLDER_UUID,)),
+    Cmd("folder remove", workspace_management.Folder.remove, "Remove a folder.", args=(FOLDER_UUID,)),
     # files
     Cmd(
         "file upload", UPLOAD_ENDPOINT,
@@ -141,19 +142,19 @@ COMMANDS: list[Cmd] = [
         handler=_upload_file,
     ),
     Cmd(
-        "file list-columns", "workspaceManagement.file.listColumns", "List the CSV columns of an uploaded file.",
+        "file list-columns", workspace_management.File.list_columns, "List the CSV columns of an uploaded file.",
         opts=(Opt("--s3-filename", required=True, help="The s3Filename `file upload` answered."),),
     ),
     # reports and sessions (any token)
     Cmd(
-        "report create", "workspaceManagement.report.create", "Submit a feedback report (non-admin OK) → {report}.",
+        "report create", workspace_management.Report.create, "Submit a feedback report (non-admin OK) → {report}.",
         opts=(
             Opt("--title", required=True, help="One-line summary."),
             Opt("--description", required=True, help="What happened, what was expected."),
         ),
     ),
     Cmd(
-        "session upsert", "workspaceManagement.session.upsert",
+        "session upsert", workspace_management.Session.upsert,
         "Create or update an agent session row, keyed by --session-id → {session}.\n\n"
         "--finished marks it finished now (UTC); --finished-at sets the time. Without either, finishedAt is "
         "not sent.",
