@@ -1,7 +1,9 @@
-"""The one exception hierarchy of cargo-ai, and the exit-code table.
+"""The CLI's errors, the exit-code table, and the mapping of the API layer's
+exceptions (``cargo_cli.api.errors``, re-exported here) to the contract.
 
 ``cargo_cli.main`` is the single place that turns any of these (and anything
-else) into the ``{"errorMessage": ...}`` contract.
+else) into the ``{"errorMessage": ...}`` contract, through ``error_json`` and
+``exit_code_for``.
 
 | exit | meaning                                                                 |
 |------|-------------------------------------------------------------------------|
@@ -15,6 +17,24 @@ else) into the ``{"errorMessage": ...}`` contract.
 from __future__ import annotations
 
 from typing import Any
+
+from cargo_cli.api.errors import (
+    ApiError,
+    BadRequest,
+    ClientError,
+    Conflict,
+    Forbidden,
+    HttpError,
+    InvalidRequest,
+    InvalidResponse,
+    NetworkError,
+    NotFound,
+    RateLimited,
+    RequestTimeout,
+    ServerError,
+    Unauthorized,
+    error_class_for_status,
+)
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -69,66 +89,37 @@ class WaitTimeoutError(CargoError):
     """``--wait-until-finished`` ran out of time."""
 
 
-class ApiError(CargoError):
-    """Anything that went wrong talking to the API."""
+# The API layer's exceptions (api/errors.py), under the names the CLI uses.
+AuthorizationError = Unauthorized
+RequestError = ClientError
+RequestTimeoutError = RequestTimeout
 
-    default_message = "Unknown error"
-
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        status: int | None = None,
-        reason: str | None = None,
-        body: Any = None,
-    ) -> None:
-        super().__init__(message or self.default_message)
-        self.status = status
-        self.reason = reason
-        self.body = body
-
-    def to_json(self) -> dict[str, Any]:
-        payload: dict[str, Any] = {"errorMessage": self.message}
-        if self.reason:
-            payload["reason"] = self.reason
-        if self.status is not None:
-            payload["status"] = self.status
-        return payload
+__all__ = [
+    "EXIT_ERROR", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE",
+    "ApiError", "AuthorizationError", "BadRequest", "CargoError", "ClientError", "Conflict",
+    "Forbidden", "HttpError", "InterruptedCliError", "InvalidRequest", "InvalidResponse",
+    "NetworkError", "NotFound", "NotLoggedInError", "RateLimited", "RequestError",
+    "RequestTimeout", "RequestTimeoutError", "ServerError", "Unauthorized", "UsageError",
+    "WaitTimeoutError", "error_class_for_status", "error_json", "exit_code_for",
+]  # fmt: skip
 
 
-class NetworkError(ApiError):
-    """No response: connection refused, DNS failure, reset, ..."""
-
-    default_message = "Network error"
-
-
-class RequestTimeoutError(NetworkError):
-    """No (complete) response within the time budget."""
-
-    default_message = "Request timed out"
-
-
-class AuthorizationError(ApiError):
-    """HTTP 401."""
-
-    default_message = "Not authorized"
+def error_json(exc: CargoError | ApiError) -> dict[str, Any]:
+    """The one JSON object a failure prints: ``errorMessage`` first, then
+    ``reason`` and ``status`` of an API answer, or a CLI error's extras."""
+    if isinstance(exc, CargoError):
+        return exc.to_json()
+    payload: dict[str, Any] = {"errorMessage": exc.message}
+    if exc.reason:
+        payload["reason"] = exc.reason
+    if exc.status is not None:
+        payload["status"] = exc.status
+    return payload
 
 
-class RequestError(ApiError):
-    """Any other HTTP 4xx."""
-
-    default_message = "Unknown error"
-
-
-class ServerError(ApiError):
-    """HTTP 5xx."""
-
-    default_message = "Server error"
-
-
-def error_class_for_status(status: int) -> type[ApiError]:
-    if status == 401:
-        return AuthorizationError
-    if 400 <= status < 500:
-        return RequestError
-    return ServerError
+def exit_code_for(exc: CargoError | ApiError) -> int:
+    if isinstance(exc, CargoError):
+        return exc.exit_code
+    if isinstance(exc, InvalidRequest):
+        return EXIT_USAGE  # nothing was sent: the command line did not fit the call
+    return EXIT_ERROR

@@ -13,7 +13,10 @@ from cargo_cli.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    ApiError,
     CargoError,
+    error_json,
+    exit_code_for,
 )
 
 
@@ -52,9 +55,9 @@ def main(argv: list[str] | None = None, runtime: Any = None) -> int:
     except click.ClickException as exc:
         output.emit_error({"errorMessage": _usage_message(exc)})
         return EXIT_USAGE
-    except CargoError as exc:
-        output.emit_error(exc.to_json())
-        return exc.exit_code
+    except (CargoError, ApiError) as exc:
+        output.emit_error(error_json(exc))
+        return exit_code_for(exc)
     except KeyboardInterrupt:
         output.emit_error({"errorMessage": "Interrupted"})
         return EXIT_INTERRUPTED

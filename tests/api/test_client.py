@@ -12,14 +12,21 @@ import pytest
 
 from cargo_cli import __version__
 from cargo_cli.api.client import MAX_RETRY_AFTER, CargoClient, _parse_retry_after
-from cargo_cli.errors import (
+from cargo_cli.api.errors import (
     ApiError,
-    AuthorizationError,
+    BadRequest,
+    ClientError,
+    Conflict,
+    Forbidden,
+    InvalidRequest,
     NetworkError,
-    RequestError,
-    RequestTimeoutError,
+    NotFound,
+    RateLimited,
+    RequestTimeout,
     ServerError,
+    Unauthorized,
 )
+from cargo_cli.errors import error_json, exit_code_for
 from cargo_cli.settings import Settings
 from tests.conftest import API, TOKEN, UUID1, WORKSPACE, assert_request
 
@@ -204,11 +211,15 @@ def test_network_errors_print_error_message_and_exit_1(cli, api, monkeypatch, ex
 @pytest.mark.parametrize(
     ("status", "body", "cls", "message"),
     [
-        (401, {}, AuthorizationError, "Not authorized"),
-        (401, {"reason": "folderNotFound"}, AuthorizationError, "Not authorized"),  # tables are for 4xx only
-        (404, {"reason": "folderNotFound"}, RequestError, "Folder not found"),
-        (404, {"reason": "folderNotFound", "errorMessage": "Gone"}, RequestError, "Gone"),
-        (400, {"reason": "other"}, RequestError, "Unknown error"),
+        (401, {}, Unauthorized, "Not authorized"),
+        (401, {"reason": "folderNotFound"}, Unauthorized, "Not authorized"),  # tables are for 4xx only
+        (404, {"reason": "folderNotFound"}, NotFound, "Folder not found"),
+        (404, {"reason": "folderNotFound", "errorMessage": "Gone"}, NotFound, "Gone"),
+        (400, {"reason": "other"}, BadRequest, "Unknown error"),
+        (402, {"reason": "folderNotFound"}, ClientError, "Folder not found"),
+        (403, {"reason": "folderNotFound"}, Forbidden, "Folder not found"),
+        (409, {}, Conflict, "Unknown error"),
+        (429, {}, RateLimited, "Unknown error"),
         (500, {"reason": "folderNotFound"}, ServerError, "Server error"),
     ],
 )
@@ -220,7 +231,7 @@ def test_error_class_and_reason_table(client, api, status, body, cls, message):
     assert type(error) is cls
     assert (error.message, error.status, error.body) == (message, status, body)
     assert error.reason == body.get("reason")
-    assert error.exit_code == 1
+    assert exit_code_for(error) == 1
 
 
 @pytest.mark.parametrize(
@@ -231,23 +242,26 @@ def test_nested_reason_table(client, api, inner, message):
     api.post("/orchestration/batches").respond(
         400, json={"reason": "dataError", "dataError": {"reason": inner}}
     )
-    with pytest.raises(RequestError) as caught:
+    with pytest.raises(BadRequest) as caught:
         client.call("orchestration.batch.create", {"workflowUuid": UUID1})
     assert caught.value.message == message
 
 
 def test_error_hierarchy():
-    assert issubclass(RequestTimeoutError, NetworkError)
+    assert issubclass(RequestTimeout, NetworkError)
     for cls, default in [
         (NetworkError, "Network error"),
-        (AuthorizationError, "Not authorized"),
-        (RequestError, "Unknown error"),
+        (Unauthorized, "Not authorized"),
+        (ClientError, "Unknown error"),
         (ServerError, "Server error"),
     ]:
         assert issubclass(cls, ApiError)
         error = cls(status=418, reason="r", body={"k": 1})
         assert (error.message, error.status, error.reason, error.body) == (default, 418, "r", {"k": 1})
-        assert error.to_json() == {"errorMessage": default, "reason": "r", "status": 418}
+        assert error_json(error) == {"errorMessage": default, "reason": "r", "status": 418}
+        assert exit_code_for(error) == 1
+    missing = InvalidRequest("Missing value for uuid", field="uuid")
+    assert (error_json(missing), exit_code_for(missing)) == ({"errorMessage": "Missing value for uuid"}, 2)
 
 
 def test_token_echoed_by_the_transport_is_scrubbed(cli, api, monkeypatch):
@@ -299,7 +313,7 @@ def test_whole_request_budget_covers_the_body(client, api, clock):
             yield b" " * 10
 
     api.get(USER_PATH).mock(return_value=httpx.Response(200, content=slow_body()))
-    with pytest.raises(RequestTimeoutError, match="360s"):
+    with pytest.raises(RequestTimeout, match="360s"):
         client.call("userManagement.user.getCurrent")
 
 
@@ -429,7 +443,7 @@ def test_post_that_creates_work_is_never_repeated_after_it_was_sent(
     client, api, clock, endpoint, path, answer
 ):
     route = api.post(path).mock(side_effect=[answer, httpx.Response(200, json={"uuid": UUID1})])
-    with pytest.raises((ServerError, RequestError, NetworkError)):
+    with pytest.raises((ServerError, ClientError, NetworkError)):
         client.call(endpoint, {"workflowUuid": UUID1})
     assert route.call_count == 1 and clock.sleeps == []
 

@@ -23,16 +23,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from cargo_cli import __version__, output
+from cargo_cli import __version__
 from cargo_cli.api import querystring
 from cargo_cli.api.endpoint import Endpoint, Param
 from cargo_cli.api.endpoints import ENDPOINTS
-from cargo_cli.errors import (
+from cargo_cli.api.errors import (
     ApiError,
+    ClientError,
+    InvalidRequest,
     NetworkError,
-    RequestError,
-    RequestTimeoutError,
-    UsageError,
+    RequestTimeout,
+    Unauthorized,
     error_class_for_status,
 )
 from cargo_cli.settings import CONNECT_TIMEOUT, Settings
@@ -133,7 +134,7 @@ def error_from_response(status: int, body: Any, reasons: Mapping[str, str] | Non
         raw_reason = body.get("reason")
         if isinstance(raw_reason, str) and raw_reason:
             reason = raw_reason
-    if message is None and reason and cls is RequestError and reasons:
+    if message is None and reason and issubclass(cls, ClientError) and cls is not Unauthorized and reasons:
         message = _reason_message(reasons.get(reason), body)
     return cls(message, status=status, reason=reason, body=body)
 
@@ -165,10 +166,11 @@ class CargoClient:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         jitter: Callable[[], float] = random.random,
+        debug_log: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
         self.token = token
-        output.register_secret(token)  # scrubbed from every error and debug line
+        self._debug_log = debug_log  # where debug lines go when settings.debug is on
         self.workspace_uuid = workspace_uuid
         self._sleep = sleep
         self._clock = clock
@@ -209,6 +211,11 @@ class CargoClient:
         query = querystring.serialize(params)
         return f"{url}?{query}" if query else url
 
+    def plain_request(self, method: str, url: str, *, form: Mapping[str, str] | None = None) -> httpx.Response:
+        """One request to an absolute URL outside the ``/v1`` API (the OAuth
+        authorization server): no Cargo headers, no retries, JSON accepted."""
+        return self._http.request(method, url, data=form, headers={"accept": "application/json"})
+
     # -- the generic endpoint call --------------------------------------
     def call(self, endpoint_id: str, payload: Mapping[str, Any] | None = None) -> Any:
         """Call one of the vendor client's methods by id, e.g.
@@ -219,7 +226,7 @@ class CargoClient:
         for param in endpoint.located("path"):
             value = data.pop(param.name, None)
             if value is None or value == "":
-                raise UsageError(f"Missing value for {param.name}")
+                raise InvalidRequest(f"Missing value for {param.name}", field=param.name)
             text = str(value)
             path = path.replace("{" + param.wire + "}", quote(text, safe=_URI_SAFE) if param.encode else text)
         params = _pick(data, endpoint.located("query"), endpoint.query_forwards) if endpoint.query else None
@@ -293,8 +300,8 @@ class CargoClient:
         return delay / 2 + float(self._jitter()) * delay / 2
 
     def _debug(self, message: str) -> None:
-        if self.settings.debug:
-            output.debug(message)
+        if self.settings.debug and self._debug_log is not None:
+            self._debug_log(message)
 
     def _exchange(
         self,
@@ -325,13 +332,13 @@ class CargoClient:
                     attempt += 1
                     continue
                 if isinstance(exc, httpx.ConnectTimeout):
-                    raise RequestTimeoutError(
+                    raise RequestTimeout(
                         f"Network error: could not connect within {CONNECT_TIMEOUT:g}s"
                     ) from None
                 raise NetworkError(f"Network error: {_describe(exc)}") from None
             except httpx.TimeoutException:
                 self._debug(f"✗ {method} {url} timed out")
-                raise RequestTimeoutError(f"Request timed out after {self.settings.timeout:g}s") from None
+                raise RequestTimeout(f"Request timed out after {self.settings.timeout:g}s") from None
             except httpx.TransportError as exc:
                 self._debug(f"✗ {method} {url} transport error: {exc!r}")
                 if idempotent and attempt < self.settings.max_retries:
@@ -374,7 +381,7 @@ class CargoClient:
                     )
                 yield response
         except httpx.TimeoutException:
-            raise RequestTimeoutError(f"Download timed out after {self.settings.timeout:g}s") from None
+            raise RequestTimeout(f"Download timed out after {self.settings.timeout:g}s") from None
         except httpx.TransportError as exc:
             raise NetworkError(f"Network error: {_describe(exc)}") from None
 
@@ -429,7 +436,7 @@ class CargoClient:
         if source.is_file() and uploads.wants_multipart(endpoint_id, source.stat().st_size):
             return uploads.MultipartUpload(self, source, on_progress).run()
         if not source.is_file():
-            raise UsageError(f"File not found: {source}")
+            raise InvalidRequest(f"File not found: {source}")
         with source.open("rb") as handle:
             part: Any = _CountingReader(handle, on_progress) if on_progress else handle
             result = self.request(

@@ -11,7 +11,7 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from cargo_cli.api.client import CargoClient, decode_body
-from cargo_cli.errors import ApiError, AuthorizationError, NetworkError, RequestTimeoutError
+from cargo_cli.api.errors import ApiError, InvalidResponse, NetworkError, RequestTimeout, Unauthorized
 
 CLIENT_ID = "cargo-ai-cli"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -51,9 +51,9 @@ class DeviceFlow:
 
     def _post_form(self, url: str, form: dict[str, str]) -> tuple[int, Any]:
         try:
-            response = self.client._http.post(url, data=form, headers={"accept": "application/json"})
+            response = self.client.plain_request("POST", url, form=form)
         except httpx.TimeoutException:
-            raise RequestTimeoutError("OAuth request timed out") from None
+            raise RequestTimeout("OAuth request timed out") from None
         except httpx.TransportError as exc:
             raise NetworkError(f"Network error: {exc}") from None
         return response.status_code, decode_body(response.content, None)
@@ -61,7 +61,7 @@ class DeviceFlow:
     def metadata(self) -> ServerMetadata:
         url = self.client.settings.api_url + "/.well-known/oauth-authorization-server"
         try:
-            response = self.client._http.get(url, headers={"accept": "application/json"})
+            response = self.client.plain_request("GET", url)
         except httpx.TransportError as exc:
             raise NetworkError(f"Network error: {exc}") from None
         body = decode_body(response.content, None)
@@ -73,7 +73,7 @@ class DeviceFlow:
         try:
             return ServerMetadata.model_validate(body)
         except ValueError:
-            raise ApiError(
+            raise InvalidResponse(
                 "OAuth login is not available: the authorization server does not support "
                 "the device authorization grant"
             ) from None
@@ -85,7 +85,7 @@ class DeviceFlow:
         try:
             return DeviceAuthorization.model_validate(body)
         except ValueError:
-            raise ApiError(
+            raise InvalidResponse(
                 "Device authorization failed: the answer has no device_code, user_code and verification_uri",
                 status=status,
             ) from None
@@ -109,19 +109,19 @@ class DeviceFlow:
             elif error == "slow_down":
                 interval += SLOW_DOWN_STEP
             elif error == "expired_token":
-                raise AuthorizationError(
+                raise Unauthorized(
                     "The login code expired before it was approved; run `cargo-ai login --oauth` again",
                     status=status,
                     reason="expired_token",
                 )
             elif error == "access_denied":
-                raise AuthorizationError(
+                raise Unauthorized(
                     "Login was denied in the browser", status=status, reason="access_denied"
                 )
             else:
                 raise _oauth_error(status, body, "OAuth login failed")
             if self.clock() >= deadline:
-                raise AuthorizationError(
+                raise Unauthorized(
                     "The login code expired before it was approved; run `cargo-ai login --oauth` again",
                     reason="expired_token",
                 )

@@ -38,10 +38,14 @@ class Runtime:
         return resolve(self.settings, self.store)
 
     def make_client(self, token: str | None, workspace_uuid: str | None) -> CargoClient:
+        from cargo_cli import output
         from cargo_cli.api.client import CargoClient
 
         self.settings.check()
-        return CargoClient(self.settings, token=token, workspace_uuid=workspace_uuid, sleep=self.sleep)
+        output.register_secret(token)  # scrubbed from every error and debug line
+        return CargoClient(
+            self.settings, token=token, workspace_uuid=workspace_uuid, sleep=self.sleep, debug_log=output.debug
+        )
 
     @property
     def client(self) -> CargoClient:

@@ -1,0 +1,133 @@
+"""The API layer's exceptions: one class per kind of failure.
+
+::
+
+    ApiError
+    ├── InvalidRequest      the request could not be built; nothing was sent
+    ├── NetworkError        no answer: refused, DNS, reset, TLS, ...
+    │   └── RequestTimeout  no complete answer within the deadline
+    ├── InvalidResponse     an answer the client cannot use
+    └── HttpError           the server answered 4xx/5xx
+        ├── ClientError     any other 4xx
+        │   ├── BadRequest 400, Unauthorized 401, Forbidden 403,
+        │   └── NotFound 404, Conflict 409, RateLimited 429
+        └── ServerError     5xx
+
+They carry the message (the server's ``errorMessage``, else the vendor's
+reason table, else a default), the HTTP status, the ``reason`` and the body.
+The API layer knows nothing about exit codes or printing: ``cargo_cli.main``
+maps these to the CLI's error contract in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ApiError(Exception):
+    """Anything that went wrong talking to the API."""
+
+    default_message = "Unknown error"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int | None = None,
+        reason: str | None = None,
+        body: Any = None,
+    ) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+        self.status = status
+        self.reason = reason
+        self.body = body
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidRequest(ApiError):
+    """The request could not be built from what was given (a missing path
+    value, an unreadable file, a payload that does not fit the call):
+    nothing was sent. ``field`` names the payload field when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NetworkError(ApiError):
+    """No response: connection refused, DNS failure, reset, ..."""
+
+    default_message = "Network error"
+
+
+class RequestTimeout(NetworkError):
+    """No (complete) response within the time budget."""
+
+    default_message = "Request timed out"
+
+
+class InvalidResponse(ApiError):
+    """The server answered, but not with something the client can use."""
+
+    default_message = "Invalid response"
+
+
+class HttpError(ApiError):
+    """The server answered with an error status."""
+
+
+class ClientError(HttpError):
+    """HTTP 4xx."""
+
+
+class BadRequest(ClientError):
+    """HTTP 400."""
+
+
+class Unauthorized(ClientError):
+    """HTTP 401."""
+
+    default_message = "Not authorized"
+
+
+class Forbidden(ClientError):
+    """HTTP 403."""
+
+
+class NotFound(ClientError):
+    """HTTP 404."""
+
+
+class Conflict(ClientError):
+    """HTTP 409."""
+
+
+class RateLimited(ClientError):
+    """HTTP 429."""
+
+
+class ServerError(HttpError):
+    """HTTP 5xx (and anything else that is not a 4xx)."""
+
+    default_message = "Server error"
+
+
+_BY_STATUS: dict[int, type[HttpError]] = {
+    400: BadRequest,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    429: RateLimited,
+}
+
+
+def error_class_for_status(status: int) -> type[HttpError]:
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    if 400 <= status < 500:
+        return ClientError
+    return ServerError
