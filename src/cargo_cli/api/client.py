@@ -211,7 +211,9 @@ class CargoClient:
         query = querystring.serialize(params)
         return f"{url}?{query}" if query else url
 
-    def plain_request(self, method: str, url: str, *, form: Mapping[str, str] | None = None) -> httpx.Response:
+    def plain_request(
+        self, method: str, url: str, *, form: Mapping[str, str] | None = None
+    ) -> httpx.Response:
         """One request to an absolute URL outside the ``/v1`` API (the OAuth
         authorization server): no Cargo headers, no retries, JSON accepted."""
         return self._http.request(method, url, data=form, headers={"accept": "application/json"})

@@ -115,9 +115,7 @@ class DeviceFlow:
                     reason="expired_token",
                 )
             elif error == "access_denied":
-                raise Unauthorized(
-                    "Login was denied in the browser", status=status, reason="access_denied"
-                )
+                raise Unauthorized("Login was denied in the browser", status=status, reason="access_denied")
             else:
                 raise _oauth_error(status, body, "OAuth login failed")
             if self.clock() >= deadline:

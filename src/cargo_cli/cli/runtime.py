@@ -44,7 +44,11 @@ class Runtime:
         self.settings.check()
         output.register_secret(token)  # scrubbed from every error and debug line
         return CargoClient(
-            self.settings, token=token, workspace_uuid=workspace_uuid, sleep=self.sleep, debug_log=output.debug
+            self.settings,
+            token=token,
+            workspace_uuid=workspace_uuid,
+            sleep=self.sleep,
+            debug_log=output.debug,
         )
 
     @property
