@@ -7,7 +7,7 @@ BIN     = $(VENV)/bin
 ARGS   ?= --help
 STAMP   = $(VENV)/.installed
 
-.PHONY: install run test pytest lint typecheck format docs docs-check endpoints-check bench clean
+.PHONY: install run test pytest pytest-pythons lint typecheck format docs docs-check endpoints-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,10 +20,14 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/cargo-ai $(ARGS)
 
-test: $(STAMP) lint typecheck docs-check endpoints-check pytest
+test: $(STAMP) lint typecheck docs-check endpoints-check pytest pytest-pythons
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The unit suite on the other supported Pythons (classifiers) that are installed.
+pytest-pythons: $(STAMP)
+	$(BIN)/python scripts/test_pythons.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
@@ -55,4 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_upload.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV)-3.* .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,7 @@ root for each test."""
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import httpx
@@ -221,22 +222,9 @@ def write(tmp_path, text):
 @pytest.mark.parametrize(
     ("flag", "value", "stdin", "message"),
     [
-        pytest.param(
-            "--triggers", "[{kind: 1}]", None,
-            "Invalid JSON in --triggers: Expecting property name enclosed in double quotes "
-            "at line 1 column 3 (char 2)",
-            id="inline",
-        ),
-        pytest.param(
-            "--template", "-", '{\n  "a": 1,\n}', "Invalid JSON in --template: Expecting property name "
-            "enclosed in double quotes at line 3 column 1 (char 12)",
-            id="stdin",
-        ),
-        pytest.param(
-            "--template", "FILE", None,
-            "Invalid JSON in --template: Expecting ',' delimiter at line 3 column 3 (char 13)",
-            id="file",
-        ),
+        pytest.param("--triggers", "[{kind: 1}]", None, "Invalid JSON in --triggers: ", id="inline"),
+        pytest.param("--template", "-", '{\n  "a": 1,\n}', "Invalid JSON in --template: ", id="stdin"),
+        pytest.param("--template", "FILE", None, "Invalid JSON in --template: ", id="file"),
         pytest.param(
             "--triggers", '{"kind": "manual"}', None,
             "Invalid value for '--triggers': expected a JSON array, got dict",
@@ -247,16 +235,22 @@ def write(tmp_path, text):
             "Invalid value for '--triggers': cannot read /nonexistent/t.json: No such file or directory",
             id="missing-file",
         ),
-        pytest.param("--triggers", "", None, "Invalid JSON in --triggers: Expecting value at line 1 column 1 "
-                     "(char 0)", id="empty"),
+        pytest.param("--triggers", "", None, "Invalid JSON in --triggers: ", id="empty"),
     ],
 )  # fmt: skip
 def test_malformed_json_is_a_usage_error(cli, api, tmp_path, flag, value, stdin, message):
+    """Our words, then the json module's (whose wording changes between Python
+    versions, so only its position part is checked)."""
     if value == "FILE":
         value = write(tmp_path, '{\n  "a": 1\n  "b": 2\n}')
     result = cli("toy", "agent", "create", "--name", "Bot", flag, value, stdin=stdin)
     assert result.code == 2
-    assert result.json == {"errorMessage": f"{message} (see `cargo-ai toy agent create --help`)"}
+    [error] = result.json.values()
+    assert error.startswith(message) and error.endswith(" (see `cargo-ai toy agent create --help`)")
+    if message.endswith(": "):
+        assert re.search(r"line \d+ column \d+ \(char \d+\) \(see", error), error
+    else:
+        assert error == f"{message} (see `cargo-ai toy agent create --help`)"
     assert not api.calls
 
 
