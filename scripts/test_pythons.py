@@ -74,7 +74,9 @@ def main(argv: list[str]) -> int:
         python = ensure_venv(version, interpreter)
         print(f"Python {version}: unit suite", flush=True)
         result = subprocess.run(
-            [str(python), "-m", "pytest", "-m", "not e2e", "-q", "-p", "no:cacheprovider"], cwd=ROOT, check=False
+            [str(python), "-m", "pytest", "-m", "not e2e", "-q", "-p", "no:cacheprovider"],
+            cwd=ROOT,
+            check=False,
         )
         if result.returncode != 0:
             failed.append(version)
