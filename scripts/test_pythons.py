@@ -61,7 +61,7 @@ def ensure_venv(version: str, interpreter: str) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    current = "%d.%d" % sys.version_info[:2]
+    current = f"{sys.version_info[0]}.{sys.version_info[1]}"
     failed = []
     for version in supported_versions():
         if version == current:
