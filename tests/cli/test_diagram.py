@@ -353,6 +353,24 @@ def test_no_start_and_empty_graph(cli):
     }
 
 
+@pytest.mark.parametrize(
+    ("args", "printed"),
+    [
+        (("--format", "ascii", "--raw"), "(empty graph: no nodes)\n"),
+        (("--raw",), "```mermaid\nflowchart TD\n```\n"),  # a valid, empty Mermaid flowchart
+        (("--format", "ascii", "--title", "Empty"), None),
+    ],
+)
+def test_an_empty_graph_is_drawn_empty_not_as_nothing(cli, args, printed):
+    result = cli("orchestration", "node", "diagram", "--nodes", "[]", *args)
+    assert result.code == 0
+    if printed is not None:
+        assert result.out == printed
+        assert result.err == "warning: the graph has no nodes\n"
+    else:
+        assert result.json["diagram"] == "Empty\n═════\n\n(empty graph: no nodes)"
+
+
 def test_group_draws_its_inner_graph(cli):
     inner = [node("i1", "start", "start", ["i2"]), node("i2", "score", "script", [None])]
     nodes = [node("s", "start", "start", ["g"]), node("g", "loop", "group", ["e"], config={"_nodes": inner}),

@@ -1,0 +1,107 @@
+"""Where a diagram's nodes come from: exactly one of --nodes, --file,
+--release-uuid, --workflow-uuid (deployed, or --draft) or --run-uuid."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import click
+
+from cargo_cli.api.resources import orchestration
+from cargo_cli.cli.params import parse_json_text, read_text_source
+from cargo_cli.cli.spec import Invocation
+from cargo_cli.errors import CargoError, UsageError
+
+SOURCE_FLAGS = {
+    "nodes": "--nodes",
+    "file": "--file",
+    "release_uuid": "--release-uuid",
+    "workflow_uuid": "--workflow-uuid",
+    "run_uuid": "--run-uuid",
+}
+SHAPE_HINT = "a JSON array of nodes, or an object with nodes (a release, run or template answer)"
+
+
+def find_nodes(document: Any) -> list[Any] | None:
+    if isinstance(document, list):
+        return document
+    if not isinstance(document, Mapping):
+        return None
+    candidates = [document.get("nodes")]
+    for key in ("release", "draftRelease", "run", "template"):
+        inner = document.get(key)
+        if isinstance(inner, Mapping):
+            candidates.append(inner.get("nodes"))
+    return next((c for c in candidates if isinstance(c, list)), None)
+
+
+def _local_nodes(document: Any, flag: str) -> list[Any]:
+    nodes = find_nodes(document)
+    if nodes is None:
+        raise UsageError(f"{flag}: expected {SHAPE_HINT}")
+    return nodes
+
+
+def _read_file(path: str) -> Any:
+    try:
+        text = read_text_source("@" + path, "--file")
+    except click.BadParameter as exc:
+        raise UsageError(f"--file: {exc.message}") from None
+    return parse_json_text(text, f"--file {path}")
+
+
+def _release_nodes(answer: Any, what: str) -> list[Any]:
+    release = answer.get("release") if isinstance(answer, Mapping) else None
+    nodes = release.get("nodes") if isinstance(release, Mapping) else None
+    if not isinstance(nodes, list):
+        raise CargoError(f"The {what} has no node graph")
+    return nodes
+
+
+def _run_nodes(inv: Invocation, run_uuid: str) -> tuple[list[Any], set[str], set[str]]:
+    """The run's own nodes (ad-hoc ``action execute`` runs), else its release's;
+    plus the uuids of the nodes it executed and those that failed."""
+    answer = inv.call(orchestration.Run.get, {"uuid": run_uuid})
+    run = answer.get("run") if isinstance(answer, Mapping) else None
+    if not isinstance(run, Mapping):
+        raise CargoError(f"Run {run_uuid} has no data")
+    executed: set[str] = set()
+    failed: set[str] = set()
+    for execution in run.get("executions") or []:
+        if isinstance(execution, Mapping) and execution.get("nodeUuid"):
+            if execution.get("status") == "error":
+                failed.add(str(execution["nodeUuid"]))
+            elif execution.get("status") == "success":
+                executed.add(str(execution["nodeUuid"]))
+    nodes = run.get("nodes")
+    if isinstance(nodes, list) and nodes:
+        return nodes, executed, failed
+    release_uuid = run.get("releaseUuid")
+    if not release_uuid:
+        raise CargoError(f"Run {run_uuid} has no node graph (no nodes and no releaseUuid)")
+    release = inv.call(orchestration.Release.get, {"uuid": release_uuid})
+    return _release_nodes(release, f"release {release_uuid} of run {run_uuid}"), executed, failed
+
+
+def load_nodes(inv: Invocation) -> tuple[list[Any], set[str], set[str]]:
+    opts = inv.options
+    given = [flag for name, flag in SOURCE_FLAGS.items() if opts.get(name) is not None]
+    if len(given) != 1:
+        found = f"got {', '.join(given)}" if given else "got none"
+        raise UsageError(f"Give exactly one source: {', '.join(SOURCE_FLAGS.values())} ({found})")
+    if opts.get("draft") and opts.get("workflow_uuid") is None:
+        raise UsageError("--draft only applies with --workflow-uuid")
+    if opts.get("nodes") is not None:
+        return _local_nodes(opts["nodes"], "--nodes"), set(), set()
+    if opts.get("file") is not None:
+        return _local_nodes(_read_file(opts["file"]), "--file"), set(), set()
+    if opts.get("release_uuid") is not None:
+        answer = inv.call(orchestration.Release.get, {"uuid": opts["release_uuid"]})
+        return _release_nodes(answer, f"release {opts['release_uuid']}"), set(), set()
+    if opts.get("workflow_uuid") is not None:
+        endpoint = orchestration.DraftRelease.get if opts.get("draft") else orchestration.Release.get_deployed
+        answer = inv.call(endpoint, {"workflowUuid": opts["workflow_uuid"]})
+        what = "draft release" if opts.get("draft") else "deployed release"
+        return _release_nodes(answer, f"{what} of workflow {opts['workflow_uuid']}"), set(), set()
+    return _run_nodes(inv, opts["run_uuid"])
