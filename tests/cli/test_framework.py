@@ -66,6 +66,8 @@ COMMANDS = (
         args=(Arg("keywords", field="name", nargs=-1),),
         opts=(Opt("--limit", INT), Opt("--message-statuses", csv_of("pending", "success"))),
     ),
+    Cmd("memory list", ai.Memory.list, "Memories (toy: --scope without its own choices).",
+        opts=(Opt("--scope"), Opt("--agent-uuid", UUID))),
     Cmd(
         "chat pages", ai.Chat.list, "All pages (toy).",
         opts=(Opt("--pages", INT, local=True, default=2),), handler=pages,
@@ -360,3 +362,37 @@ def test_help_lists_the_declared_flags(cli):
     ):
         assert flag in result.out
     assert "--debug" not in result.out  # hidden
+
+
+# -- request payload models ------------------------------------------------------------
+
+
+def test_a_value_outside_the_calls_choices_is_a_usage_error_naming_the_flag(cli, api):
+    """The call's request model (api/payloads.py) is checked before sending."""
+    result = cli("toy", "memory", "list", "--scope", "team")
+    assert (result.code, result.json) == (
+        2,
+        {"errorMessage": "Invalid value for '--scope': 'team' is not one of user, agent"},
+    )
+    assert not api.calls
+    route = api.get("/ai/memories/list").respond(json={"memories": []})
+    assert cli("toy", "memory", "list", "--scope", "agent", "--agent-uuid", UUID1).code == 0
+    assert route.called
+
+
+def test_typed_resource_methods_check_the_payload_before_sending(api):
+    from cargo_cli.api.errors import InvalidRequest
+    from cargo_cli.api.resources import Api
+    from cargo_cli.cli.runtime import Runtime
+
+    client = Runtime().make_client("t", None)
+    typed = Api(client)
+    with pytest.raises(InvalidRequest, match="Missing value for to") as missing:
+        typed.billing.usage.get_metrics(from_="2024-01-01", to=None)  # type: ignore[arg-type]
+    assert missing.value.field == "to"
+    with pytest.raises(InvalidRequest, match="'weekly' is not one of") as wrong:
+        typed.billing.usage.get_metrics(from_="2024-01-01", to="2024-02-01", unit="weekly")  # type: ignore[arg-type]
+    assert wrong.value.field == "unit"
+    with pytest.raises(InvalidRequest, match="Invalid value for name"):
+        typed.ai.agent.create(name=3, icon={})  # type: ignore[arg-type]
+    assert not api.calls

@@ -42,7 +42,7 @@ from cargo_cli.cli.params import NULL
 from cargo_cli.cli.refusals import refuse
 from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.cli.wait import Endpoint, WaitSpec, wait_for
-from cargo_cli.errors import ApiError, AuthorizationError, CargoError
+from cargo_cli.errors import ApiError, AuthorizationError, CargoError, UsageError
 
 
 def camel(flag: str) -> str:
@@ -138,7 +138,10 @@ class Invocation:
         method = endpoint or self.cmd.endpoint
         if method is None:
             raise ValueError(f"{self.cmd.name} has no endpoint")
-        return self.client.call(endpoint_id_of(method), self.payload if payload is None else payload)
+        endpoint_id = endpoint_id_of(method)
+        data = self.payload if payload is None else payload
+        check_payload(self.cmd, endpoint_id, data)
+        return self.client.call(endpoint_id, data)
 
 
 Handler = Callable[[Invocation], Any]
@@ -158,6 +161,16 @@ class Cmd:
     admin: bool = False
     text: bool = False  # a plain-text answer is printed verbatim, not as a JSON string
     epilog: str = ""
+
+    def flag_for(self, field: str | None) -> str | None:
+        """The flag (or ``<positional>``) that fills payload ``field``."""
+        for opt in self.opts:
+            if not opt.local and opt.payload_field.split(".")[0] == field:
+                return opt.flag
+        for arg in self.args:
+            if not arg.local and arg.field.split(".")[0] == field:
+                return f"<{arg.metavar}>"
+        return None
 
     @property
     def endpoint_id(self) -> str | None:
@@ -186,6 +199,30 @@ OUTPUT_OPT = Opt(
 )  # fmt: skip
 DEBUG_OPT = Opt("--debug", is_flag=True, local=True, hidden=True,
                 help="Log requests and responses on stderr.")  # fmt: skip
+
+
+def check_payload(cmd: Cmd, endpoint_id: str, payload: Mapping[str, Any]) -> None:
+    """Check the payload against the call's request model before sending:
+    a value outside the call's choices is a usage error naming the flag.
+
+    Fields the API requires but the documented command leaves optional are
+    not asked for (the documented command is the contract; the server
+    decides), and a flag with its own choices (the documented ones) is not
+    second-guessed. See docs/design.md."""
+    from cargo_cli.api.endpoints import ENDPOINTS
+    from cargo_cli.api.errors import InvalidRequest
+    from cargo_cli.api.payloads import validate_payload
+
+    own_choices = frozenset(
+        o.payload_field for o in cmd.opts if isinstance(o.type, click.Choice) and not o.local
+    )
+    try:
+        validate_payload(ENDPOINTS[endpoint_id], payload, require=False, kinds=False, skip=own_choices)
+    except InvalidRequest as exc:
+        flag = cmd.flag_for(exc.field)
+        raise UsageError(
+            exc.message.replace(f" {exc.field}", f" '{flag}'", 1) if flag else exc.message
+        ) from None
 
 
 def _set_path(target: dict[str, Any], dotted: str, value: Any) -> None:

@@ -61,8 +61,14 @@ class Resource:
         self._client = client
 
     def _call(self, endpoint_id: str, fields: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> Any:
+        """Check the payload against the call's request model (InvalidRequest:
+        nothing sent), then send it."""
+        from cargo_cli.api.endpoints import ENDPOINTS
+        from cargo_cli.api.payloads import validate_payload
+
         payload = {name: value for name, value in fields.items() if value is not None}
         payload.update(extra or {})
+        validate_payload(ENDPOINTS[endpoint_id], payload)
         return self._client.call(endpoint_id, payload)
 
     def _upload(self, endpoint_id: str, file: str | os.PathLike[str], on_progress: Progress | None) -> Any:
