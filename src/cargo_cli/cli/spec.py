@@ -29,9 +29,7 @@ as "needs an admin token"; ``text=True`` prints a plain-text answer verbatim.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import click
@@ -274,6 +272,8 @@ def execute(cmd: Cmd, inv: Invocation) -> Any:
         if cmd.wait is not None and inv.options.get("wait_until_finished"):
             result = run_wait(cmd.wait, result, inv)
         if cmd.download and inv.options.get("output"):
+            from cargo_cli.cli.transfer import download_result
+
             download_result(result, inv.options["output"], inv.runtime)
     except ApiError as exc:
         if cmd.admin:
@@ -296,66 +296,6 @@ def run_wait(spec: WaitSpec, created: Any, inv: Invocation) -> Any:
         interval_ms=inv.options.get("polling_interval"),
         timeout_s=inv.options.get("timeout"),
     )
-
-
-def part_path(destination: str, index: int) -> str:
-    """FILE for the first URL, FILE-2, FILE-3... (same suffix) for the next."""
-    if index == 0:
-        return destination
-    path = Path(destination)
-    return str(path.with_name(f"{path.stem}-{index + 1}{path.suffix}"))
-
-
-def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str, Any]]:
-    """Stream the signed ``url`` (or every URL of ``urls``) of an API answer
-    to ``destination`` (then ``destination-2``, ...), atomically."""
-    urls: Any = None
-    if isinstance(result, Mapping):
-        urls = result.get("urls", result.get("url"))
-    if isinstance(urls, str):
-        urls = [urls]
-    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) and u for u in urls):
-        raise CargoError("The API answer has no url to download", extra={"result": result})
-    written = []
-    for index, url in enumerate(urls):
-        target = part_path(destination, index)
-        with transfer_progress(target) as on_progress:
-            written.append(rt.client.download_to(url, target, on_progress=on_progress))
-    return written
-
-
-@contextmanager
-def transfer_progress(label: str) -> Iterator[Callable[[int, int | None], None] | None]:
-    """A progress callback for a transfer: a rich bar on stderr when it is a
-    terminal (stopped afterwards, whatever happens), else ``None``."""
-    if not output.stderr_is_tty():
-        yield None
-        return
-    bar = ProgressBar(label)
-    try:
-        yield bar.update
-    finally:
-        bar.stop()
-
-
-class ProgressBar:
-    """A transient rich transfer bar on stderr (bytes, speed)."""
-
-    def __init__(self, destination: str) -> None:
-        from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
-
-        self._progress = Progress(
-            "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-            TransferSpeedColumn(), console=output.console(), transient=True,
-        )  # fmt: skip
-        self._task = self._progress.add_task(destination, total=None)
-        self._progress.start()
-
-    def update(self, done: int, total: int | None) -> None:
-        self._progress.update(self._task, completed=done, total=total)
-
-    def stop(self) -> None:
-        self._progress.stop()
 
 
 def build_command(cmd: Cmd) -> click.Command:

@@ -11,9 +11,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from cargo_cli import output
 from cargo_cli.errors import (
@@ -44,14 +44,15 @@ class WaitSpec:
     get_payload: Callable[[str], dict[str, Any]] = field(default=lambda uuid: {"uuid": uuid})
 
 
-def field_of(key: str, attribute: str) -> Callable[[Any], str | None]:
-    """Read ``answer[key][attribute]`` as a string (``{"run": {"uuid": ...}}``):
-    the usual ``uuid_of`` / ``status_of``."""
+def field_of(key: str, attribute: Literal["uuid", "status"]) -> Callable[[Any], str | None]:
+    """Read ``answer[key][attribute]`` through the answer models
+    (``{"run": {"uuid": ...}}``): the usual ``uuid_of`` / ``status_of``."""
 
     def read(answer: Any) -> str | None:
-        entity = answer.get(key) if isinstance(answer, Mapping) else None
-        value = entity.get(attribute) if isinstance(entity, Mapping) else None
-        return value if isinstance(value, str) else None
+        from cargo_cli.api.models import Status, entity
+
+        found = entity(answer, key, Status)
+        return None if found is None else getattr(found, attribute)
 
     return read
 

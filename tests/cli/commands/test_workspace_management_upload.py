@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from cargo_cli.api.client import _CountingReader
-from cargo_cli.cli import spec
+from cargo_cli.cli import transfer
 from cargo_cli.cli.commands import workspace_management
 from tests.conftest import TOKEN, UUID1, WORKSPACE, request_of
 
@@ -109,7 +109,7 @@ def test_upload_with_progress_on_a_terminal_sends_the_same_bytes(cli, api, csv_f
             seen.append((-1, None))
 
     monkeypatch.setattr(workspace_management.output, "stderr_is_tty", lambda: True)
-    monkeypatch.setattr(spec, "ProgressBar", RecordingBar)
+    monkeypatch.setattr(transfer, "ProgressBar", RecordingBar)
     route = api.post(UPLOAD).respond(json={"files": [FILE]})
     result = cli("workspaceManagement", "file", "upload", "--file", str(csv_file))
     assert result.code == 0, result.out

@@ -52,6 +52,8 @@ def iter_segment_records(
     (default 0); a short or empty page ends it, and so does reaching the
     membership cap ``limit``.
     """
+    from cargo_cli.api.models import RecordsPage, read
+
     page = dict(payload)
     size = int(page.setdefault("fetchingLimit", DEFAULT_PAGE_SIZE))
     offset = int(page.setdefault("fetchingOffset", 0))
@@ -59,9 +61,10 @@ def iter_segment_records(
     while cap is None or offset < cap:
         page["fetchingOffset"] = offset
         result = call(FETCH_ENDPOINT, dict(page))
-        records = result.get("records") if isinstance(result, Mapping) else None
-        if not isinstance(records, list):
+        fetched = read(RecordsPage, result)
+        if fetched is None:
             raise CargoError("The API answer has no records array", extra={"result": result})
+        records = fetched.records
         yield from records
         if len(records) < size:
             return

@@ -52,32 +52,28 @@ def _read_file(path: str) -> Any:
 
 
 def _release_nodes(answer: Any, what: str) -> list[Any]:
-    release = answer.get("release") if isinstance(answer, Mapping) else None
-    nodes = release.get("nodes") if isinstance(release, Mapping) else None
-    if not isinstance(nodes, list):
+    from cargo_cli.api.models import ReleaseAnswer, read
+
+    found = read(ReleaseAnswer, answer)
+    if found is None or found.release.nodes is None:
         raise CargoError(f"The {what} has no node graph")
-    return nodes
+    return found.release.nodes
 
 
 def _run_nodes(inv: Invocation, run_uuid: str) -> tuple[list[Any], set[str], set[str]]:
     """The run's own nodes (ad-hoc ``action execute`` runs), else its release's;
     plus the uuids of the nodes it executed and those that failed."""
-    answer = inv.call(orchestration.Run.get, {"uuid": run_uuid})
-    run = answer.get("run") if isinstance(answer, Mapping) else None
-    if not isinstance(run, Mapping):
+    from cargo_cli.api.models import RunAnswer, read
+
+    answer = read(RunAnswer, inv.call(orchestration.Run.get, {"uuid": run_uuid}))
+    if answer is None:
         raise CargoError(f"Run {run_uuid} has no data")
-    executed: set[str] = set()
-    failed: set[str] = set()
-    for execution in run.get("executions") or []:
-        if isinstance(execution, Mapping) and execution.get("nodeUuid"):
-            if execution.get("status") == "error":
-                failed.add(str(execution["nodeUuid"]))
-            elif execution.get("status") == "success":
-                executed.add(str(execution["nodeUuid"]))
-    nodes = run.get("nodes")
-    if isinstance(nodes, list) and nodes:
-        return nodes, executed, failed
-    release_uuid = run.get("releaseUuid")
+    run = answer.run
+    executed = {e.node_uuid for e in run.executions if e.node_uuid and e.status == "success"}
+    failed = {e.node_uuid for e in run.executions if e.node_uuid and e.status == "error"}
+    if run.nodes:
+        return run.nodes, executed, failed
+    release_uuid = run.release_uuid
     if not release_uuid:
         raise CargoError(f"Run {run_uuid} has no node graph (no nodes and no releaseUuid)")
     release = inv.call(orchestration.Release.get, {"uuid": release_uuid})

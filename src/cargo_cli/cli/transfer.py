@@ -1,0 +1,72 @@
+"""Transfers on the command line: the signed-URL downloads of ``--output``
+and the progress bar (rich, on a terminal stderr) of downloads and uploads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cargo_cli import output
+from cargo_cli.cli.runtime import Runtime
+from cargo_cli.errors import CargoError
+
+
+def part_path(destination: str, index: int) -> str:
+    """FILE for the first URL, FILE-2, FILE-3... (same suffix) for the next."""
+    if index == 0:
+        return destination
+    path = Path(destination)
+    return str(path.with_name(f"{path.stem}-{index + 1}{path.suffix}"))
+
+
+def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str, Any]]:
+    """Stream the signed ``url`` (or every URL of ``urls``) of an API answer
+    to ``destination`` (then ``destination-2``, ...), atomically."""
+    from cargo_cli.api.models import DownloadAnswer, read
+
+    answer = read(DownloadAnswer, result)
+    urls = answer.targets() if answer is not None else []
+    if not urls:
+        raise CargoError("The API answer has no url to download", extra={"result": result})
+    written = []
+    for index, url in enumerate(urls):
+        target = part_path(destination, index)
+        with transfer_progress(target) as on_progress:
+            written.append(rt.client.download_to(url, target, on_progress=on_progress))
+    return written
+
+
+@contextmanager
+def transfer_progress(label: str) -> Iterator[Callable[[int, int | None], None] | None]:
+    """A progress callback for a transfer: a rich bar on stderr when it is a
+    terminal (stopped afterwards, whatever happens), else ``None``."""
+    if not output.stderr_is_tty():
+        yield None
+        return
+    bar = ProgressBar(label)
+    try:
+        yield bar.update
+    finally:
+        bar.stop()
+
+
+class ProgressBar:
+    """A transient rich transfer bar on stderr (bytes, speed)."""
+
+    def __init__(self, destination: str) -> None:
+        from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+
+        self._progress = Progress(
+            "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+            TransferSpeedColumn(), console=output.console(), transient=True,
+        )  # fmt: skip
+        self._task = self._progress.add_task(destination, total=None)
+        self._progress.start()
+
+    def update(self, done: int, total: int | None) -> None:
+        self._progress.update(self._task, completed=done, total=total)
+
+    def stop(self) -> None:
+        self._progress.stop()

@@ -1,0 +1,56 @@
+"""The answer models read what the CLI needs and never fail on the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from cargo_cli.api.models import DownloadAnswer, RecordsPage, RunAnswer, Status, entity, read
+
+
+def test_extra_fields_are_kept_and_misfits_give_none():
+    run = read(RunAnswer, {"run": {"uuid": "r", "status": "success", "new": {"x": 1}}, "more": 2})
+    assert run is not None and (run.run.uuid, run.run.status) == ("r", "success")
+    assert run.run.model_extra == {"new": {"x": 1}}
+    assert read(RunAnswer, {"run": "not an object"}) is None
+    assert read(RunAnswer, ["a list"]) is None
+    assert read(RecordsPage, {"records": None}) is None
+
+
+def test_run_executions_that_do_not_fit_are_skipped():
+    answer = read(
+        RunAnswer,
+        {
+            "run": {
+                "executions": [{"nodeUuid": "a", "status": "error"}, "junk", {"status": 5}],
+                "releaseUuid": "x",
+            }
+        },
+    )
+    assert answer is not None
+    assert [(e.node_uuid, e.status) for e in answer.run.executions] == [("a", "error")]
+    assert answer.run.release_uuid == "x"
+
+
+@pytest.mark.parametrize(
+    ("answer", "targets"),
+    [
+        ({"url": "https://s/1"}, ["https://s/1"]),
+        ({"urls": ["https://s/1", "https://s/2"], "url": "ignored"}, ["https://s/1", "https://s/2"]),
+        ({"urls": "https://s/1"}, ["https://s/1"]),
+        ({"urls": []}, []),
+        ({"url": ""}, []),
+        ({}, []),
+    ],
+)
+def test_download_answer_targets(answer, targets):
+    found = read(DownloadAnswer, answer)
+    assert found is not None and found.targets() == targets
+
+
+def test_entity_reads_one_field_of_an_envelope():
+    assert entity({"batch": {"uuid": "b", "status": "running"}}, "batch", Status) == Status(
+        uuid="b", status="running"
+    )
+    assert entity({"batch": {"uuid": 3}}, "batch", Status) is None
+    assert entity("text", "batch", Status) is None
+    assert entity({}, "batch", Status) is None
