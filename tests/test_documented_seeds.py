@@ -57,8 +57,8 @@ def test_documented_command_exists_with_its_flags_and_positionals(doc):
 )
 def test_declared_row_calls_the_documented_endpoint(doc):
     row = _row(doc["path"])
-    assert row.endpoint == doc["endpoint"]["key"]
-    method, path = ENDPOINTS[row.endpoint][:2]
+    assert row.endpoint_id == doc["endpoint"]["key"]
+    method, path = ENDPOINTS[row.endpoint_id].method, ENDPOINTS[row.endpoint_id].path
     assert method == doc["endpoint"]["http"]
     documented = doc["endpoint"]["path"].split(" ")[0]  # "/v1/content/files/upload (multipart form)"
     assert "/v1" + path == documented.replace("${uuid}", "{uuid}").replace("${slug}", "{slug}")

@@ -288,7 +288,7 @@ class CargoClient:
         try:
             response = self._http.request(method, url, headers=headers)
         except httpx.TimeoutException:
-            raise RequestTimeoutError(f"Request timed out after {self.settings.timeout:g}s") from None
+            raise RequestTimeout(f"Request timed out after {self.settings.timeout:g}s") from None
         except httpx.TransportError as exc:
             raise NetworkError(f"Network error: {_describe(exc)}") from None
         elapsed = self._clock() - started

@@ -36,15 +36,8 @@ from typing import Any
 import httpx
 
 from cargo_cli.api.client import CargoClient, _describe, decode_body, error_from_response
-from cargo_cli.errors import (
-    ApiError,
-    CargoError,
-    InterruptedCliError,
-    NetworkError,
-    RequestTimeoutError,
-    ServerError,
-    UsageError,
-)
+from cargo_cli.api.errors import ApiError, InvalidRequest, NetworkError, RequestTimeout, ServerError
+from cargo_cli.errors import CargoError, InterruptedCliError
 
 ENDPOINT = "workspaceManagement.file.upload"  # the one upload the vendor chunks
 BASE_PATH = "/workspaceManagement/files/multipart"
@@ -176,7 +169,7 @@ class MultipartUpload:
     def run(self) -> Any:
         parts = plan_parts(self.size, PART_SIZE)
         if len(parts) > MAX_PARTS:
-            raise UsageError(
+            raise InvalidRequest(
                 f"{self.source.name} is too large for a chunked upload: {len(parts)} parts of "
                 f"{PART_SIZE // (1024 * 1024)} MiB, the storage takes at most {MAX_PARTS}"
             )
@@ -342,7 +335,7 @@ class MultipartUpload:
             )
             response = http.send(request)
         except httpx.TimeoutException:
-            raise RequestTimeoutError(
+            raise RequestTimeout(
                 f"the storage did not answer within {self.client.settings.timeout:g}s"
             ) from None
         except httpx.TransportError as exc:

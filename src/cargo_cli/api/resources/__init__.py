@@ -71,8 +71,10 @@ class Resource:
         validate_payload(ENDPOINTS[endpoint_id], payload)
         return self._client.call(endpoint_id, payload)
 
-    def _upload(self, endpoint_id: str, file: str | os.PathLike[str], on_progress: Progress | None) -> Any:
-        return self._client.upload(endpoint_id, file, on_progress=on_progress)
+    def _upload(
+        self, endpoint_id: str, file: str | os.PathLike[str], on_progress: Progress | None, fields: Mapping[str, str]
+    ) -> Any:
+        return self._client.upload(endpoint_id, file, fields=fields, on_progress=on_progress)
 
 
 

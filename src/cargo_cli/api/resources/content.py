@@ -41,9 +41,9 @@ class File(Resource):
         return self._call("content.file.update", {"uuid": uuid, "name": name, "folderUuid": folder_uuid}, extra)
 
     @endpoint("content.file.upload")
-    def upload(self, *, file: str | os.PathLike[str], on_progress: Progress | None = None) -> Any:
-        """POST /content/files/upload (multipart upload of one file)"""
-        return self._upload("content.file.upload", file, on_progress)
+    def upload(self, *, file: str | os.PathLike[str], on_progress: Progress | None = None, **fields: str) -> Any:
+        """POST /content/files/upload (multipart: the file, then ``fields`` as form fields)"""
+        return self._upload("content.file.upload", file, on_progress, fields)
 
 
 class Library(Resource):

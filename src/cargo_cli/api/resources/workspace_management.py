@@ -21,9 +21,9 @@ class File(Resource):
         return self._call("workspaceManagement.file.listColumns", {"s3Filename": s3_filename}, extra)
 
     @endpoint("workspaceManagement.file.upload")
-    def upload(self, *, file: str | os.PathLike[str], on_progress: Progress | None = None) -> Any:
-        """POST /workspaceManagement/files/upload (multipart upload of one file)"""
-        return self._upload("workspaceManagement.file.upload", file, on_progress)
+    def upload(self, *, file: str | os.PathLike[str], on_progress: Progress | None = None, **fields: str) -> Any:
+        """POST /workspaceManagement/files/upload (multipart: the file, then ``fields`` as form fields)"""
+        return self._upload("workspaceManagement.file.upload", file, on_progress, fields)
 
 
 class Folder(Resource):

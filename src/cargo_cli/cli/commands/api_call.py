@@ -72,29 +72,24 @@ def endpoint_view(name: str) -> EndpointView | None:
     entry = ENDPOINTS.get(name)
     if entry is None:
         return None
-    method, path, path_params, query, body, flags, reasons = entry
-    fields: set[str] = set()
-    forwards = False
-    for part in (query, body):
-        if part is not None:
-            pairs, forward = part
-            fields.update(source for _key, source in pairs)
-            forwards = forwards or bool(forward)
-    if method == "GET" and query is None:  # a GET sends no body
+    fields = {p.name for p in entry.params if p.location in ("query", "body")}
+    forwards = (entry.query and entry.query_forwards) or (entry.body and entry.body_forwards)
+    if entry.method == "GET" and not entry.query:  # a GET sends no body
         fields.clear()
         forwards = False
-    if "upload" in flags:  # the table does not list the form parts: every field is one
+    upload = entry.transport == "upload"
+    if upload:  # the table does not list the form parts: every field is one
         forwards = True
     return EndpointView(
         name=name,
-        method=method,
-        path=path,
-        path_fields=tuple(source for _placeholder, source, _encode in path_params),
+        method=entry.method,
+        path=entry.path,
+        path_fields=tuple(p.name for p in entry.located("path")),
         fields=frozenset(fields),
         forwards_unknown=forwards,
-        upload="upload" in flags,
-        with_workspace="noWorkspace" not in flags,
-        reasons=reasons,
+        upload=upload,
+        with_workspace=entry.workspace,
+        reasons=entry.reasons,
     )
 
 

@@ -9,11 +9,13 @@ from typing import Any
 
 import click
 
+from cargo_cli.api.resources import content
 from cargo_cli.cli.params import JSON_OBJECT, NULLABLE_UUID, UUID, choice
 from cargo_cli.cli.shapes import defaults, something_to_update, uuid_arg
-from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain, transfer_progress
+from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.transfer import transfer_progress
 
-UPLOAD_ENDPOINT = "content.file.upload"
+UPLOAD_ENDPOINT = content.File.upload
 KINDS = ("native", "connector")
 CONNECTOR_FILTER = Opt("--connector-uuid", UUID, help="Only those of this connector.")
 KIND_FILTER = Opt("--kind", choice(*KINDS), help="Only native (uploaded) or connector ones.")
@@ -24,13 +26,13 @@ def _upload_file(inv: Invocation) -> Any:
     path = inv.options["file_path"]
     fields = {name: inv.payload[name] for name in ("folderUuid", "uuid") if name in inv.payload}
     with transfer_progress(click.format_filename(path, shorten=True)) as on_progress:
-        return inv.client.upload(UPLOAD_ENDPOINT, path, fields=fields, on_progress=on_progress)
+        return content.File(inv.client).upload(file=path, on_progress=on_progress, **fields)
 
 
 COMMANDS: list[Cmd] = [
     # files
     Cmd(
-        "file list", "content.file.all", "List content files → {files}.",
+        "file list", content.File.all, "List content files → {files}.",
         opts=(
             Opt("--library-uuid", UUID, help="Only the files of this library."),
             Opt("--folder-uuid", UUID, help="Only the files in this folder."),
@@ -38,9 +40,9 @@ COMMANDS: list[Cmd] = [
             KIND_FILTER,
         ),
     ),
-    Cmd("file get", "content.file.get", "Get a content file → {file}.", args=(uuid_arg("file-uuid"),)),
+    Cmd("file get", content.File.get, "Get a content file → {file}.", args=(uuid_arg("file-uuid"),)),
     Cmd(
-        "file update", "content.file.update", "Rename or move a content file → {file}.",
+        "file update", content.File.update, "Rename or move a content file → {file}.",
         opts=(
             Opt("--uuid", UUID, required=True, help="The file's uuid."),
             Opt("--name", help="New name."),
@@ -48,7 +50,7 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=something_to_update("--name", "--folder-uuid"),
     ),
-    Cmd("file remove", "content.file.remove", "Remove a content file.", args=(uuid_arg("file-uuid"),)),
+    Cmd("file remove", content.File.remove, "Remove a content file.", args=(uuid_arg("file-uuid"),)),
     Cmd(
         "file upload", UPLOAD_ENDPOINT,
         "Upload a knowledge file (PDF, text, CSV...) → {uuid, s3Filename, contentType, name}.\n\n"
@@ -64,12 +66,12 @@ COMMANDS: list[Cmd] = [
     ),
     # libraries
     Cmd(
-        "library list", "content.library.list", "List libraries → {libraries}.",
+        "library list", content.Library.list, "List libraries → {libraries}.",
         opts=(CONNECTOR_FILTER, KIND_FILTER),
     ),
-    Cmd("library get", "content.library.get", "Get a library → {library}.", args=(uuid_arg("library-uuid"),)),
+    Cmd("library get", content.Library.get, "Get a library → {library}.", args=(uuid_arg("library-uuid"),)),
     Cmd(
-        "library create", "content.library.create", "Create a library → {library}.",
+        "library create", content.Library.create, "Create a library → {library}.",
         opts=(
             Opt("--name", required=True, help="Library name."),
             Opt("--config", JSON_OBJECT, help="The extractor's configuration (JSON object; default {})."),
@@ -80,7 +82,7 @@ COMMANDS: list[Cmd] = [
         prepare=defaults(config={}),
     ),
     Cmd(
-        "library update", "content.library.update", "Rename a library (or change its config/folder) → {library}.",
+        "library update", content.Library.update, "Rename a library (or change its config/folder) → {library}.",
         opts=(
             Opt("--uuid", UUID, required=True, help="The library's uuid."),
             Opt("--name", help="New name."),
@@ -89,7 +91,7 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=something_to_update("--name", "--config", "--folder-uuid"),
     ),
-    Cmd("library remove", "content.library.remove", "Remove a library.", args=(uuid_arg("library-uuid"),)),
+    Cmd("library remove", content.Library.remove, "Remove a library.", args=(uuid_arg("library-uuid"),)),
 ]  # fmt: skip
 
 group = build_domain(

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from cargo_cli.api.resources import context
 from cargo_cli.cli.params import JSON_ARRAY, TEXT_SOURCE
 from cargo_cli.cli.spec import Cmd, Opt, build_domain
 from cargo_cli.errors import UsageError
@@ -35,13 +36,13 @@ def _string_args(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 COMMANDS: list[Cmd] = [
-    Cmd("graph get", "context.graph.get", "The knowledge graph over the repository's md/mdx files."),
+    Cmd("graph get", context.Graph.get, "The knowledge graph over the repository's md/mdx files."),
     Cmd(
-        "runtime browse", "context.runtime.browse", "List the entries of a directory (default: the root).",
+        "runtime browse", context.Runtime.browse, "List the entries of a directory (default: the root).",
         opts=(Opt("--path", help="Directory to list (default: the repository root)."),),
     ),
     Cmd(
-        "runtime read", "context.runtime.read", "Read a file, optionally a 1-indexed inclusive line range.",
+        "runtime read", context.Runtime.read, "Read a file, optionally a 1-indexed inclusive line range.",
         opts=(
             Opt("--path", required=True, help=PATH_HELP),
             Opt("--start-line", click.IntRange(min=1), help="First line to return (1-indexed)."),
@@ -50,7 +51,7 @@ COMMANDS: list[Cmd] = [
         prepare=_line_range,
     ),
     Cmd(
-        "runtime write", "context.runtime.write", "Create or overwrite a file and push a commit → {commit}.",
+        "runtime write", context.Runtime.write, "Create or overwrite a file and push a commit → {commit}.",
         opts=(
             Opt("--path", required=True, help=PATH_HELP),
             Opt("--content", TEXT_SOURCE, required=True, help="The whole new content (inline, @file or - for stdin)."),
@@ -58,7 +59,7 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "runtime edit", "context.runtime.edit",
+        "runtime edit", context.Runtime.edit,
         "Replace an exact, unique substring of a file and push a commit → {commit}.",
         opts=(
             Opt("--path", required=True, help=PATH_HELP),
@@ -69,7 +70,7 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "runtime execute", "context.runtime.execute",
+        "runtime execute", context.Runtime.execute,
         "Run a shell command in the runtime sandbox (nothing is pushed) → {exitCode, stdout, stderr}.",
         opts=(
             Opt("--command", required=True, help="The program to run (e.g. ls, grep)."),

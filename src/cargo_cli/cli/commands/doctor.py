@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 import click
 
 from cargo_cli import __version__, output
+from cargo_cli.api.resources import endpoint_id_of, user_management, workspace_management
 from cargo_cli.cli.commands.api_call import endpoint_view
 from cargo_cli.cli.commands.auth import debug_option
 from cargo_cli.cli.runtime import Runtime, get_runtime
@@ -42,8 +43,8 @@ from cargo_cli.errors import ApiError, CargoError
 NETWORK_TIMEOUT = 10.0
 CLOCK_WARN_SECONDS = 60.0
 CLOCK_FAIL_SECONDS = 300.0
-PROBE_CALL = "userManagement.user.getCurrent"  # whoami's first call
-WORKSPACE_CALL = "workspaceManagement.workspace.getCurrent"
+PROBE_CALL = user_management.User.get_current  # whoami's first call
+WORKSPACE_CALL = workspace_management.Workspace.get_current
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
@@ -162,7 +163,7 @@ class Doctor:
     def probe(self, client: Any, creds: Any) -> bool:
         """Reachability, latency, clock skew and the token, with whoami's call.
         True when the token was accepted."""
-        view = endpoint_view(PROBE_CALL)
+        view = endpoint_view(endpoint_id_of(PROBE_CALL))
         assert view is not None
         before = time.time()
         try:
@@ -194,7 +195,9 @@ class Doctor:
         if status in (401, 403):
             self.checks["auth"].set(FAIL, f"the token is rejected (HTTP {status}): log in again")
         else:
-            self.checks["auth"].set(FAIL, f"unexpected answer to {PROBE_CALL} (HTTP {status})")
+            self.checks["auth"].set(
+                FAIL, f"unexpected answer to {endpoint_id_of(PROBE_CALL)} (HTTP {status})"
+            )
         return False
 
     def clock(self, date_header: str | None, local: float) -> None:
@@ -222,7 +225,7 @@ class Doctor:
         info: dict[str, Any] = {"uuid": creds.workspace_uuid, "selectedBy": selected_by}
         self.report["workspace"] = info
         try:
-            answer = client.call(WORKSPACE_CALL)
+            answer = WORKSPACE_CALL(workspace_management.Workspace(client))
         except ApiError as exc:
             which = creds.workspace_uuid or "the token's workspace"
             self.checks["workspace"].set(FAIL, f"cannot read workspace {which}: {exc.message}")

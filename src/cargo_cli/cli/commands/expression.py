@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from cargo_cli.api.resources import expression
 from cargo_cli.cli.params import JSON_OBJECT, LIMIT, OFFSET, choice, csv_of
 from cargo_cli.cli.shapes import defaults
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
@@ -25,15 +26,15 @@ def _evaluate(inv: Invocation) -> Any:
 def _get_recipe(inv: Invocation) -> Any:
     """A given --version reads that version, else the last one."""
     if "version" in inv.payload:
-        return inv.call("expression.recipe.get")
-    return inv.call("expression.recipe.getLastVersion")
+        return inv.call(expression.Recipe.get)
+    return inv.call(expression.Recipe.get_last_version)
 
 
 RECIPE_CATEGORIES = ("other", "classification", "cleaning", "marketing", "sales", "event", "copywriting")
 
 COMMANDS: list[Cmd] = [
     Cmd(
-        "eval evaluate", "expression.expression.evaluate",
+        "eval evaluate", expression.Expression.evaluate,
         "Evaluate a template expression against variables (free) → {data} or {errorMessage}.",
         opts=(
             Opt("--expression", JSON_OBJECT, required=True,
@@ -47,7 +48,7 @@ COMMANDS: list[Cmd] = [
     ),
     # recipes: the area is named in the vendor docs without verbs; these read-only verbs are cargo-ai's.
     Cmd(
-        "recipe list", "expression.recipe.list", "List expression recipes → {recipes}.",
+        "recipe list", expression.Recipe.list, "List expression recipes → {recipes}.",
         opts=(
             Opt("--tab", choice("all", "user", "workspace", "favorites"), help="Which recipes (the API's default: all)."),
             Opt("--ui-types", csv_of("js", "ai"), help="Only these kinds (comma-separated: js,ai)."),
@@ -58,7 +59,7 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "recipe get", "expression.recipe.getLastVersion", "Get a recipe (its last version, or --version) → {recipe}.",
+        "recipe get", expression.Recipe.get_last_version, "Get a recipe (its last version, or --version) → {recipe}.",
         args=(Arg("uuid-or-short-id", field="uuidOrShortId"),),
         opts=(Opt("--version", click.IntRange(min=1), help="That version instead of the last one."),),
         handler=_get_recipe,

@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from cargo_cli.api.resources import hosting
 from cargo_cli.cli.params import CSV, NULLABLE_UUID, UUID
 from cargo_cli.cli.shapes import something_to_update, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
@@ -223,7 +224,7 @@ def _create_deployment(inv: Invocation) -> Any:
 
 DEPLOYMENT_WAIT = WaitSpec(
     label="deployment",
-    get_endpoint="hosting.deployment.get",
+    get_endpoint=hosting.Deployment.get,
     uuid_of=field_of("deployment", "uuid"),
     status_of=field_of("deployment", "status"),
     default_interval_ms=3000,
@@ -245,11 +246,11 @@ def dotenv_line(key: str, value: Any) -> str:
 
 def _app_env(inv: Invocation) -> str:
     uuid = inv.payload["uuid"]
-    found = inv.call("hosting.app.get", {"uuid": uuid})
+    found = inv.call(hosting.App.get, {"uuid": uuid})
     app = found.get("app") if isinstance(found, Mapping) else None
     if not isinstance(app, Mapping):
         raise CargoError("The API answer has no app", extra={"result": found})
-    listed = inv.call("hosting.envVars.list", {"appUuid": uuid})
+    listed = inv.call(hosting.EnvVars.list, {"appUuid": uuid})
     env_vars = listed.get("envVars") if isinstance(listed, Mapping) else None
     api_url = normalize_origin(inv.options.get("api_url") or inv.runtime.settings.api_url)
     workspace = app.get("workspaceUuid") or inv.client.workspace_uuid or ""
@@ -393,15 +394,16 @@ def _slot_commands(kind: str) -> list[Cmd]:
     """list/get/create/update/remove: the same shape for apps and workers."""
     plural = f"{kind}s"
     metavar = f"{kind}-uuid"
+    area: type[hosting.App | hosting.Worker] = hosting.App if kind == "app" else hosting.Worker
     return [
         Cmd(
-            f"{kind} list", f"hosting.{kind}.list", f"List {plural} → {{{plural}}}.",
+            f"{kind} list", area.list, f"List {plural} → {{{plural}}}.",
             opts=(Opt("--folder-uuid", UUID, help=f"Only the {plural} in this folder."),),
         ),
-        Cmd(f"{kind} get", f"hosting.{kind}.get", f"Get {'an' if kind == 'app' else 'a'} {kind} (incl. its url).",
+        Cmd(f"{kind} get", area.get, f"Get {'an' if kind == 'app' else 'a'} {kind} (incl. its url).",
             args=(uuid_arg(metavar),)),
         Cmd(
-            f"{kind} create", f"hosting.{kind}.create",
+            f"{kind} create", area.create,
             f"Create the {kind} slot; --slug becomes part of its host name → {{{kind}}}.",
             opts=(
                 Opt("--name", required=True, help="Display name."),
@@ -410,7 +412,7 @@ def _slot_commands(kind: str) -> list[Cmd]:
             ),
         ),
         Cmd(
-            f"{kind} update", f"hosting.{kind}.update", f"Rename or move {'an' if kind == 'app' else 'a'} {kind}.",
+            f"{kind} update", area.update, f"Rename or move {'an' if kind == 'app' else 'a'} {kind}.",
             opts=(
                 Opt("--uuid", UUID, required=True, help=f"The {kind}'s uuid."),
                 Opt("--name", help="New name."),
@@ -418,7 +420,7 @@ def _slot_commands(kind: str) -> list[Cmd]:
             ),
             prepare=something_to_update("--name", "--folder-uuid"),
         ),
-        Cmd(f"{kind} remove", f"hosting.{kind}.remove", f"Remove the {kind} and all its deployments.",
+        Cmd(f"{kind} remove", area.remove, f"Remove the {kind} and all its deployments.",
             args=(uuid_arg(metavar),)),
         _init_command(kind),
     ]  # fmt: skip
@@ -440,20 +442,20 @@ COMMANDS: list[Cmd] = [
     ),
     *_slot_commands("worker"),
     Cmd(
-        "deployment list", "hosting.deployment.list", "List the deployments of an app or a worker.",
+        "deployment list", hosting.Deployment.list, "List the deployments of an app or a worker.",
         opts=(APP_UUID, WORKER_UUID),
         prepare=exactly_one_target,
     ),
-    Cmd("deployment get", "hosting.deployment.get", "Get a deployment (poll its status) → {deployment}.",
+    Cmd("deployment get", hosting.Deployment.get, "Get a deployment (poll its status) → {deployment}.",
         args=(uuid_arg("deployment-uuid"),)),
     Cmd(
-        "deployment get-promoted", "hosting.deployment.getPromoted",
+        "deployment get-promoted", hosting.Deployment.get_promoted,
         "The deployment that is live for an app or a worker → {deployment}.",
         opts=(APP_UUID, WORKER_UUID),
         prepare=exactly_one_target,
     ),
     Cmd(
-        "deployment create", "hosting.deployment.create",
+        "deployment create", hosting.Deployment.create,
         "Upload a source directory and build it (not live until promoted) → {deployment}.\n\n"
         "Sends every text file under --source as {path, content}, minus the --ignore list (default "
         f"{','.join(DEFAULT_IGNORES)}; --ignore replaces it). Refuses, sending nothing: a built dist/ "
@@ -474,7 +476,7 @@ COMMANDS: list[Cmd] = [
         "until success, error or cancelled, then prints it; an `error` status is data (exit 0).",
     ),
     Cmd(
-        "deployment promote", "hosting.deployment.promote", "Make a deployment live → {deployment}.",
+        "deployment promote", hosting.Deployment.promote, "Make a deployment live → {deployment}.",
         opts=(Opt("--uuid", UUID, required=True, help="The deployment's uuid."),),
     ),
 ]  # fmt: skip

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from cargo_cli.api.resources import observability
 from cargo_cli.cli.params import JSON_ARRAY, JSON_OBJECT, NULLABLE_STRING, NULLABLE_UUID, UUID, choice
 from cargo_cli.cli.shapes import something_to_update, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
@@ -33,10 +34,10 @@ def _enabled(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 COMMANDS: list[Cmd] = [
-    Cmd("alert list", "observability.alert.list", "List alerts (with their lastEvent) → {alerts}."),
-    Cmd("alert get", "observability.alert.get", "Get an alert → {alert}.", args=(uuid_arg("alert-uuid"),)),
+    Cmd("alert list", observability.Alert.list, "List alerts (with their lastEvent) → {alerts}."),
+    Cmd("alert get", observability.Alert.get, "Get an alert → {alert}.", args=(uuid_arg("alert-uuid"),)),
     Cmd(
-        "alert create", "observability.alert.create", "Create a scheduled threshold alert → {alert}.",
+        "alert create", observability.Alert.create, "Create a scheduled threshold alert → {alert}.",
         opts=(
             Opt("--name", required=True, help="Alert name."),
             Opt("--cron", required=True, help="When it is evaluated (cron expression, e.g. '*/30 * * * *')."),
@@ -50,7 +51,7 @@ COMMANDS: list[Cmd] = [
         prepare=_enabled,
     ),
     Cmd(
-        "alert update", "observability.alert.update", "Update an alert (omitted flags stay unchanged) → {alert}.",
+        "alert update", observability.Alert.update, "Update an alert (omitted flags stay unchanged) → {alert}.",
         opts=(
             Opt("--uuid", UUID, required=True, help="The alert's uuid."),
             Opt("--name", help="New name."),
@@ -68,9 +69,9 @@ COMMANDS: list[Cmd] = [
             then=_enabled,
         ),
     ),
-    Cmd("alert remove", "observability.alert.remove", "Remove an alert.", args=(uuid_arg("alert-uuid"),)),
+    Cmd("alert remove", observability.Alert.remove, "Remove an alert.", args=(uuid_arg("alert-uuid"),)),
     Cmd(
-        "alert preview", "observability.alert.preview",
+        "alert preview", observability.Alert.preview,
         "Evaluate a scope and threshold now, without firing → {outcome, value, isBreached, ...}.",
         opts=(
             Opt("--scope", JSON_OBJECT, required=True, help=SCOPE_HELP),
@@ -79,7 +80,7 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "event list", "observability.event.list", "An alert's firing history, newest first → {count, events}.",
+        "event list", observability.Event.list, "An alert's firing history, newest first → {count, events}.",
         args=(Arg("alert-uuid", field="alertUuid", type=UUID),),
     ),
 ]  # fmt: skip

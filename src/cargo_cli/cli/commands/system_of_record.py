@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from cargo_cli.api.resources import system_of_record_integration
 from cargo_cli.cli.params import CSV, ISO_DATE, LIMIT, OFFSET, SQL
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 
-DOCUMENTATION = "systemOfRecordIntegration.client.getDocumentation"
+DOCUMENTATION = system_of_record_integration.Client.get_documentation
 
 
 def _documentation(inv: Invocation) -> Any:
@@ -25,15 +26,15 @@ def _documentation(inv: Invocation) -> Any:
 
 
 COMMANDS: list[Cmd] = [
-    Cmd("sor list", "systemOfRecordIntegration.systemOfRecord.all", "List the systems of record."),
+    Cmd("sor list", system_of_record_integration.SystemOfRecord.all, "List the systems of record."),
     Cmd(
-        "client query", "systemOfRecordIntegration.client.query",
+        "client query", system_of_record_integration.Client.query,
         "Run SQL against the system of record (warehouse-native table names) → {rows}.",
         args=(Arg("sql", field="command", type=SQL),),
         epilog="The SQL may also be read from a file (@query.sql) or stdin (-).",
     ),
     Cmd(
-        "client fetch", "systemOfRecordIntegration.client.fetch", "Fetch one page of a SQL result.",
+        "client fetch", system_of_record_integration.Client.fetch, "Fetch one page of a SQL result.",
         opts=(
             Opt("--query", SQL, required=True, help="The SQL (inline, @file or - for stdin)."),
             Opt("--limit", LIMIT, help="Page size."),
@@ -41,7 +42,7 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "client download", "systemOfRecordIntegration.client.download",
+        "client download", system_of_record_integration.Client.download,
         "Export a SQL result: signed URL(s) to the file(s).",
         opts=(Opt("--query", SQL, required=True, help="The SQL (inline, @file or - for stdin)."),),
         download=True,
@@ -55,7 +56,7 @@ COMMANDS: list[Cmd] = [
     ),
     # logs: the area is named in the vendor docs without verbs; these read-only verbs are cargo-ai's.
     Cmd(
-        "log list", "systemOfRecordIntegration.log.list", "List system-of-record operation logs → {logs}.",
+        "log list", system_of_record_integration.Log.list, "List system-of-record operation logs → {logs}.",
         opts=(
             Opt("--statuses", CSV, help="Only logs with these statuses (comma-separated)."),
             Opt("--query", help="Only logs matching this text."),
@@ -64,7 +65,7 @@ COMMANDS: list[Cmd] = [
         ),
     ),
     Cmd(
-        "log get-metrics", "systemOfRecordIntegration.log.getMetrics", "Usage metrics over a period → {metrics}.",
+        "log get-metrics", system_of_record_integration.Log.get_metrics, "Usage metrics over a period → {metrics}.",
         opts=(
             Opt("--from", ISO_DATE, required=True, help="Start of the period (ISO 8601)."),
             Opt("--to", ISO_DATE, required=True, help="End of the period (ISO 8601)."),
