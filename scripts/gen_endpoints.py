@@ -117,6 +117,9 @@ def _params(entry: dict[str, Any]) -> list[dict[str, Any]]:
     if body.get("kind") == "json":
         for f in body["fields"]:
             add(f["from"], f["key"], "body")
+    for part in body.get("parts") or []:  # multipart: the form fields next to the file
+        if part["name"] != "file":
+            add(part["from"], part["name"], "form")
     return out
 
 

@@ -14,7 +14,7 @@ import click
 import pytest
 
 from cargo_cli.api.endpoints import ENDPOINTS
-from cargo_cli.cli.root import COMMANDS as ROOT_COMMANDS
+from cargo_cli.cli.registry import COMMANDS as ROOT_COMMANDS
 from tests.test_documented_surface import _resolve
 
 SPEC = json.loads((Path(__file__).resolve().parent.parent / "spec" / "commands.json").read_text())["commands"]
@@ -27,7 +27,7 @@ def _ids(doc: dict) -> str:
 
 
 def _row(path: list[str]):
-    module = importlib.import_module(ROOT_COMMANDS[path[0]][0])
+    module = importlib.import_module(ROOT_COMMANDS[path[0]].module)
     return next(cmd for cmd in module.COMMANDS if cmd.name == " ".join(path[1:]))
 
 

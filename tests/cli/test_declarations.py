@@ -10,9 +10,8 @@ import importlib
 import pytest
 
 from cargo_cli.api.endpoints import ENDPOINTS
+from cargo_cli.cli.registry import DOMAINS
 from cargo_cli.cli.spec import _all_opts
-
-DOMAINS = ["orchestration", "storage", "segmentation", "connection", "ai", "billing", "workspace_management"]
 
 # (command, payload field): sent although the API client does not type it.
 ALLOWED = {
@@ -34,15 +33,18 @@ ALLOWED = {
     ("release deploy-draft", "tools"),
     ("message create", "tools"),
     ("session upsert", "finished"),
+    ("alert create", "disabled"),  # --disabled becomes isEnabled: false
+    # a handler that picks the call by the flags given
+    ("recipe get", "version"),  # expression.recipe.get when --version is given
 }
 
 
 def _declared():
     for domain in DOMAINS:
-        module = importlib.import_module(f"cargo_cli.cli.commands.{domain}")
+        module = importlib.import_module(domain.module)
         for cmd in module.COMMANDS:
             if cmd.endpoint is not None:
-                yield pytest.param(cmd, id=f"{domain} {cmd.name}")
+                yield pytest.param(cmd, id=f"{domain.name} {cmd.name}")
 
 
 def _known_fields(endpoint_id: str) -> set[str]:
@@ -78,3 +80,13 @@ def test_no_string_endpoint_ids_in_the_cli():
             continue
         found += [f"{path.name}: {m}" for m in pattern.findall(path.read_text()) if m in ENDPOINTS]
     assert not found
+
+
+def test_root_help_and_domain_help_come_from_the_registry(cli):
+    from cargo_cli.cli.registry import ENTRIES
+
+    root_help = " ".join(cli("--help").out.split())
+    for entry in ENTRIES:
+        assert f"{entry.name} {entry.help}" in root_help
+    for domain in DOMAINS:
+        assert domain.help in " ".join(cli(domain.name, "--help").out.split())

@@ -25,6 +25,7 @@ from cargo_cli.cli.params import (
     choice,
     csv_of,
 )
+from cargo_cli.cli.registry import Entry
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.wait import WaitSpec
 from cargo_cli.errors import UsageError
@@ -76,16 +77,18 @@ COMMANDS = (
 
 group = build_domain(
     "toy",
-    "A throwaway domain for framework tests.",
     COMMANDS,
     areas={"agent": "Agents (toy)."},
     removed={"bot": "No such command 'bot': it is now 'agent'."},
+    help="A throwaway domain for framework tests.",
 )
 
 
 @pytest.fixture(autouse=True)
 def toy(monkeypatch):
-    monkeypatch.setitem(root.COMMANDS, "toy", (__name__, "group", "Toy domain."))
+    monkeypatch.setitem(
+        root.COMMANDS, "toy", Entry("toy", __name__, "group", "A throwaway domain for framework tests.")
+    )
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
-Location = Literal["path", "query", "body"]
+Location = Literal["path", "query", "body", "form"]
 Kind = Literal["str", "number", "bool", "list", "object", "any"]
 Transport = Literal["json", "upload", "blob"]
 NO_REASONS: Mapping[str, Any] = MappingProxyType({})
@@ -29,7 +29,7 @@ class Param(NamedTuple):
     """One payload field of a call."""
 
     name: str  # the payload field (``workflowUuid``)
-    wire: str  # the query/body key, or the path placeholder
+    wire: str  # the query/body/form key, or the path placeholder
     location: Location
     required: bool = False
     kind: Kind = "any"

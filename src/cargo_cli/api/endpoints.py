@@ -916,6 +916,10 @@ ENDPOINTS: dict[str, Endpoint] = {
             'content.file.upload',
             'POST',
             '/content/files/upload',
+            params=(
+                P('folderUuid', 'folderUuid', 'form', kind='str'),
+                P('uuid', 'uuid', 'form', kind='str'),
+            ),
             transport='upload',
             safe_to_retry=False,
             reasons={'noFile': 'No file provided'},

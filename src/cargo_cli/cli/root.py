@@ -8,30 +8,11 @@ from typing import Any
 import click
 
 from cargo_cli import __version__, output
+from cargo_cli.cli import registry
 from cargo_cli.cli.runtime import Runtime
 
-# name -> (module, attribute, one-line help). Order is the help order.
-COMMANDS: dict[str, tuple[str, str, str]] = {
-    "login": ("cargo_cli.cli.commands.auth", "login", "Log in with an API token or OAuth; store the credentials."),
-    "logout": ("cargo_cli.cli.commands.auth", "logout", "Forget the stored login."),
-    "whoami": ("cargo_cli.cli.commands.auth", "whoami", "Print the current user, workspace and API origin."),
-    "version": ("cargo_cli.cli.commands.auth", "version", "Print the CLI version as JSON."),
-    "orchestration": ("cargo_cli.cli.commands.orchestration", "group", "Actions, runs, batches, records, releases, plays, tools, nodes, queries."),
-    "storage": ("cargo_cli.cli.commands.storage", "group", "Datasets, models, columns, relationships, records, SQL."),
-    "segmentation": ("cargo_cli.cli.commands.segmentation", "group", "Segments, changes and record fetches."),
-    "connection": ("cargo_cli.cli.commands.connection", "group", "Integrations, connectors and the action catalog."),
-    "ai": ("cargo_cli.cli.commands.ai", "group", "Agents, releases, chats, messages, MCP servers, memories, documents."),
-    "billing": ("cargo_cli.cli.commands.billing", "group", "Usage metrics and the subscription."),
-    "workspaceManagement": ("cargo_cli.cli.commands.workspace_management", "group", "Users, roles, tokens, folders, files, reports, sessions."),
-    "content": ("cargo_cli.cli.commands.content", "group", "Knowledge libraries and files."),
-    "context": ("cargo_cli.cli.commands.context", "group", "The GTM context repository and its knowledge graph."),
-    "expression": ("cargo_cli.cli.commands.expression", "group", "Evaluate template expressions."),
-    "hosting": ("cargo_cli.cli.commands.hosting", "group", "Apps, workers and their deployments."),
-    "system-of-record": ("cargo_cli.cli.commands.system_of_record", "group", "Systems of record and SQL against them."),
-    "observability": ("cargo_cli.cli.commands.observability", "group", "Scheduled threshold alerts and their events."),
-    "doctor": ("cargo_cli.cli.commands.doctor", "doctor", "Diagnose the setup: version, credentials, keyring, API, workspace, clock."),
-    "api": ("cargo_cli.cli.commands.api_call", "api", "Call any Cargo API call by name, or send a raw request under /v1."),
-}  # fmt: skip
+# The top-level commands and domains, with their help: cli/registry.py.
+COMMANDS = registry.COMMANDS
 
 # Names that do not exist (any more), with a pointer to what does. Documented
 # commands this CLI cannot run are refused in cli/refusals.py.
@@ -51,8 +32,8 @@ class LazyRoot(click.Group):
             return None
         import importlib
 
-        module = importlib.import_module(entry[0])
-        command: click.Command = getattr(module, entry[1])
+        module = importlib.import_module(entry.module)
+        command: click.Command = getattr(module, entry.attribute)
         return command
 
     def resolve_command(
@@ -64,7 +45,7 @@ class LazyRoot(click.Group):
         return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, entry[2]) for name, entry in COMMANDS.items()]
+        rows = [(name, entry.help) for name, entry in COMMANDS.items()]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

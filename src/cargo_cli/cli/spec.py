@@ -346,20 +346,23 @@ class HintingGroup(click.Group):
 
 def build_domain(
     name: str,
-    help: str,
     cmds: Sequence[Cmd],
     *,
     areas: Mapping[str, str] | None = None,
     removed: Mapping[str, str] | None = None,
+    help: str | None = None,
 ) -> click.Group:
-    """A domain group with one subgroup per area. ``removed`` maps a name
+    """A domain group with one subgroup per area (its help is the domain's
+    line in cli/registry.py unless ``help`` is given). ``removed`` maps a name
     that no longer exists (an area, or ``"area verb"``) to the error message
     it should produce."""
     gone: dict[str, dict[str, str]] = {}
     for key, message in (removed or {}).items():
         area, _, verb = key.rpartition(" ")
         gone.setdefault(area, {})[verb] = message
-    domain = HintingGroup(name, help=help, removed=gone.get(""))
+    from cargo_cli.cli.registry import help_of
+
+    domain = HintingGroup(name, help=help or help_of(name), removed=gone.get(""))
     area_groups: dict[str, click.Group] = {}
     for cmd in cmds:
         group = area_groups.get(cmd.area)

@@ -308,7 +308,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "ai",
-    "Agents, releases, chats, messages, MCP servers, memories, documents.",
     COMMANDS,
     areas={
         "agent": "AI agents.",

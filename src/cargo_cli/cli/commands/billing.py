@@ -96,7 +96,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "billing",
-    "Usage metrics and the subscription.",
     COMMANDS,
     areas={
         "usage": "Usage metrics (admin token).",

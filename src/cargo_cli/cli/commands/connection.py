@@ -97,7 +97,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "connection",
-    "Integrations, connectors and the action catalog.",
     COMMANDS,
     areas={
         "integration": "Integrations (actions, extractors, documentation, OAuth).",

@@ -96,7 +96,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "content",
-    "Knowledge libraries and files.",
     COMMANDS,
     areas={"file": "Knowledge files (upload, rename, move, remove).", "library": "Knowledge libraries."},
 )

@@ -82,7 +82,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "context",
-    "The GTM context repository (read, write, edit, execute) and its knowledge graph.",
     COMMANDS,
     areas={
         "graph": "The knowledge graph over the context files.",

@@ -68,7 +68,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "expression",
-    "Evaluate template expressions.",
     COMMANDS,
     areas={"eval": "Evaluate an expression.", "recipe": "Expression recipes (read-only)."},
 )

@@ -483,7 +483,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "hosting",
-    "Apps, workers and their deployments.",
     COMMANDS,
     areas={
         "app": "Apps: static front ends on their own host.",

@@ -87,7 +87,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "observability",
-    "Scheduled threshold alerts and their firing history.",
     COMMANDS,
     areas={"alert": "Threshold alerts.", "event": "Alert firing history."},
 )

@@ -333,7 +333,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "orchestration",
-    "Actions, runs, batches, records, releases, plays, tools, nodes, queries.",
     COMMANDS,
     areas={
         "action": "Execute actions, one record or many.",

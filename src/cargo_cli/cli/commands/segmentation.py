@@ -160,7 +160,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "segmentation",
-    "Segments, changes and record fetches.",
     COMMANDS,
     areas={
         "segment": "Segments: saved filters over a model, and inline filter fetches.",

@@ -253,7 +253,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "storage",
-    "Datasets, models, columns, relationships, records, SQL.",
     COMMANDS,
     areas={
         "dataset": "Datasets (a connector's or the native storage).",

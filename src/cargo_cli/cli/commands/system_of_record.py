@@ -75,7 +75,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "system-of-record",
-    "Systems of record and SQL against them.",
     COMMANDS,
     areas={
         "sor": "Systems of record.",

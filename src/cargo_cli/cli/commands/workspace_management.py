@@ -172,7 +172,6 @@ COMMANDS: list[Cmd] = [
 
 group = build_domain(
     "workspaceManagement",
-    "Users, roles, API tokens, folders, files, reports and sessions.",
     COMMANDS,
     areas={
         "user": "Workspace members (admin token, except get-current).",
