@@ -289,6 +289,7 @@ def test_token_echoed_in_an_error_body_is_scrubbed(cli, api):
         (("--timeout", "5"), None, {"connect": 5.0, "read": 5.0, "write": 5.0, "pool": 5.0}),
         ((), "30", {"connect": 10.0, "read": 30.0, "write": 30.0, "pool": 30.0}),
         (("--timeout", "45"), "30", {"connect": 10.0, "read": 45.0, "write": 45.0, "pool": 45.0}),
+        (("--request-timeout", "45"), "30", {"connect": 10.0, "read": 45.0, "write": 45.0, "pool": 45.0}),
     ],
 )
 def test_timeouts(cli, api, monkeypatch, argv, env, expected):

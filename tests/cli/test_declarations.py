@@ -11,7 +11,7 @@ import pytest
 
 from cargo_cli.api.endpoints import ENDPOINTS
 from cargo_cli.cli.registry import DOMAINS
-from cargo_cli.cli.spec import _all_opts
+from cargo_cli.cli.spec import row_opts
 
 # (command, payload field): sent although the API client does not type it.
 ALLOWED = {
@@ -54,7 +54,7 @@ def _known_fields(endpoint_id: str) -> set[str]:
 @pytest.mark.parametrize("cmd", list(_declared()))
 def test_sent_fields_are_known_to_the_endpoint(cmd):
     assert cmd.endpoint_id in ENDPOINTS
-    sent = {o.payload_field.split(".")[0] for o in _all_opts(cmd) if not o.local}
+    sent = {o.payload_field.split(".")[0] for o in row_opts(cmd) if not o.local}
     sent |= {a.field.split(".")[0] for a in cmd.args if not a.local}
     unknown = {f for f in sent - _known_fields(cmd.endpoint_id) if (cmd.name, f) not in ALLOWED}
     assert not unknown, f"{cmd.name} sends fields {cmd.endpoint_id} does not know: {sorted(unknown)}"

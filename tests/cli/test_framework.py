@@ -399,3 +399,34 @@ def test_typed_resource_methods_check_the_payload_before_sending(api):
     with pytest.raises(InvalidRequest, match="Invalid value for name"):
         typed.ai.agent.create(name=3, icon={})  # type: ignore[arg-type]
     assert not api.calls
+
+
+def test_the_wait_limit_is_not_the_http_deadline(cli, api, create):
+    """--timeout after a waiting command limits the wait; the HTTP deadline
+    of each request stays --request-timeout / CARGO_TIMEOUT (360 s here)."""
+    poll = api.get(f"/ai/agents/{UUID1}").respond(json={"uuid": UUID1, "status": "success"})
+    result = cli("toy", "agent", "create", "--name", "Bot", "--wait-until-finished", "--timeout", "5")
+    assert result.code == 0, result.out
+    assert create.calls[0].request.extensions["timeout"]["read"] == 360.0
+    assert poll.calls[0].request.extensions["timeout"]["read"] == 360.0
+
+
+def test_undeclared_local_option_is_a_bug_not_none():
+    from cargo_cli.cli.spec import Options
+
+    options = Options({"file": None, "all": True})
+    assert options.get("file") is None and options["all"] is True
+    with pytest.raises(KeyError, match="no local option 'fille'"):
+        options.get("fille")
+
+
+def test_opt_passes_clicks_own_keywords_through():
+    opt = Opt("--tag", multiple=True, envvar="TOY_TAG", show_envvar=True, help="Tags.")
+    option = opt.to_click()
+    assert (option.multiple, option.envvar, option.show_envvar, option.help) == (
+        True,
+        "TOY_TAG",
+        True,
+        "Tags.",
+    )
+    assert Opt("--x", required=True, default=None).to_click().required  # default=None is not passed

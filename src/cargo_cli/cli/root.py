@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from cargo_cli import __version__, output
-from cargo_cli.cli import registry
-from cargo_cli.cli.runtime import Runtime
+from cargo_cli.cli import flags, registry
+from cargo_cli.cli.runtime import Runtime, get_runtime
 
 # The top-level commands and domains, with their help: cli/registry.py.
 COMMANDS = registry.COMMANDS
@@ -78,26 +78,14 @@ def _refuse_chat(ctx: click.Context, param: click.Parameter, value: bool) -> Non
     help="Print the version and exit.",
 )
 @click.option("--chat", is_flag=True, hidden=True, expose_value=False, callback=_refuse_chat)
-@click.option(
-    "--debug", is_flag=True, default=None, help="Log each request and response on stderr (or CARGO_DEBUG=1)."
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=None,
-    metavar="SECONDS",
-    help="Per-request time budget (or CARGO_TIMEOUT; default 360).",
-)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool | None, timeout: float | None) -> None:
+def cli(ctx: click.Context) -> None:
     """cargo-ai: the Cargo GTM platform from the command line."""
-    runtime = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
-    if debug:
-        runtime.settings.debug = True
-    if timeout is not None:
-        runtime.settings.timeout = timeout
-    ctx.obj = runtime
+    runtime = get_runtime(ctx)  # --debug / --request-timeout (cli/flags.py) have set it up
     ctx.call_on_close(runtime.close)
+
+
+cli.params += [flags.debug_param(hidden=False), *flags.request_timeout_params()]
 
 
 def run(args: list[str] | None, runtime: Runtime | None = None) -> Any:

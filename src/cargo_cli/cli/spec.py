@@ -29,13 +29,14 @@ as "needs an admin token"; ``text=True`` prints a plain-text answer verbatim.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import click
 
 from cargo_cli import output
 from cargo_cli.api.resources import endpoint_id_of
+from cargo_cli.cli.flags import WaitFlags, debug_param
 from cargo_cli.cli.params import NULL
 from cargo_cli.cli.refusals import refuse
 from cargo_cli.cli.runtime import Runtime, get_runtime
@@ -52,45 +53,65 @@ def py_name(flag: str) -> str:
     return flag.lstrip("-").replace("-", "_")
 
 
-@dataclass(frozen=True)
 class Opt:
-    flag: str
-    type: Any = click.STRING
-    required: bool = False
-    help: str = ""
-    field: str | None = None
-    local: bool = False
-    is_flag: bool = False
-    default: Any = None
-    hidden: bool = False
-    aliases: tuple[str, ...] = ()
-    metavar: str | None = None
+    """One flag of a row: ``Opt(flag, type, field=..., local=..., **click)``.
+
+    ``field`` is the payload field it fills (default: the flag in camelCase;
+    dotted for nesting), ``local=True`` keeps it out of the payload (a
+    handler reads it), ``name`` the Python name (default: from the flag).
+    Every other keyword is click's own (``required``, ``help``, ``is_flag``,
+    ``default``, ``hidden``, ``metavar``, ``multiple``, ``envvar``...), passed
+    to ``click.Option`` as given; two defaults differ: an ``is_flag`` is
+    ``None`` unless given (so unset flags are not sent) and ``default=None``
+    is not passed (it defeats ``required=`` in click >= 8.3).
+    """
+
+    __slots__ = ("aliases", "click", "field", "flag", "local", "name", "type")
+
+    def __init__(
+        self,
+        flag: str,
+        type: Any = click.STRING,
+        *,
+        field: str | None = None,
+        local: bool = False,
+        aliases: tuple[str, ...] = (),
+        name: str | None = None,
+        **click_kwargs: Any,
+    ) -> None:
+        self.flag = flag
+        self.type = type
+        self.field = field
+        self.local = local
+        self.aliases = aliases
+        self.name = name or py_name(flag)
+        self.click: dict[str, Any] = click_kwargs
+
+    def __repr__(self) -> str:
+        return f"Opt({self.flag!r})"
 
     @property
-    def name(self) -> str:
-        return py_name(self.flag)
+    def required(self) -> bool:
+        return bool(self.click.get("required"))
+
+    @property
+    def is_flag(self) -> bool:
+        return bool(self.click.get("is_flag"))
 
     @property
     def payload_field(self) -> str:
         return self.field or camel(self.flag)
 
     def to_click(self) -> click.Option:
-        kwargs: dict[str, Any] = {
-            "required": self.required,
-            "help": self.help,
-            "hidden": self.hidden,
-            "show_default": self.default is not None and not self.is_flag,
-        }
+        kwargs = dict(self.click)
+        if kwargs.get("default", 0) is None:
+            del kwargs["default"]
         if self.is_flag:
-            kwargs["is_flag"] = True
-            kwargs["default"] = None
-            kwargs["flag_value"] = True
+            kwargs.setdefault("default", None)
+            kwargs.setdefault("flag_value", True)
         else:
             kwargs["type"] = self.type
-            if self.default is not None:  # an explicit default=None defeats required= in click >= 8.3
-                kwargs["default"] = self.default
-            if self.metavar:
-                kwargs["metavar"] = self.metavar
+            kwargs.setdefault("show_default", "default" in kwargs)
         return click.Option([self.flag, *self.aliases, self.name], **kwargs)
 
 
@@ -117,14 +138,40 @@ class Arg:
         )
 
 
+class Options(Mapping[str, Any]):
+    """A row's local options (``local=True``) by Python name. Reading a name
+    the row does not declare is a bug, raised at once (not a silent None)."""
+
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._values:
+            raise KeyError(f"no local option {name!r} on this command (declared: {sorted(self._values)})")
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self[name]
+        return default if value is None else value
+
+
 @dataclass
 class Invocation:
-    """What a handler gets: the payload to send, the local options, the runtime."""
+    """What a handler gets: the payload to send, the row's local options,
+    the framework's flags (typed), the runtime."""
 
     cmd: Cmd
     payload: dict[str, Any]
-    options: dict[str, Any]
+    options: Options
     runtime: Runtime
+    waiting: WaitFlags = field(default_factory=WaitFlags)
+    output_file: str | None = None  # --output of a download row
 
     @property
     def client(self) -> Any:
@@ -183,20 +230,21 @@ class Cmd:
         return self.name.split(" ")[-1]
 
 
+# The flags a row gets from ``wait=`` and ``download=True`` (cli/flags.py
+# says what they mean); every row also takes the one hidden ``--debug``.
 WAIT_OPTS = (
     Opt("--wait-until-finished", is_flag=True, local=True,
         help="Poll until the status is terminal (success, error, cancelled, ...), then print it."),
     Opt("--polling-interval", click.IntRange(min=100), local=True, metavar="MS",
         help="Polling interval in milliseconds while waiting."),
-    Opt("--timeout", click.FloatRange(min=0, min_open=True), local=True, metavar="SECONDS",
+    Opt("--timeout", click.FloatRange(min=0, min_open=True), local=True, metavar="SECONDS", name="wait_limit",
         help="Give up waiting after this many seconds (the work keeps running)."),
 )  # fmt: skip
 OUTPUT_OPT = Opt(
     "--output", click.Path(dir_okay=False, writable=True), local=True, metavar="FILE",
     help="Also fetch the signed URL and stream it to FILE (atomic write).",
 )  # fmt: skip
-DEBUG_OPT = Opt("--debug", is_flag=True, local=True, hidden=True,
-                help="Log requests and responses on stderr.")  # fmt: skip
+FRAMEWORK_OPTS = frozenset(o.name for o in (*WAIT_OPTS, OUTPUT_OPT))
 
 
 def check_payload(cmd: Cmd, endpoint_id: str, payload: Mapping[str, Any]) -> None:
@@ -230,13 +278,15 @@ def _set_path(target: dict[str, Any], dotted: str, value: Any) -> None:
     target[parts[-1]] = value
 
 
-def _all_opts(cmd: Cmd) -> tuple[Opt, ...]:
+def row_opts(cmd: Cmd) -> tuple[Opt, ...]:
+    """The row's flags: its own, then the waiting flags (``wait=``) and
+    ``--output`` (``download=True``)."""
     opts = cmd.opts
     if cmd.wait is not None:
         opts = opts + WAIT_OPTS
     if cmd.download:
         opts = (*opts, OUTPUT_OPT)
-    return (*opts, DEBUG_OPT)
+    return opts
 
 
 def build_payload(cmd: Cmd, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -250,7 +300,7 @@ def build_payload(cmd: Cmd, values: Mapping[str, Any]) -> tuple[dict[str, Any], 
             local[arg.name] = value
         elif value is not None:
             _set_path(payload, arg.field, value)
-    for opt in _all_opts(cmd):
+    for opt in row_opts(cmd):
         value = values.get(opt.name)
         if opt.local:
             local[opt.name] = value
@@ -269,12 +319,12 @@ def execute(cmd: Cmd, inv: Invocation) -> Any:
     """The default action, shared by every declared command."""
     try:
         result = cmd.handler(inv) if cmd.handler is not None else inv.call()
-        if cmd.wait is not None and inv.options.get("wait_until_finished"):
+        if cmd.wait is not None and inv.waiting.wait_until_finished:
             result = run_wait(cmd.wait, result, inv)
-        if cmd.download and inv.options.get("output"):
+        if cmd.download and inv.output_file:
             from cargo_cli.cli.transfer import download_result
 
-            download_result(result, inv.options["output"], inv.runtime)
+            download_result(result, inv.output_file, inv.runtime)
     except ApiError as exc:
         if cmd.admin:
             raise _admin_hint(exc) from None
@@ -293,9 +343,20 @@ def run_wait(spec: WaitSpec, created: Any, inv: Invocation) -> Any:
         call=inv.call,
         sleep=rt.sleep,
         clock=rt.clock,
-        interval_ms=inv.options.get("polling_interval"),
-        timeout_s=inv.options.get("timeout"),
+        interval_ms=inv.waiting.polling_interval,
+        timeout_s=inv.waiting.wait_limit,
     )
+
+
+def invocation(cmd: Cmd, payload: dict[str, Any], local: Mapping[str, Any], rt: Runtime) -> Invocation:
+    """Split the local values: the framework's flags become typed fields."""
+    waiting = WaitFlags(
+        wait_until_finished=bool(local.get("wait_until_finished")),
+        polling_interval=local.get("polling_interval"),
+        wait_limit=local.get("wait_limit"),
+    )
+    own = {name: value for name, value in local.items() if name not in FRAMEWORK_OPTS}
+    return Invocation(cmd, payload, Options(own), rt, waiting=waiting, output_file=local.get("output"))
 
 
 def build_command(cmd: Cmd) -> click.Command:
@@ -303,11 +364,9 @@ def build_command(cmd: Cmd) -> click.Command:
         ctx = click.get_current_context()
         rt = get_runtime(ctx)
         payload, local = build_payload(cmd, values)
-        if local.get("debug"):
-            rt.settings.debug = True
         if cmd.prepare is not None:
             payload = cmd.prepare(payload)
-        result = execute(cmd, Invocation(cmd, payload, local, rt))
+        result = execute(cmd, invocation(cmd, payload, local, rt))
         if isinstance(result, Iterator):
             output.emit_array(result)
         elif cmd.text and isinstance(result, str):
@@ -316,7 +375,8 @@ def build_command(cmd: Cmd) -> click.Command:
             output.emit({} if result is None else result)
 
     params: list[click.Parameter] = [a.to_click() for a in cmd.args]
-    params += [o.to_click() for o in _all_opts(cmd)]
+    params += [o.to_click() for o in row_opts(cmd)]
+    params.append(debug_param())
     return click.Command(
         cmd.verb,
         callback=callback,

@@ -9,21 +9,13 @@ import click
 
 from cargo_cli import __version__, output
 from cargo_cli.api.resources import Api
+from cargo_cli.cli.flags import debug_option
 from cargo_cli.cli.params import UUID
 from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.errors import NotLoggedInError, UsageError
 
-
-def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
-    if value:
-        get_runtime(ctx).settings.debug = True
-
-
 # ``--debug`` is accepted after every leaf command, as on the declared ones.
-debug_option = click.option(
-    "--debug", is_flag=True, hidden=True, expose_value=False, callback=_set_debug,
-    help="Log requests and responses on stderr.",
-)  # fmt: skip
+__all__ = ["debug_option", "login", "logout", "version", "whoami"]
 
 
 def _profile(rt: Runtime, token: str, workspace_uuid: str | None) -> dict[str, Any]:

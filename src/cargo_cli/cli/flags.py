@@ -1,0 +1,67 @@
+"""The flags the framework gives, defined once:
+
+- ``--debug``: the one debug switch, shown at the root (``cargo-ai --debug
+  ...``) and accepted, hidden, after every leaf command;
+- ``--request-timeout`` (root; ``--timeout`` before the command is its old
+  name): the HTTP deadline of each request, ``Settings.timeout``;
+- the waiting flags of a row with ``wait=``: ``--wait-until-finished``,
+  ``--polling-interval`` and the vendor's ``--timeout``, which there is the
+  *wait limit* (``WaitFlags.wait_limit``), never the HTTP deadline;
+- the ``--output FILE`` of a row with ``download=True``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from cargo_cli.cli.runtime import get_runtime
+
+DEBUG_HELP = "Log each request and response on stderr (or CARGO_DEBUG=1)."
+REQUEST_TIMEOUT_HELP = "HTTP deadline of each request, in seconds (or CARGO_TIMEOUT; default 360)."
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool | None) -> None:
+    if value:
+        get_runtime(ctx).settings.debug = True
+
+
+def _set_request_timeout(ctx: click.Context, _param: click.Parameter, value: float | None) -> None:
+    if value is not None:
+        get_runtime(ctx).settings.timeout = value
+
+
+_DEBUG: dict[str, Any] = {"is_flag": True, "default": None, "expose_value": False, "callback": _set_debug}
+
+
+def debug_param(*, hidden: bool = True) -> click.Option:
+    return click.Option(["--debug"], hidden=hidden, help=DEBUG_HELP, **_DEBUG)
+
+
+# the decorator form, for commands written with click directly (login, doctor, api...)
+debug_option = click.option("--debug", hidden=True, help=DEBUG_HELP, **_DEBUG)
+
+
+def request_timeout_params() -> list[click.Option]:
+    common: dict[str, Any] = {
+        "type": click.FloatRange(min=0, min_open=True),
+        "default": None,
+        "metavar": "SECONDS",
+        "expose_value": False,
+        "callback": _set_request_timeout,
+    }
+    return [
+        click.Option(["--request-timeout"], help=REQUEST_TIMEOUT_HELP, **common),
+        click.Option(["--timeout", "request_timeout_alias"], hidden=True, **common),
+    ]
+
+
+@dataclass(frozen=True)
+class WaitFlags:
+    """What a waiting row's flags say."""
+
+    wait_until_finished: bool = False
+    polling_interval: int | None = None  # ms
+    wait_limit: float | None = None  # seconds (the vendor's --timeout on waiting commands)
