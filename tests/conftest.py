@@ -141,12 +141,28 @@ def check_case(cli: Any, api: respx.MockRouter, domain: str, case: tuple[Any, ..
     assert result.json == response
 
 
-def check_error_case(
-    cli: Any, api: respx.MockRouter, domain: str, case: tuple[Any, ...], message: str = "Invalid request"
-) -> None:
-    """The same row answered with a 400: errorMessage + status, exit 1."""
-    argv, method, path = case[:3]
-    api.route(method=method, path=path).respond(400, json={"errorMessage": message})
-    result = cli(domain, *argv)
+def table_tests(domain: str, cases: list[Any]) -> Any:
+    """The test every row of a CASES table gets: the exact request and the
+    printed answer. (How an error answer is printed is one mechanism, tested
+    once per kind of row in tests/cli/test_error_contract.py.)"""
+
+    @pytest.mark.parametrize(CASE_FIELDS, cases)
+    def request_and_output(cli, api, argv, method, path, query, body, response):
+        check_case(cli, api, domain, (argv, method, path, query, body, response))
+
+    return request_and_output
+
+
+def check_api_error(cli, api, argv, method, path, status, answer, expected):
+    api.route(method=method, path=path).respond(status, json=answer)
+    result = cli(*argv)
     assert result.code == 1
-    assert result.json == {"errorMessage": message, "status": 400}
+    assert result.json == {**expected, "status": status}
+
+
+def check_usage_error(cli, api, argv, fragment):
+    route = api.route()
+    result = cli(*argv)
+    assert result.code == 2, result.out
+    assert fragment in result.json["errorMessage"]
+    assert not route.called

@@ -193,14 +193,6 @@ def test_request_and_output(cli, api, argv, method, path, query, body):
     assert result.out.startswith('{\n  "result"')
 
 
-@pytest.mark.parametrize(("argv", "method", "path", "query", "body"), CASES)
-def test_api_error(cli, api, argv, method, path, query, body):
-    api.route(method=method, path=path).respond(422, json={"errorMessage": "Nope", "reason": "whatever"})
-    result = cli("ai", *argv)
-    assert result.code == 1
-    assert result.json == {"errorMessage": "Nope", "reason": "whatever", "status": 422}
-
-
 @pytest.mark.parametrize(
     ("argv", "method", "path", "reason", "message"),
     [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import CASE_FIELDS, UUID1, UUID2, check_case, check_error_case
+from tests.conftest import CASE_FIELDS, UUID1, UUID2, check_case
 
 UUID3 = "55555555-5555-4555-8555-555555555555"
 UUID4 = "66666666-6666-4666-8666-666666666666"
@@ -60,11 +60,6 @@ CASES = [
 @pytest.mark.parametrize(CASE_FIELDS, CASES)
 def test_request_and_output(cli, api, argv, method, path, query, body, response):
     check_case(cli, api, "billing", (argv, method, path, query, body, response))
-
-
-@pytest.mark.parametrize(CASE_FIELDS, CASES)
-def test_api_error(cli, api, argv, method, path, query, body, response):
-    check_error_case(cli, api, "billing", (argv, method, path), "Invalid request")
 
 
 def test_update_payment_method_empty_answer_prints_empty_object(cli, api):

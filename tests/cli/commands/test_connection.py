@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import CASE_FIELDS, UUID1, assert_request, check_case, check_error_case
+from tests.conftest import CASE_FIELDS, UUID1, assert_request, check_case
 
 OK = {"ok": True}
 
@@ -83,11 +83,6 @@ CASES = [
 @pytest.mark.parametrize(CASE_FIELDS, CASES)
 def test_request_and_output(cli, api, argv, method, path, query, body, response):
     check_case(cli, api, "connection", (argv, method, path, query, body, response))
-
-
-@pytest.mark.parametrize(CASE_FIELDS, CASES)
-def test_api_error(cli, api, argv, method, path, query, body, response):
-    check_error_case(cli, api, "connection", (argv, method, path), "Bad thing")
 
 
 @pytest.mark.parametrize(

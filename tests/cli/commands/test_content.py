@@ -6,9 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.commands.test_storage import check_api_error, check_usage_error, table_tests
 from tests.cli.commands.test_workspace_management_upload import parts_of
-from tests.conftest import TOKEN, UUID1, UUID2, WORKSPACE, request_of
+from tests.conftest import (
+    TOKEN,
+    UUID1,
+    UUID2,
+    WORKSPACE,
+    check_api_error,
+    check_usage_error,
+    request_of,
+    table_tests,
+)
 
 FOLDER = "44444444-4444-4444-8444-444444444444"
 FILE = {"uuid": UUID1, "s3Filename": "abc-notes.pdf", "contentType": "application/pdf", "name": "notes.pdf"}
@@ -44,7 +52,7 @@ CASES = [
                  id="library-remove"),
 ]  # fmt: skip
 
-test_request_and_output, test_api_error = table_tests("content", CASES, 400, "Invalid request")
+test_request_and_output = table_tests("content", CASES)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.commands.test_storage import check_api_error, check_usage_error, table_tests
+from tests.conftest import check_api_error, check_usage_error, table_tests
 
 COMMIT = {"commit": {"sha": "abc123", "message": "Add persona"}}
 PERSONA = "persona/vp-sales-mid-market.md"
@@ -38,7 +38,7 @@ CASES = [
                  {"command": "pwd"}, {"exitCode": 0, "stdout": "/\n", "stderr": ""}, id="execute-no-args"),
 ]  # fmt: skip
 
-test_request_and_output, test_api_error = table_tests("context", CASES, 400, "Invalid request")
+test_request_and_output = table_tests("context", CASES)
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from cargo_cli.cli.commands import hosting
-from tests.cli.commands.test_storage import check_usage_error
-from tests.conftest import UUID1, UUID2, assert_request, body_of
+from tests.conftest import UUID1, UUID2, assert_request, body_of, check_usage_error
 
 CREATE = "/hosting/deployments"
 ANSWER = {"deployment": {"uuid": UUID2, "appUuid": UUID1, "status": "pending"}}

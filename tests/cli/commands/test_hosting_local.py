@@ -9,8 +9,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from cargo_cli.cli.commands import hosting
-from tests.cli.commands.test_storage import check_usage_error
-from tests.conftest import UUID1, WORKSPACE, assert_request
+from tests.conftest import UUID1, WORKSPACE, assert_request, check_usage_error
 
 APP_WS = "55555555-5555-4555-8555-555555555555"
 APP = {"app": {"uuid": UUID1, "name": "Territories", "workspaceUuid": APP_WS}}

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from tests.cli.commands.test_storage import check_api_error, check_usage_error, table_tests
-from tests.conftest import UUID1, UUID2
+from tests.conftest import UUID1, UUID2, check_api_error, check_usage_error, table_tests
 
 SCOPE = {"kind": "runs", "workflowUuid": UUID2, "statuses": ["error"]}
 THRESHOLD = {"metric": "errorRate", "operator": "gte", "value": 10}
@@ -50,7 +49,7 @@ CASES = [
                  {"count": 1, "events": [{"uuid": UUID2}]}, id="event-list"),
 ]  # fmt: skip
 
-test_request_and_output, test_api_error = table_tests("observability", CASES, 400, "Invalid request")
+test_request_and_output = table_tests("observability", CASES)
 
 
 @pytest.mark.parametrize(

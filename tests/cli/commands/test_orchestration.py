@@ -270,24 +270,6 @@ def test_request_and_output(cli, api, argv, method, path, query, body):
     assert "é ✓" in result.out
 
 
-@pytest.mark.parametrize(("argv", "method", "path", "query", "body"), CASES)
-def test_api_error(cli, api, argv, method, path, query, body):
-    """Each command's first reason comes out as the vendor's message; without
-    a reason table, the body's errorMessage."""
-    reasons = {k: v for k, v in ENDPOINTS[_cmd(argv).endpoint_id].reasons.items() if isinstance(v, str)}
-    if reasons:
-        reason, message = next(iter(reasons.items()))
-        answer = {"reason": reason}
-        expected = {"errorMessage": message, "reason": reason, "status": 400}
-    else:
-        answer = {"errorMessage": "Workflow not found"}
-        expected = {"errorMessage": "Workflow not found", "status": 400}
-    api.route(method=method, path=path).respond(400, json=answer)
-    result = cli("orchestration", *argv)
-    assert result.code == 1
-    assert result.json == expected
-
-
 def test_empty_answer_prints_empty_object(cli, api):
     api.post(f"/orchestration/batches/{B}/cancel").respond(204)
     result = cli("orchestration", "batch", "cancel", B)

@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from tests.conftest import UUID1, UUID2, assert_request, check_case
+from tests.conftest import UUID1, UUID2, assert_request, check_api_error, check_usage_error, table_tests
 
 DATASET = "44444444-4444-4444-8444-444444444444"
 COLUMN = {"slug": "website_url", "type": "string", "label": "Website URL", "kind": "custom"}
@@ -89,40 +89,7 @@ CASE_FIELDS = ("argv", "method", "path", "query", "body", "response")
 
 
 # -- table runners (shared with test_segmentation.py) ----------------------------
-def table_tests(domain, cases, status, message):
-    """The two tests every row of a CASES table gets: the exact request and the
-    printed answer; an API error answer → its errorMessage and exit 1."""
-
-    @pytest.mark.parametrize(CASE_FIELDS, cases)
-    def request_and_output(cli, api, argv, method, path, query, body, response):
-        check_case(cli, api, domain, (argv, method, path, query, body, response))
-
-    @pytest.mark.parametrize(CASE_FIELDS, cases)
-    def api_error(cli, api, argv, method, path, query, body, response):
-        check_api_error(cli, api, [domain, *argv], method, path, status, {"errorMessage": message},
-                        {"errorMessage": message})  # fmt: skip
-
-    return request_and_output, api_error
-
-
-def check_api_error(cli, api, argv, method, path, status, answer, expected):
-    api.route(method=method, path=path).respond(status, json=answer)
-    result = cli(*argv)
-    assert result.code == 1
-    assert result.json == {**expected, "status": status}
-
-
-def check_usage_error(cli, api, argv, fragment):
-    route = api.route()
-    result = cli(*argv)
-    assert result.code == 2, result.out
-    assert fragment in result.json["errorMessage"]
-    assert not route.called
-
-
-test_request_and_output, test_api_error_message = table_tests(
-    "storage", CASES, 400, "Column limit reached (200)"
-)
+test_request_and_output = table_tests("storage", CASES)
 
 
 @pytest.mark.parametrize(

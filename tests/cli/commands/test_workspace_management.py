@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cargo_cli.cli.commands import workspace_management
-from tests.conftest import CASE_FIELDS, UUID1, UUID2, assert_request, check_case, check_error_case
+from tests.conftest import CASE_FIELDS, UUID1, UUID2, assert_request, check_case
 
 WM = "/workspaceManagement"
 FOLDER = {"uuid": UUID1, "parentUuid": None, "kind": "agent", "name": "Q1 Campaigns", "emojiSlug": "rocket"}
@@ -91,11 +91,6 @@ def frozen_now(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(CASE_FIELDS, CASES)
 def test_request_and_output(cli, api, argv, method, path, query, body, response):
     check_case(cli, api, "workspaceManagement", (argv, method, path, query, body, response))
-
-
-@pytest.mark.parametrize(CASE_FIELDS, CASES)
-def test_api_error(cli, api, argv, method, path, query, body, response):
-    check_error_case(cli, api, "workspaceManagement", (argv, method, path), "Invalid request")
 
 
 @pytest.mark.parametrize(
