@@ -42,8 +42,8 @@ def main(argv: list[str] | None = None, runtime: Any = None) -> int:
     try:
         from cargo_cli.cli.root import run
 
-        run(args, runtime)
-        return EXIT_OK
+        code = run(args, runtime)  # an int only when a command exits on purpose (--exit-status)
+        return code if isinstance(code, int) else EXIT_OK
     except click.exceptions.Exit as exc:
         return int(exc.exit_code or 0)
     except click.exceptions.Abort:

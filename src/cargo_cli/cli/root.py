@@ -9,6 +9,7 @@ import click
 
 from cargo_cli import __version__, output
 from cargo_cli.cli.runtime import Runtime
+from cargo_cli.cli.suggest import SuggestingGroup
 
 # name -> (module, attribute, one-line help). Order is the help order.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -41,7 +42,7 @@ REMOVED: dict[str, str] = {
 }
 
 
-class LazyRoot(click.Group):
+class LazyRoot(SuggestingGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 

@@ -39,7 +39,8 @@ from cargo_cli import output
 from cargo_cli.cli.params import NULL
 from cargo_cli.cli.refusals import refuse
 from cargo_cli.cli.runtime import Runtime, get_runtime
-from cargo_cli.cli.wait import WaitSpec, wait_for
+from cargo_cli.cli.suggest import SuggestingGroup
+from cargo_cli.cli.wait import WaitSpec, check_exit_status, exit_status_of, wait_for
 from cargo_cli.errors import ApiError, AuthorizationError, CargoError
 
 
@@ -171,6 +172,9 @@ WAIT_OPTS = (
         help="Polling interval in milliseconds while waiting."),
     Opt("--timeout", click.FloatRange(min=0, min_open=True), local=True, metavar="SECONDS",
         help="Give up waiting after this many seconds (the work keeps running)."),
+    Opt("--exit-status", is_flag=True, local=True,
+        help="With --wait-until-finished: exit 1 when the final status is not success "
+             "(the result is printed as usual)."),
 )  # fmt: skip
 OUTPUT_OPT = Opt(
     "--output", click.Path(dir_okay=False, writable=True), local=True, metavar="FILE",
@@ -320,6 +324,7 @@ def build_command(cmd: Cmd) -> click.Command:
         payload, local = build_payload(cmd, values)
         if local.get("debug"):
             rt.settings.debug = True
+        check_exit_status(local)
         if cmd.prepare is not None:
             payload = cmd.prepare(payload)
         result = execute(cmd, Invocation(cmd, payload, local, rt))
@@ -329,6 +334,9 @@ def build_command(cmd: Cmd) -> click.Command:
             output.emit_text(result)
         else:
             output.emit({} if result is None else result)
+        code = exit_status_of(cmd.wait, local, result)
+        if code is not None:
+            ctx.exit(code)  # after printing the result (--exit-status)
 
     params: list[click.Parameter] = [a.to_click() for a in cmd.args]
     params += [o.to_click() for o in _all_opts(cmd)]
@@ -343,9 +351,9 @@ def build_command(cmd: Cmd) -> click.Command:
     )
 
 
-class HintingGroup(click.Group):
+class HintingGroup(SuggestingGroup):
     """A group that answers removed/renamed and unavailable names with a
-    refusal (cli/refusals.py)."""
+    refusal (cli/refusals.py), and unknown ones with a suggestion."""
 
     def __init__(self, *args: Any, removed: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -84,8 +84,9 @@ BATCH_WAIT = _wait_spec("batch", "orchestration.batch.get", 5000, backoff=True)
 def wait_epilog(spec: WaitSpec) -> str:
     growth = f", growing by 25% per poll up to {spec.max_interval_ms} ms" if spec.backoff else ""
     return (
-        f"With --wait-until-finished, polls `{spec.get_endpoint}` every {spec.default_interval_ms} ms"
-        f"{growth} (--polling-interval), then prints it; an `error` status is data (exit 0)."
+        f"With --wait-until-finished, polls the {spec.label} every {spec.default_interval_ms} ms"
+        f"{growth} (--polling-interval), then prints it; an `error` status is data (exit 0) "
+        "unless --exit-status is given (exit 1)."
     )
 
 
