@@ -83,7 +83,9 @@ def test_a_wait_timeout_stays_the_timeout_error(cli, api):
 def test_ai_message_create(cli, api, final, code):
     api.post("/ai/messages").respond(json={"assistantMessage": {"uuid": UUID2, "status": "pending"}})
     api.get(f"/ai/messages/{UUID2}").mock(
-        side_effect=[httpx.Response(200, json={"message": {"uuid": UUID2, "status": s}}) for s in ("generating", final)]
+        side_effect=[
+            httpx.Response(200, json={"message": {"uuid": UUID2, "status": s}}) for s in ("generating", final)
+        ]
     )
     parts = '[{"type":"text","text":"hi"}]'
     result = cli("ai", "message", "create", "--chat-uuid", UUID1, "--parts", parts,

@@ -1,4 +1,4 @@
-""""Did you mean ...?" for unknown command names at every level (root,
+""" "Did you mean ...?" for unknown command names at every level (root,
 domain, area), tolerant of case and kebab/camel/snake spellings:
 ``workspace-management`` → ``workspaceManagement``, ``orchestraton`` →
 ``orchestration``. Independent of the click version (click < 8.4 suggests

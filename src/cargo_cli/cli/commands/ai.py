@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import (
     FLOAT,
     ISO_DATE,
@@ -172,7 +173,8 @@ COMMANDS: list[Cmd] = [
     # templates
     Cmd("template list", "ai.template.list", "List AI agent templates (each returned in full)."),
     # releases
-    Cmd("release list", "ai.release.list", "List the releases of an agent.", opts=(AGENT_REQUIRED,)),
+    paginated(Cmd("release list", "ai.release.list", "List the releases of an agent.", opts=(AGENT_REQUIRED,)),
+              "releases"),
     by_uuid("release get", "ai.release.get", "Get an agent release.", "release-uuid"),
     Cmd(
         "release get-draft", "ai.release.getDraft", "Get (and auto-create) the draft release.",
@@ -217,10 +219,10 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=defaults(trigger=DEFAULT_CHAT_TRIGGER),
     ),
-    Cmd(
+    paginated(Cmd(
         "chat list", "ai.chat.list", "List chats.",
         opts=(AGENT_OPT, Opt("--limit", LIMIT), Opt("--offset", OFFSET)),
-    ),
+    ), "chats"),
     Cmd(
         "message create", "ai.message.create",
         "Send a message; returns userMessage + assistantMessage.\n\n"
@@ -239,10 +241,10 @@ COMMANDS: list[Cmd] = [
         wait=MESSAGE_WAIT,
     ),
     by_uuid("message get", "ai.message.get", "Get a message (poll it every 2 s while generating).", "message-uuid"),
-    Cmd(
+    paginated(Cmd(
         "message list", "ai.message.list", "List the messages of a chat.",
         opts=(Opt("--chat-uuid", UUID, required=True, help="The chat."), Opt("--limit", LIMIT)),
-    ),
+    ), "messages"),
     # MCP servers
     Cmd("mcp-server list", "ai.mcpServer.all", "List MCP servers."),
     Cmd(
@@ -276,14 +278,14 @@ COMMANDS: list[Cmd] = [
         prepare=_memory_scope,
     ),
     # inline documents (documented by name only: flags follow the endpoints)
-    Cmd(
+    paginated(Cmd(
         "document list", "ai.document.list", "List the versions of an inline document.",
         opts=(
             Opt("--uuid", UUID, required=True, help="The document."),
             Opt("--limit", LIMIT),
             Opt("--offset", OFFSET),
         ),
-    ),
+    ), "documents"),
     by_uuid("document get", "ai.document.get", "Get an inline document.", "document-uuid"),
     Cmd(
         "document create", "ai.document.create", "Create an inline document (a new version).",

@@ -13,6 +13,7 @@ import click
 
 from cargo_cli.cli.catalog import ACTION_LIST
 from cargo_cli.cli.diagram import NODE_DIAGRAM
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import (
     CSV,
     CSV_UUID,
@@ -148,10 +149,10 @@ COMMANDS: list[Cmd] = [
         opts=(DATA, NODES, RELEASE_UUID, workflow_uuid(required=False)),
         wait=RUN_WAIT, epilog=wait_epilog(RUN_WAIT),
     ),
-    Cmd(
+    paginated(Cmd(
         "run list", "orchestration.run.list", "List runs of a workflow.",
         opts=(WORKFLOW, BATCH_UUID, LIMIT_OPT, RECORD_ID, STATUSES),
-    ),
+    ), "runs"),
     Cmd(
         "run count", "orchestration.run.count", "Count runs.",
         opts=(
@@ -198,10 +199,10 @@ COMMANDS: list[Cmd] = [
         ),
         handler=_create_batch, wait=BATCH_WAIT, epilog=wait_epilog(BATCH_WAIT),
     ),
-    Cmd(
+    paginated(Cmd(
         "batch list", "orchestration.batch.list", "List batches.",
         opts=(STATUSES, Opt("--workflow-uuids", CSV_UUID, help="Comma-separated workflow uuids.")),
-    ),
+    ), "batches"),
     Cmd("batch get", "orchestration.batch.get", "Get a batch.", args=(uuid_arg("batch-uuid"),)),
     Cmd("batch cancel", "orchestration.batch.cancel", "Cancel a batch.", args=(uuid_arg("batch-uuid"),)),
     Cmd(
@@ -214,10 +215,10 @@ COMMANDS: list[Cmd] = [
         download=True,
     ),
     # record
-    Cmd(
+    paginated(Cmd(
         "record list", "orchestration.record.list", "List records of a workflow.",
         opts=(WORKFLOW, BATCH_UUID, LIMIT_OPT, STATUSES),
-    ),
+    ), "records"),
     Cmd("record count", "orchestration.record.count", "Count records.", opts=(WORKFLOW,)),
     Cmd(
         "record download", "orchestration.record.download", "Download records as a file → {url}.",
@@ -235,8 +236,8 @@ COMMANDS: list[Cmd] = [
         opts=(Opt("--ids", CSV, required=True, help="Comma-separated record ids."), WORKFLOW),
     ),
     # release
-    Cmd("release list", "orchestration.release.list", "List releases of a workflow.",
-        opts=(workflow_uuid(required=False),)),
+    paginated(Cmd("release list", "orchestration.release.list", "List releases of a workflow.",
+        opts=(workflow_uuid(required=False),)), "releases"),
     Cmd("release get", "orchestration.release.get", "Get a release (full node graph).",
         args=(uuid_arg("release-uuid"),)),
     Cmd("release get-deployed", "orchestration.release.getDeployed",
