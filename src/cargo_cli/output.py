@@ -3,11 +3,15 @@
 stdout carries exactly one JSON document per invocation: the result, or an
 ``{"errorMessage": ...}`` object. Progress, spinners and debug lines go to
 stderr, and only when stderr is a terminal (debug lines always, when asked).
+
+On a terminal, a result is coloured (rich, imported only then) unless
+``NO_COLOR`` is set or ``--no-color`` given; anywhere else it is plain JSON.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
@@ -16,6 +20,7 @@ INDENT = 2
 MIN_SECRET = 6  # shorter values are not secrets; scrubbing them would garble text
 
 _secrets: set[str] = set()
+_color: bool | None = None  # None: colour when stdout is a terminal and NO_COLOR is not set
 
 
 def register_secret(value: str | None) -> None:
@@ -38,10 +43,40 @@ def dumps(value: Any) -> str:
     return json.dumps(value, indent=INDENT, ensure_ascii=False)
 
 
+def set_color(enabled: bool | None) -> None:
+    """``False``: never colour (``--no-color``); ``None``: decide per stream."""
+    global _color
+    _color = enabled
+
+
+def use_color(stream: TextIO) -> bool:
+    if _color is False or os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _write_highlighted(out: TextIO, text: str) -> None:
+    """The same characters, with ANSI colours (no wrapping, no markup)."""
+    from rich.console import Console
+    from rich.highlighter import JSONHighlighter
+    from rich.text import Text
+
+    console = Console(
+        file=out, force_terminal=True, soft_wrap=True, highlight=False, markup=False, emoji=False
+    )
+    console.print(JSONHighlighter()(Text(text)), end="")
+
+
 def emit(value: Any) -> None:
-    """Print a result as JSON (2-space indent) on stdout."""
+    """Print a result as JSON (2-space indent) on stdout; coloured on a terminal."""
     out = _stdout()
-    out.write(dumps(value))
+    if use_color(out):
+        _write_highlighted(out, dumps(value))
+    else:
+        out.write(dumps(value))
     out.write("\n")
     out.flush()
 

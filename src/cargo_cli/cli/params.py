@@ -151,6 +151,13 @@ class CsvType(click.ParamType):
                 self.fail(f"{item!r} is not one of {', '.join(self.choices)}", param, ctx)
         return items
 
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        """Complete the last comma-separated item from the choices."""
+        from click.shell_completion import CompletionItem
+
+        done, comma, last = incomplete.rpartition(",")
+        return [CompletionItem(done + comma + c) for c in self.choices or () if c.startswith(last)]
+
 
 class UuidType(click.ParamType):
     name = "uuid"

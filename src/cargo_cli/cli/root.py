@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cargo_cli import __version__, output
+from cargo_cli.cli.help import ROOT_EPILOG, format_environment, write_paragraphs
 from cargo_cli.cli.runtime import Runtime
 from cargo_cli.cli.suggest import SuggestingGroup
 
@@ -32,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "observability": ("cargo_cli.cli.commands.observability", "group", "Scheduled threshold alerts and their events."),
     "doctor": ("cargo_cli.cli.commands.doctor", "doctor", "Diagnose the setup: version, credentials, keyring, API, workspace, clock."),
     "api": ("cargo_cli.cli.commands.api_call", "api", "Call any Cargo API call by name, or send a raw request under /v1."),
+    "completion": ("cargo_cli.cli.completion", "completion", "Print the shell completion script (bash, zsh, fish)."),
+    "docs": ("cargo_cli.cli.docs", "docs", "Print the documentation shipped with cargo-ai."),
 }  # fmt: skip
 
 # Names that do not exist (any more), with a pointer to what does. Documented
@@ -69,6 +72,11 @@ class LazyRoot(SuggestingGroup):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        format_environment(formatter)
+        formatter.write_paragraph()
+        write_paragraphs(formatter, ROOT_EPILOG)
+
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
@@ -86,8 +94,6 @@ def _refuse_chat(ctx: click.Context, param: click.Parameter, value: bool) -> Non
 @click.group(
     cls=LazyRoot,
     context_settings={"help_option_names": ["--help", "-h"], "max_content_width": 100},
-    epilog='Every command prints JSON on stdout; failures print {"errorMessage": ...} '
-    "and exit non-zero (see docs/exit-codes.md).",
 )
 @click.option(
     "--version",
@@ -108,9 +114,11 @@ def _refuse_chat(ctx: click.Context, param: click.Parameter, value: bool) -> Non
     metavar="SECONDS",
     help="Per-request time budget (or CARGO_TIMEOUT; default 360).",
 )
+@click.option("--no-color", is_flag=True, help="No colour in terminal output (or NO_COLOR).")
 @click.pass_context
-def cli(ctx: click.Context, debug: bool | None, timeout: float | None) -> None:
+def cli(ctx: click.Context, debug: bool | None, timeout: float | None, no_color: bool) -> None:
     """cargo-ai: the Cargo GTM platform from the command line."""
+    output.set_color(False if no_color else None)
     runtime = ctx.obj if isinstance(ctx.obj, Runtime) else Runtime()
     if debug:
         runtime.settings.debug = True

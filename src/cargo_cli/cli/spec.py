@@ -36,6 +36,7 @@ from typing import Any
 import click
 
 from cargo_cli import output
+from cargo_cli.cli.help import HelpCommand, describe_argument
 from cargo_cli.cli.params import NULL
 from cargo_cli.cli.refusals import refuse
 from cargo_cli.cli.runtime import Runtime, get_runtime
@@ -103,10 +104,17 @@ class Arg:
     nargs: int = 1
     required: bool = True
     local: bool = False
+    help: str = ""  # default: derived from the metavar (cli/help.py)
 
     @property
     def name(self) -> str:
         return py_name(self.metavar)
+
+    @property
+    def help_row(self) -> tuple[str, str]:
+        return f"<{self.metavar}{'...' if self.nargs == -1 else ''}>", self.help or describe_argument(
+            self.metavar
+        )
 
     def to_click(self) -> click.Argument:
         return click.Argument(
@@ -340,8 +348,9 @@ def build_command(cmd: Cmd) -> click.Command:
 
     params: list[click.Parameter] = [a.to_click() for a in cmd.args]
     params += [o.to_click() for o in _all_opts(cmd)]
-    return click.Command(
+    return HelpCommand(
         cmd.verb,
+        arguments=[arg.help_row for arg in cmd.args],
         callback=callback,
         params=params,
         help=cmd.help,

@@ -7,9 +7,9 @@ nothing for commands)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from difflib import get_close_matches
-
 import click
+
+from cargo_cli.cli.help import HelpContext
 
 
 def _key(name: str) -> str:
@@ -26,6 +26,8 @@ def suggestions(name: str, candidates: Iterable[str]) -> list[str]:
     key = _key(name)
     if key in by_key:
         return by_key[key]
+    from difflib import get_close_matches  # only on an error: keeps startup lean
+
     close = get_close_matches(key, list(by_key), n=3, cutoff=0.6)
     return [candidate for match in close for candidate in by_key[match]]
 
@@ -43,6 +45,8 @@ def no_such_command(name: str, candidates: Iterable[str]) -> str:
 
 class SuggestingGroup(click.Group):
     """A group whose unknown subcommands get a "did you mean" (exit 2)."""
+
+    context_class = HelpContext  # help wrapped without breaking tokens
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cargo_cli import __version__, output
+from cargo_cli.cli.help import HelpCommand
 from cargo_cli.cli.params import UUID
 from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.errors import NotLoggedInError, UsageError
@@ -39,7 +40,7 @@ def _profile(rt: Runtime, token: str, workspace_uuid: str | None) -> dict[str, A
     }
 
 
-@click.command("login")
+@click.command("login", cls=HelpCommand)
 @click.option("--token", metavar="TOKEN", help="An API token (workspace-scoped); '-' reads it from stdin.")
 @click.option("--oauth", is_flag=True, help="Log in in the browser (OAuth 2.0 device authorization).")
 @click.option("--workspace-uuid", type=UUID, help="The workspace to select.")
@@ -98,7 +99,7 @@ def login(
     output.emit({**profile, "baseUrl": rt.settings.api_url, "storedIn": stored_in})
 
 
-@click.command("logout")
+@click.command("logout", cls=HelpCommand)
 @debug_option
 def logout() -> None:
     """Forget the stored login (keyring and credentials file)."""
@@ -110,7 +111,7 @@ def logout() -> None:
     output.emit(result)
 
 
-@click.command("whoami")
+@click.command("whoami", cls=HelpCommand)
 @debug_option
 def whoami() -> None:
     """Print {user, workspace, baseUrl} for the current credentials."""
@@ -122,7 +123,7 @@ def whoami() -> None:
     output.emit({**profile, "baseUrl": rt.settings.api_url})
 
 
-@click.command("version")
+@click.command("version", cls=HelpCommand)
 @debug_option
 def version() -> None:
     """Print the CLI version as JSON ({"version": ...})."""

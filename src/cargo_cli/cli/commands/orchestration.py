@@ -299,7 +299,7 @@ COMMANDS: list[Cmd] = [
     Cmd("workflow list", "orchestration.workflow.all", "List workflows."),
     Cmd("template list", "orchestration.template.list", "List workflow templates."),
     Cmd("template get", "orchestration.template.get", "Get a workflow template (nodes).",
-        args=(Arg("slug", field="slug"),)),
+        args=(Arg("slug", field="slug", help="The template's slug."),)),
     # node
     Cmd(
         "node compute", "orchestration.node.compute", "Dry-run expression resolution for a node.",
