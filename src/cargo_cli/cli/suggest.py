@@ -7,6 +7,7 @@ nothing for commands)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 import click
 
 from cargo_cli.cli.help import HelpContext
