@@ -44,8 +44,25 @@ EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
     "docs": ("cargo-ai docs", "cargo-ai docs exit-codes"),
 }
 
-# Where the spec's example would mislead (email-code login has no wire spec).
+# Where the spec's example would mislead: documented by name only (no flags),
+# a flag that does not exist (`model list --dataset-uuid`, see
+# docs/filters-and-pagination.md), email-code login (no wire spec).
 REPLACED_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "storage model list": ("cargo-ai storage model list",),
+    "storage record create": (
+        'cargo-ai storage record create --model-uuid <model-uuid> --data \'{"id":"acc-1","name":"Acme"}\'',
+    ),
+    "connection integration complete-oauth": (
+        'cargo-ai connection integration complete-oauth --slug hubspot --params \'{"code":"<code>","state":"<state>"}\'',
+    ),
+    "ai document create": (
+        "cargo-ai ai document create --kind text --title 'Playbook' --content @playbook.md",
+    ),
+    "ai document get": ("cargo-ai ai document get <document-uuid>",),
+    "ai document list": ("cargo-ai ai document list --uuid <document-uuid> --all",),
+    "ai document reset": (
+        "cargo-ai ai document reset --uuid <document-uuid> --created-at 2025-01-31T09:00:00Z",
+    ),
     "login": (
         "cargo-ai login --token <your-api-token>",
         'echo "$CARGO_TOKEN" | cargo-ai login --token -',
