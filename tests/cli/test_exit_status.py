@@ -4,28 +4,17 @@ final status is not success, the result printed as usual; without it an
 
 from __future__ import annotations
 
-import click
 import httpx
 import pytest
 
-from cargo_cli.cli.root import cli as root
 from tests.cli.commands.test_orchestration_wait import GET_PATH, WAITERS, answer, setup
+from tests.cli.tree import leaves
 from tests.conftest import UUID1, UUID2
-
-
-def _leaves(command: click.Command, ctx: click.Context):
-    if isinstance(command, click.Group):
-        for name in command.list_commands(ctx):
-            sub = command.get_command(ctx, name)
-            assert sub is not None
-            yield from _leaves(sub, click.Context(sub, info_name=name, parent=ctx))
-    else:
-        yield ctx.command_path, command
 
 
 def test_every_waiting_command_has_exit_status():
     waiting = []
-    for path, command in _leaves(root, click.Context(root, info_name="cargo-ai")):
+    for path, command, _ in leaves():
         flags = {opt for param in command.params for opt in getattr(param, "opts", ())}
         if "--wait-until-finished" in flags:
             waiting.append(path)

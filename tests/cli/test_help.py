@@ -14,20 +14,10 @@ import click
 
 from cargo_cli.cli.help import ENVIRONMENT, EXTRA_EXAMPLES, REPLACED_EXAMPLES, examples_for, fill
 from cargo_cli.cli.root import cli as root
-
-
-def _leaves(command: click.Command, ctx: click.Context):
-    if isinstance(command, click.Group):
-        for name in command.list_commands(ctx):
-            sub = command.get_command(ctx, name)
-            assert sub is not None
-            yield from _leaves(sub, sub.context_class(sub, info_name=name, parent=ctx))
-    else:
-        yield ctx.command_path.removeprefix("cargo-ai "), command, ctx
-
+from tests.cli.tree import leaves
 
 ROOT_CTX = root.context_class(root, info_name="cargo-ai")
-LEAVES = list(_leaves(root, ROOT_CTX))
+LEAVES = list(leaves(root, ROOT_CTX))
 IDS = [path for path, _, _ in LEAVES]
 
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 
-import click
 import httpx
 import pytest
 
 from cargo_cli.cli.paging import Pages, iter_pages
-from cargo_cli.cli.root import cli as root
+from tests.cli.tree import leaves
 from tests.conftest import UUID1, assert_request, body_of
 
 W = UUID1
@@ -150,20 +149,10 @@ def test_iter_pages_stops_at_the_cap():
     assert [c["o"] for c in calls] == [0, 2, 4]
 
 
-def _leaves(command: click.Command, ctx: click.Context):
-    if isinstance(command, click.Group):
-        for name in command.list_commands(ctx):
-            sub = command.get_command(ctx, name)
-            assert sub is not None
-            yield from _leaves(sub, click.Context(sub, info_name=name, parent=ctx))
-    else:
-        yield ctx.command_path, command
-
-
 def test_every_paging_list_command_has_all():
     with_all = {
-        path.removeprefix("cargo-ai ")
-        for path, command in _leaves(root, click.Context(root, info_name="cargo-ai"))
+        path
+        for path, command, _ in leaves()
         if any("--all" in getattr(p, "opts", ()) for p in command.params)
     }
     assert with_all == {" ".join(p.values[0]).split(" --")[0] for p in PAGED} | {"segmentation segment fetch"}
