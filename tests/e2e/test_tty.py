@@ -10,62 +10,37 @@ import pty
 import re
 import select
 import subprocess
-import sys
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import CLI
+from tests.e2e.server import ScriptedServer, json_answer
+
 pytestmark = pytest.mark.e2e
 
-CLI = str(Path(sys.executable).parent / "cargo-ai")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LONG = "a-description-much-longer-than-the-forty-column-terminal-it-is-printed-on"
 DATASETS = {
     "datasets": [{"uuid": "d1", "slug": "crm", "description": LONG, "count": 3, "ok": True, "x": None}]
 }
 EXPECTED = json.dumps(DATASETS, indent=2) + "\n"
-
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = json.dumps(DATASETS).encode() if self.path == "/v1/storage/datasets/list" else b"{}"
-        self.send_response(200 if self.path == "/v1/storage/datasets/list" else 404)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+DATASET_LIST = ["storage", "dataset", "list"]
 
 
 @pytest.fixture
-def env(server: str, tmp_path: Path) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith("CARGO_") and k != "NO_COLOR"}
-    return {
-        **keep, "CARGO_API_URL": server, "CARGO_API_TOKEN": "tty-test-token", "CARGO_NO_KEYRING": "1",
-        "CARGO_WORKSPACE_UUID": "11111111-1111-4111-8111-111111111111", "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"), "TERM": "xterm-256color", "COLUMNS": "40",
-    }  # fmt: skip
+def env(server: ScriptedServer, cli_env: dict[str, str]) -> dict[str, str]:
+    """The harness's environment, colour allowed, on a narrow xterm."""
+    server.route("GET", "/v1/storage/datasets/list", json_answer(DATASETS))
+    server.route("GET", "/v1/storage/datasets/", json_answer({"errorMessage": "Not found"}, status=404))
+    plain = {k: v for k, v in cli_env.items() if k != "NO_COLOR"}
+    return {**plain, "TERM": "xterm-256color", "COLUMNS": "40"}
 
 
 def run_in_pty(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     """stdout (and stdin) on a pseudo-terminal; stderr on a pipe."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen([CLI, *args], stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen([str(CLI), *args], stdin=slave, stdout=slave, stderr=subprocess.PIPE, env=env)
     os.close(slave)
     chunks = []
     try:
@@ -91,7 +66,7 @@ def run_in_pty(args: list[str], env: dict[str, str]) -> tuple[int, str]:
 
 
 def test_a_terminal_gets_colour_and_the_same_json(env):
-    code, out = run_in_pty(["storage", "dataset", "list"], env)
+    code, out = run_in_pty(DATASET_LIST, env)
     assert code == 0, out
     assert "\x1b[" in out
     assert ANSI.sub("", out) == EXPECTED  # same text: indented, never wrapped at 40 columns
@@ -100,7 +75,7 @@ def test_a_terminal_gets_colour_and_the_same_json(env):
 
 @pytest.mark.parametrize("how", ["NO_COLOR", "--no-color"])
 def test_no_color_gives_plain_json_on_a_terminal(env, how):
-    args = ["storage", "dataset", "list"]
+    args = DATASET_LIST
     if how == "NO_COLOR":
         env = {**env, "NO_COLOR": "1"}
     else:
@@ -111,13 +86,11 @@ def test_no_color_gives_plain_json_on_a_terminal(env, how):
     assert out == EXPECTED
 
 
-def test_a_pipe_gets_plain_json_byte_for_byte(env):
-    done = subprocess.run(
-        [CLI, "storage", "dataset", "list"], env=env, capture_output=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stdout
-    assert done.stdout == EXPECTED.encode()
-    assert done.stderr == b""
+def test_a_pipe_gets_plain_json_byte_for_byte(env: dict[str, str], run_cli: Any) -> None:
+    result = run_cli(*DATASET_LIST, env=env)
+    assert result.code == 0, result.out
+    assert result.out == EXPECTED
+    assert result.err == ""
 
 
 def test_errors_stay_plain_json_on_a_terminal(env):
