@@ -128,7 +128,9 @@ def _positionals_described(path, command, ctx):
         assert len(line.strip()) > len(metavar) + 5, line
 
 
-INTERNAL = re.compile(r"(?<![/.@\w-])[a-z]+[A-Za-z]*\.[a-z][A-Za-z]*\.[a-z][A-Za-z]*\b")  # not in a URL
+INTERNAL = re.compile(
+    r"(?<![/.@{\w-])[a-z]+[A-Za-z]*\.[a-z][A-Za-z]*\.[a-z][A-Za-z]*\b"
+)  # not in a URL or a {{template}}
 
 
 def test_no_internal_names_and_no_broken_tokens():

@@ -40,6 +40,17 @@ PAGED = [
                  id="segmentation-change-fetch"),
     pytest.param(["storage", "record", "list", "--model-uuid", W], "POST", "/storage/records/list",
                  "records", {"modelUuid": W}, id="storage-record-list"),
+    pytest.param(["expression", "recipe", "list", "--tab", "user"], "GET", "/expression/recipes/list",
+                 "recipes", "tab=user&", id="expression-recipe-list"),
+    pytest.param(["system-of-record", "log", "list", "--query", "sync"], "GET",
+                 "/systemOfRecordIntegration/logs/list", "logs", "query=sync&", id="system-of-record-log-list"),
+    pytest.param(["system-of-record", "client", "fetch", "--query", "select 1"], "POST",
+                 "/systemOfRecordIntegration/clients/fetch", "records", {"query": "select 1"},
+                 id="system-of-record-client-fetch"),
+    pytest.param(["observability", "event", "list", W], "POST", "/observability/events/list",
+                 "events", {"alertUuid": W}, id="observability-event-list"),
+    pytest.param(["hosting", "deployment", "list", "--app-uuid", W], "POST", "/hosting/deployments/list",
+                 "deployments", {"appUuid": W}, id="hosting-deployment-list"),
 ]  # fmt: skip
 
 
@@ -155,4 +166,4 @@ def test_every_paging_list_command_has_all():
         for path, command, _ in leaves()
         if any("--all" in getattr(p, "opts", ()) for p in command.params)
     }
-    assert with_all == {" ".join(p.values[0]).split(" --")[0] for p in PAGED} | {"segmentation segment fetch"}
+    assert with_all == {" ".join(p.values[0][:3]) for p in PAGED} | {"segmentation segment fetch"}

@@ -35,6 +35,12 @@ EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
         '[{"kind":"string","columnSlug":"country","operator":"is","values":["FR"]}]}]}\' --all',
     ),
     "storage query execute": ("cargo-ai storage query execute @query.sql",),
+    "expression recipe list": ("cargo-ai expression recipe list --tab workspace --ui-types js --all",),
+    "expression recipe get": ("cargo-ai expression recipe get <uuid-or-short-id> --version 2",),
+    "system-of-record log list": ("cargo-ai system-of-record log list --statuses error --limit 50",),
+    "system-of-record log get-metrics": (
+        "cargo-ai system-of-record log get-metrics --from 2025-01-01 --to 2025-01-31",
+    ),
     "logout": ("cargo-ai logout",),
     "completion": (
         "cargo-ai completion bash > ~/.local/share/bash-completion/completions/cargo-ai",
@@ -46,9 +52,14 @@ EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
 
 # Where the spec's example would mislead: documented by name only (no flags),
 # a flag that does not exist (`model list --dataset-uuid`, see
-# docs/filters-and-pagination.md), email-code login (no wire spec).
+# docs/filters-and-pagination.md), exclusive flags together (`--app-uuid` and
+# `--worker-uuid`), email-code login (no wire spec).
 REPLACED_EXAMPLES: dict[str, tuple[str, ...]] = {
     "storage model list": ("cargo-ai storage model list",),
+    "hosting deployment create": (
+        "cargo-ai hosting deployment create --source ./my-app --app-uuid <app-uuid>",
+        "cargo-ai hosting deployment create --source ./worker --worker-uuid <worker-uuid> --wait-until-finished --exit-status",
+    ),
     "storage record create": (
         'cargo-ai storage record create --model-uuid <model-uuid> --data \'{"id":"acc-1","name":"Acme"}\'',
     ),

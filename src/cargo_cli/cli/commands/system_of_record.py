@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import CSV, ISO_DATE, LIMIT, OFFSET, SQL
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 
@@ -32,14 +33,14 @@ COMMANDS: list[Cmd] = [
         args=(Arg("sql", field="command", type=SQL),),
         epilog="The SQL may also be read from a file (@query.sql) or stdin (-).",
     ),
-    Cmd(
+    paginated(Cmd(
         "client fetch", "systemOfRecordIntegration.client.fetch", "Fetch one page of a SQL result.",
         opts=(
             Opt("--query", SQL, required=True, help="The SQL (inline, @file or - for stdin)."),
             Opt("--limit", LIMIT, help="Page size."),
             Opt("--offset", OFFSET, help="Rows to skip."),
         ),
-    ),
+    ), "records"),
     Cmd(
         "client download", "systemOfRecordIntegration.client.download",
         "Export a SQL result: signed URL(s) to the file(s).",
@@ -54,7 +55,7 @@ COMMANDS: list[Cmd] = [
         text=True,
     ),
     # logs: the area is named in the vendor docs without verbs; these read-only verbs are cargo-ai's.
-    Cmd(
+    paginated(Cmd(
         "log list", "systemOfRecordIntegration.log.list", "List system-of-record operation logs → {logs}.",
         opts=(
             Opt("--statuses", CSV, help="Only logs with these statuses (comma-separated)."),
@@ -62,7 +63,7 @@ COMMANDS: list[Cmd] = [
             Opt("--limit", LIMIT, help="Page size."),
             Opt("--offset", OFFSET, help="Logs to skip."),
         ),
-    ),
+    ), "logs"),
     Cmd(
         "log get-metrics", "systemOfRecordIntegration.log.getMetrics", "Usage metrics over a period → {metrics}.",
         opts=(
