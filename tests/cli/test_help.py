@@ -56,8 +56,8 @@ def _check_arguments(command: click.Command, ctx: click.Context, rest: list[str]
     index = 0
     while index < len(rest):
         word = rest[index]
-        if word.startswith("--"):
-            flag = word.split("=", 1)[0]
+        if word.startswith("-") and word != "-":
+            flag = word.split("=", 1)[0] if word.startswith("--") else word
             assert flag in options, f"{example}: {command.name} has no {flag}"
             if not options[flag].is_flag and "=" not in word:
                 index += 1
@@ -137,9 +137,15 @@ def test_no_internal_names_and_no_broken_tokens():
     _each_leaf(_no_internal_names_no_broken_tokens)
 
 
+# `api` takes the vendor client's call names (domain.area.method) as its argument.
+TAKES_CALL_NAMES = {"api"}
+
+
 def _no_internal_names_no_broken_tokens(path, command, ctx):
     help_text = command.get_help(ctx)
-    assert not INTERNAL.findall(help_text.replace("cargo-ai/credentials.json", "")), path
+    assert path in TAKES_CALL_NAMES or not INTERNAL.findall(
+        help_text.replace("cargo-ai/credentials.json", "")
+    ), path
     sources = [command.help or "", command.epilog or ""]
     sources += [p.help or "" for p in command.params if isinstance(p, click.Option) and not p.hidden]
     tokens = {token for text in sources for token in text.split() if len(token) > 8}

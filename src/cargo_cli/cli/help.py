@@ -48,6 +48,14 @@ EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai completion fish > ~/.config/fish/completions/cargo-ai.fish",
     ),
     "docs": ("cargo-ai docs", "cargo-ai docs exit-codes"),
+    "api": (
+        "cargo-ai api orchestration.run.get -f uuid=<run-uuid>",
+        "cargo-ai api orchestration.run.list -F limit=10 -f statuses[]=error",
+        "cargo-ai api storage.record.remove --data @record.json",
+        "cargo-ai api GET /v1/orchestration/runs/<run-uuid>",
+        "cargo-ai api POST /v1/orchestration/runs/list --data '{\"limit\": 10}'",
+        "cargo-ai api --list orchestration.run",
+    ),
 }
 
 # Where the spec's example would mislead: documented by name only (no flags),
