@@ -46,7 +46,13 @@ def test_success_is_json_with_two_space_indent(cli, api):
     api.get(USER_PATH).respond(json=body)
     api.get(WS_PATH).respond(json={"workspace": {"uuid": UUID1}})
     result = cli("whoami")
-    expected = {"user": body["user"], "workspace": {"uuid": UUID1}, "baseUrl": "https://api.getcargo.io"}
+    expected = {
+        "user": body["user"],
+        "workspace": {"uuid": UUID1},
+        "baseUrl": "https://api.getcargo.io",
+        "baseUrlSource": "default",
+        "credentialsSource": "env",
+    }
     assert result.code == 0
     assert result.out == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
 

@@ -44,15 +44,21 @@ NULL_WORDS = frozenset({"null", "none"})
 
 def read_text_source(value: str, param_name: str) -> str:
     """``-`` reads stdin, ``@path`` reads a file, anything else is itself."""
-    if value == "-":
-        return sys.stdin.read()
-    if value.startswith("@") and len(value) > 1:
-        path = value[1:]
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return handle.read()
-        except OSError as exc:
-            raise click.BadParameter(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        if value == "-":
+            return sys.stdin.read()
+        if value.startswith("@") and len(value) > 1:
+            path = value[1:]
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    return handle.read()
+            except OSError as exc:
+                raise click.BadParameter(f"cannot read {path[:200]}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:  # binary garbage, or another encoding
+        source = "stdin" if value == "-" else value[1:201]
+        raise click.BadParameter(
+            f"{source} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        ) from None
     return value
 
 

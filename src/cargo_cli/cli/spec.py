@@ -20,7 +20,8 @@ result. ``prepare`` validates/transforms the payload client-side (raise
 ``UsageError``) before anything is sent; ``handler`` replaces the call (waiting
 and downloads still apply to what it returns); ``wait`` adds ``--wait-until-finished``/``--polling-interval``/
 ``--timeout``; ``download=True`` adds ``--output <file>`` which also fetches
-the signed ``url`` (or each of ``urls``) the API answers with; a handler
+the signed ``url`` (or each of ``urls``) the API answers with (``-``: to stdout,
+instead of the JSON answer; see cargo_cli.files); a handler
 that returns an iterator has its items streamed as one JSON array; ``admin=True`` explains 401/403
 as "needs an admin token"; ``text=True`` prints a plain-text answer verbatim.
 """
@@ -35,7 +36,7 @@ from typing import Any
 
 import click
 
-from cargo_cli import output
+from cargo_cli import files, output
 from cargo_cli.cli.help import HelpCommand, describe_argument
 from cargo_cli.cli.params import NULL
 from cargo_cli.cli.refusals import refuse
@@ -185,8 +186,8 @@ WAIT_OPTS = (
              "(the result is printed as usual)."),
 )  # fmt: skip
 OUTPUT_OPT = Opt(
-    "--output", click.Path(dir_okay=False, writable=True), local=True, metavar="FILE",
-    help="Also fetch the signed URL and stream it to FILE (atomic write).",
+    "--output", click.Path(dir_okay=False, writable=True, allow_dash=True), local=True, metavar="FILE",
+    help="Also fetch the signed URL and stream it to FILE (atomic write; '-' writes the bytes to stdout).",
 )  # fmt: skip
 DEBUG_OPT = Opt("--debug", is_flag=True, local=True, hidden=True,
                 help="Log requests and responses on stderr.")  # fmt: skip
@@ -236,8 +237,12 @@ def _admin_hint(exc: ApiError) -> ApiError:
 
 def execute(cmd: Cmd, inv: Invocation) -> Any:
     """The default action, shared by every declared command."""
+    if cmd.download and inv.options.get("output"):
+        files.check_target(inv.options["output"], "--output")  # before anything is sent
     try:
         result = cmd.handler(inv) if cmd.handler is not None else inv.call()
+        if cmd.wait is not None:  # it was created: every later failure names it
+            output.remember(f"{cmd.wait.label}Uuid", cmd.wait.uuid_of(result))
         if cmd.wait is not None and inv.options.get("wait_until_finished"):
             result = run_wait(cmd.wait, result, inv)
         if cmd.download and inv.options.get("output"):
@@ -283,6 +288,9 @@ def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str
         urls = [urls]
     if not isinstance(urls, list) or not urls or not all(isinstance(u, str) and u for u in urls):
         raise CargoError("The API answer has no url to download", extra={"result": result})
+    if destination == files.STDOUT:  # every part, in order, as one stream
+        with files.open_target(destination) as sink, transfer_progress("stdout") as on_progress:
+            return [rt.client.stream_into(url, sink, on_progress=on_progress) for url in urls]
     written = []
     for index, url in enumerate(urls):
         target = part_path(destination, index)
@@ -336,6 +344,8 @@ def build_command(cmd: Cmd) -> click.Command:
         if cmd.prepare is not None:
             payload = cmd.prepare(payload)
         result = execute(cmd, Invocation(cmd, payload, local, rt))
+        if local.get("output") == files.STDOUT:
+            return  # stdout carried the downloaded bytes
         if isinstance(result, Iterator):
             output.emit_array(result)
         elif cmd.text and isinstance(result, str):

@@ -94,8 +94,12 @@ def login(
     workspace = profile.get("workspace")
     selected = workspace_uuid or (workspace.get("uuid") if isinstance(workspace, dict) else None)
     from cargo_cli.credentials import Credentials
+    from cargo_cli.settings import DEFAULT_API_URL
 
-    stored_in = rt.store.save(Credentials(token, selected))
+    # Remember the origin of a login made elsewhere (CARGO_API_URL=... login):
+    # later commands go back there unless CARGO_API_URL says otherwise.
+    api_url = rt.settings.api_url if rt.settings.api_url != DEFAULT_API_URL else None
+    stored_in = rt.store.save(Credentials(token, selected, api_url=api_url))
     output.emit({**profile, "baseUrl": rt.settings.api_url, "storedIn": stored_in})
 
 
@@ -114,13 +118,21 @@ def logout() -> None:
 @click.command("whoami", cls=HelpCommand)
 @debug_option
 def whoami() -> None:
-    """Print {user, workspace, baseUrl} for the current credentials."""
+    """Print {user, workspace, baseUrl} for the current credentials, and where
+    they come from: baseUrlSource (env: CARGO_API_URL, login: stored with the
+    login, default) and credentialsSource (env: CARGO_API_TOKEN, keyring, file;
+    with credentialsFile for the file)."""
     rt = get_runtime(click.get_current_context())
     creds = rt.credentials()
     if creds is None:
         raise NotLoggedInError()
     profile = _profile(rt, creds.access_token, creds.workspace_uuid)
-    output.emit({**profile, "baseUrl": rt.settings.api_url})
+    where: dict[str, Any] = {"credentialsSource": creds.source}
+    if creds.source == "file":
+        where["credentialsFile"] = str(rt.store.path)
+    output.emit(
+        {**profile, "baseUrl": rt.settings.api_url, "baseUrlSource": rt.settings.api_url_source, **where}
+    )
 
 
 @click.command("version", cls=HelpCommand)
