@@ -104,7 +104,7 @@ def _undecodable_argument(args: list[str]) -> str | None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             shown = os.fsencode(arg)[:60].decode("ascii", "backslashreplace")
-            return f"Argument {index} is not valid UTF-8: {shown!r}"
+            return f"Argument {index} is not valid UTF-8: {shown}"
     return None
 
 
