@@ -301,3 +301,9 @@ def test_non_utf8_argv_is_a_usage_error(cli, api):
     result = cli("orchestration", "template", "get", "caf\udce9")  # how Python decodes b"caf\xe9"
     assert (result.code, result.json) == (2, {"errorMessage": "Argument 4 is not valid UTF-8: caf\\xe9"})
     assert not api.calls
+
+
+def test_an_escaping_oserror_is_an_environment_error_not_an_internal_one(cli, api):
+    api.get(USER_PATH).mock(side_effect=PermissionError(13, "Permission denied", "/etc/x"))
+    result = cli("whoami")
+    assert (result.code, result.json) == (1, {"errorMessage": "Permission denied: /etc/x"})

@@ -171,6 +171,11 @@ def _run(args: list[str], runtime: Any, signals: _Signals) -> int:
         if isinstance(exc, InterruptedCliError):
             payload, code = signals.interrupted(payload)
         return _report(lambda: output.emit_error(payload)) or code
+    except OSError as exc:  # the environment (a file, a directory, the disk), not a bug
+        message = exc.strerror or str(exc) or type(exc).__name__
+        if exc.filename is not None:
+            message = f"{message}: {os.fsdecode(exc.filename)[:200]}"
+        return _report(lambda: output.emit_error({"errorMessage": message})) or EXIT_ERROR
     except Exception as exc:
         message = f"Internal error: {type(exc).__name__}: {exc}"
         return _report(lambda: output.emit_error({"errorMessage": message})) or EXIT_INTERNAL

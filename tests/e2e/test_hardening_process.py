@@ -220,6 +220,13 @@ def test_a_100kb_path_argument(server: ScriptedServer, run_cli: Any) -> None:
     assert server.requests == []
 
 
+def test_any_other_file_failure_is_an_error_naming_the_path(run_cli: Any) -> None:
+    """The net under every file operation: an OSError is the environment's, not a bug."""
+    result = run_cli("hosting", "app", "init", "/proc/cargo-ai-e2e")
+    assert result.code == 1, result.out
+    assert result.json == {"errorMessage": "No such file or directory: /proc/cargo-ai-e2e"}
+
+
 def _profile_routes(server: ScriptedServer) -> None:
     server.route("GET", "/v1/userManagement/users/current", json_answer({"user": {"uuid": "u1"}}))
     server.route("GET", "/v1/workspaceManagement/workspaces/current", json_answer({"workspace": {"uuid": W}}))
