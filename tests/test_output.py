@@ -29,19 +29,21 @@ def test_emit_array_is_json_dumps_of_the_list(capsys):
 def test_emit_array_spools_to_a_file_past_the_memory_limit(capsys, monkeypatch):
     import tempfile
 
-    rolled: list[bool] = []
-    real = tempfile.SpooledTemporaryFile
+    opened: list[object] = []
+    real = tempfile.TemporaryFile
 
-    class Watching(real):  # type: ignore[misc,valid-type]
-        def __exit__(self, *exc: object) -> None:
-            rolled.append(self._rolled)
-            super().__exit__(*exc)
+    def watching(*args: object, **kwargs: object) -> object:
+        opened.append(real(*args, **kwargs))  # type: ignore[call-overload]
+        return opened[-1]
 
-    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", Watching)
+    monkeypatch.setattr(tempfile, "TemporaryFile", watching)
+    output.emit_array({"n": i} for i in range(3))  # small: memory only
+    assert opened == []
     monkeypatch.setattr(output, "SPOOL_MEMORY", 100)
     output.emit_array({"n": i} for i in range(50))
-    assert rolled == [True]
-    assert len(json.loads(capsys.readouterr().out)) == 50
+    assert len(opened) == 1 and opened[0].closed  # type: ignore[attr-defined]
+    out = capsys.readouterr().out
+    assert json.loads(out.split("]\n", 1)[1]) == [{"n": i} for i in range(50)]
 
 
 def test_a_failing_item_leaves_stdout_empty(capsys):

@@ -21,7 +21,7 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import Protocol
 
 from cargo_cli import output
 from cargo_cli.errors import FileWriteError, UsageError
@@ -63,10 +63,14 @@ def check_target(path: str, flag: str) -> None:
         raise UsageError(f"{flag} {path[:200]}: {_reason(exc)}") from None
 
 
+class _Writable(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
 class _Checked:
     """A binary writer whose write errors name the file."""
 
-    def __init__(self, handle: IO[bytes], path: str) -> None:
+    def __init__(self, handle: _Writable, path: str) -> None:
         self._handle = handle
         self._path = path
 

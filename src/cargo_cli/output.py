@@ -174,18 +174,53 @@ def emit_error(payload: dict[str, Any]) -> None:
         _write(_encode(scrub(dumps(payload)) + "\n"))
 
 
-@contextmanager
-def spool() -> Iterator[IO[bytes]]:
-    """A scratch binary file (memory up to ``SPOOL_MEMORY``, then a temporary
-    file) whose content is copied to stdout when the block ends without an
-    error, and dropped otherwise."""
-    import tempfile
+class _Spool:
+    """Bytes kept in memory up to ``SPOOL_MEMORY``, then in an unlinked
+    temporary file (``tempfile`` is imported only then: small outputs pay
+    nothing for it)."""
 
-    with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY, mode="w+b") as scratch:
-        yield scratch  # type: ignore[misc]
-        scratch.seek(0)
-        while chunk := scratch.read(COPY_CHUNK):
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._file: IO[bytes] | None = None
+
+    def write(self, data: bytes) -> int:
+        if self._file is not None:
+            return self._file.write(data)
+        self._parts.append(data)
+        self._size += len(data)
+        if self._size > SPOOL_MEMORY:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile()
+            self._file.write(b"".join(self._parts))
+            self._parts.clear()
+        return len(data)
+
+    def copy_out(self) -> None:
+        if self._file is None:
+            _write(b"".join(self._parts))
+            return
+        self._file.seek(0)
+        while chunk := self._file.read(COPY_CHUNK):
             _write(chunk)
+
+    def close(self) -> None:
+        self._parts.clear()
+        if self._file is not None:
+            self._file.close()
+
+
+@contextmanager
+def spool() -> Iterator[_Spool]:
+    """A scratch area (``write(bytes)``) whose content is copied to stdout
+    when the block ends without an error, and dropped otherwise."""
+    scratch = _Spool()
+    try:
+        yield scratch
+        scratch.copy_out()
+    finally:
+        scratch.close()
 
 
 def emit_array(items: Iterable[Any]) -> int:
