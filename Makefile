@@ -42,11 +42,13 @@ typecheck: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_resources.py
+	$(BIN)/python scripts/gen_examples.py
 	$(BIN)/python scripts/gen_reference.py
 
 docs-check: $(STAMP)
 	$(BIN)/python scripts/gen_reference.py --check
 	$(BIN)/python scripts/gen_resources.py --check
+	$(BIN)/python scripts/gen_examples.py --check
 
 endpoints-check: $(STAMP)
 	$(BIN)/python scripts/gen_endpoints.py --check

@@ -252,3 +252,67 @@ def test_env_workspace_overrides_the_stored_workspace(monkeypatch):
 def test_no_login_at_all(monkeypatch):
     monkeypatch.delenv("CARGO_API_TOKEN")
     assert resolve(Settings.from_env()) is None
+
+
+# -- the API URL the login was made against (issue 12) -----------------------------------
+
+
+def test_a_login_elsewhere_stores_its_api_url_and_comes_back_there(tmp_path):
+    store = make_store()
+    store.save(Credentials("tok", WORKSPACE, api_url="http://localhost:8787"))
+    assert json.loads(credentials_path(tmp_path).read_text())["apiUrl"] == "http://localhost:8787"
+    settings = Settings.from_env({**os.environ, "CARGO_API_TOKEN": ""})
+    creds = resolve(settings, CredentialStore(settings))
+    assert creds is not None and creds.source == "file"
+    assert (settings.api_url, settings.api_url_source) == ("http://localhost:8787", "login")
+
+
+def test_cargo_api_url_wins_over_the_stored_one(tmp_path):
+    make_store().save(Credentials("tok", api_url="http://localhost:8787"))
+    settings = Settings.from_env(
+        {**os.environ, "CARGO_API_TOKEN": "", "CARGO_API_URL": "https://eu.example.com/v1"}
+    )
+    resolve(settings, CredentialStore(settings))
+    assert (settings.api_url, settings.api_url_source) == ("https://eu.example.com", "env")
+
+
+def test_the_env_token_never_goes_to_a_stored_api_url(tmp_path):
+    make_store().save(Credentials("tok", api_url="http://localhost:8787"))
+    settings = Settings.from_env()
+    assert resolve(settings, CredentialStore(settings)).source == "env"  # type: ignore[union-attr]
+    assert (settings.api_url, settings.api_url_source) == ("https://api.getcargo.io", "default")
+
+
+def test_the_keyring_keeps_the_api_url_too(monkeypatch):
+    backend = install_keyring(monkeypatch, MemoryKeyring())
+    store = make_store()
+    assert store.save(Credentials("tok", api_url="http://localhost:8787")) == "keyring"
+    stored = json.loads(backend.passwords[(KEYRING_SERVICE, KEYRING_USER)])  # type: ignore[attr-defined]
+    assert stored == {"accessToken": "tok", "apiUrl": "http://localhost:8787"}
+    assert store.load() == Credentials("tok", source="keyring", api_url="http://localhost:8787")
+
+
+# -- file safety (issue 8) ------------------------------------------------------------------
+
+
+def test_a_credentials_file_of_someone_else_readable_by_others_is_only_reported(
+    tmp_path, monkeypatch, capsys
+):
+    path = credentials_path(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"accessToken": "tok"}')
+    path.chmod(0o644)
+    monkeypatch.setattr(os, "getuid", lambda: path.stat().st_uid + 1)
+    assert make_store().load() == Credentials("tok", source="file")
+    assert capsys.readouterr().err == (
+        f"cargo-ai: warning: {path} is readable by others (mode 0644); make it 0600 (chmod 600)\n"
+    )
+    assert mode(path) == 0o644
+
+
+def test_an_unreadable_credentials_path_is_an_error_not_a_missing_login(tmp_path):
+    credentials_path(tmp_path).mkdir(parents=True)
+    with pytest.raises(credentials.CargoError, match=r"Cannot read the credentials file .*: Is a directory"):
+        make_store().load()
+    with pytest.raises(credentials.CargoError, match="Cannot remove the credentials file"):
+        make_store().clear()

@@ -12,7 +12,14 @@ import pytest
 
 from cargo_cli import __version__
 from cargo_cli.cli import root
-from cargo_cli.errors import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from cargo_cli.errors import (
+    EXIT_ERROR,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    OutputClosedError,
+)
 from cargo_cli.main import entrypoint, main
 from tests.conftest import TOKEN, UUID1
 
@@ -46,7 +53,13 @@ def test_success_is_json_with_two_space_indent(cli, api):
     api.get(USER_PATH).respond(json=body)
     api.get(WS_PATH).respond(json={"workspace": {"uuid": UUID1}})
     result = cli("whoami")
-    expected = {"user": body["user"], "workspace": {"uuid": UUID1}, "baseUrl": "https://api.getcargo.io"}
+    expected = {
+        "user": body["user"],
+        "workspace": {"uuid": UUID1},
+        "baseUrl": "https://api.getcargo.io",
+        "baseUrlSource": "default",
+        "credentialsSource": "env",
+    }
     assert result.code == 0
     assert result.out == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
 
@@ -233,3 +246,64 @@ def test_bad_environment_does_not_break_help_or_version(monkeypatch, capsys, api
     assert main(["version"]) == 0
     assert json.loads(capsys.readouterr().out) == {"version": __version__}
     assert not api.calls
+
+
+def test_signal_handlers_are_restored_after_each_invocation(cli, api):
+    import signal
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    cli("version")
+    assert {s: signal.getsignal(s) for s in before} == before
+
+
+def test_a_signal_raises_interrupted_with_its_exit_code(cli, api):
+    import os
+    import signal
+
+    def terminate(request):
+        os.kill(os.getpid(), signal.SIGTERM)  # the handler raises here, in the main thread
+        raise AssertionError("not reached")
+
+    api.get(USER_PATH).mock(side_effect=terminate)
+    result = cli("whoami")
+    assert (result.code, result.json) == (143, {"errorMessage": "Interrupted", "signal": "SIGTERM"})
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "err"),
+    [
+        (BrokenPipeError(32, "Broken pipe"), 141, ""),
+        (
+            OSError(28, "No space left on device"),
+            1,
+            "cargo-ai: cannot write to stdout: No space left on device, runUuid r1\n",
+        ),
+    ],
+    ids=["EPIPE", "ENOSPC"],
+)
+def test_an_unwritable_stdout_ends_quietly(monkeypatch, capsys, error, code, err):
+    from cargo_cli import output
+
+    def fail(_data: bytes) -> None:
+        raise OutputClosedError(error)
+
+    def created(_args, _runtime):
+        output.remember("runUuid", "r1")
+        output.emit({"run": {}})
+
+    monkeypatch.setattr(output, "_write", fail)
+    monkeypatch.setattr("cargo_cli.cli.root.run", created)
+    assert main(["orchestration"]) == code
+    assert capsys.readouterr().err == err
+
+
+def test_non_utf8_argv_is_a_usage_error(cli, api):
+    result = cli("orchestration", "template", "get", "caf\udce9")  # how Python decodes b"caf\xe9"
+    assert (result.code, result.json) == (2, {"errorMessage": "Argument 4 is not valid UTF-8: caf\\xe9"})
+    assert not api.calls
+
+
+def test_an_escaping_oserror_is_an_environment_error_not_an_internal_one(cli, api):
+    api.get(USER_PATH).mock(side_effect=PermissionError(13, "Permission denied", "/etc/x"))
+    result = cli("whoami")
+    assert (result.code, result.json) == (1, {"errorMessage": "Permission denied: /etc/x"})

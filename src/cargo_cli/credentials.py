@@ -3,8 +3,10 @@
 Resolution: ``CARGO_API_TOKEN`` (with ``CARGO_WORKSPACE_UUID``), else the
 stored login: the OS keyring when a usable backend exists, else
 ``$XDG_CONFIG_HOME/cargo-ai/credentials.json`` (``~/.config/...``), mode 0600,
-``{"accessToken": "...", "workspaceUuid": "..."}``. A file written by the
-original CLI (``{"accessToken": ...}`` only) is a valid login.
+``{"accessToken": "...", "workspaceUuid": "...", "apiUrl": "..."}`` (``apiUrl``
+only for a login against another origin than the default). A file written by
+the original CLI (``{"accessToken": ...}`` only) is a valid login. A file
+readable by others is tightened to 0600 (with a warning on stderr).
 
 Every keyring call is time-boxed (``KEYRING_TIMEOUT``): a hanging Secret
 Service falls back to the file instead of hanging the CLI.
@@ -14,13 +16,16 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from cargo_cli.settings import Settings
+from cargo_cli import output
+from cargo_cli.errors import CargoError
+from cargo_cli.settings import Settings, normalize_origin
 
 KEYRING_SERVICE = "cargo-ai"
 KEYRING_USER = "default"
@@ -39,11 +44,14 @@ class Credentials:
     access_token: str
     workspace_uuid: str | None = None
     source: str = "file"  # "env", "keyring" or "file"
+    api_url: str | None = None  # where this login was made, when not the default origin
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"accessToken": self.access_token}
         if self.workspace_uuid:
             data["workspaceUuid"] = self.workspace_uuid
+        if self.api_url:  # additive: the original CLI's readers ignore it
+            data["apiUrl"] = self.api_url
         return data
 
     @classmethod
@@ -54,10 +62,12 @@ class Credentials:
         if not isinstance(token, str) or not token.strip():
             return None
         workspace = data.get("workspaceUuid")
+        api_url = data.get("apiUrl")
         return cls(
             access_token=token.strip(),
             workspace_uuid=workspace if isinstance(workspace, str) and workspace else None,
             source=source,
+            api_url=normalize_origin(api_url) if isinstance(api_url, str) and api_url.strip() else None,
         )
 
 
@@ -94,25 +104,48 @@ class CredentialStore:
 
     def _read_file(self) -> Credentials | None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with open(self.path, "rb") as handle:
+                self._tighten(handle.fileno())
+                raw = handle.read()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:  # a directory, no permission, ...
+            raise CargoError(f"Cannot read the credentials file {self.path}: {exc.strerror or exc}") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except ValueError:
             return None
         return Credentials.from_json(data, "file")
 
+    def _tighten(self, fd: int) -> None:
+        """A login readable by others is a leak: say so, and make it 0600
+        when it is ours."""
+        info = os.fstat(fd)
+        mode = stat.S_IMODE(info.st_mode)
+        if not mode & 0o077:
+            return
+        owner = getattr(os, "getuid", lambda: info.st_uid)()
+        if info.st_uid == owner:
+            try:
+                os.fchmod(fd, 0o600)
+                output.warn(f"{self.path} was readable by others (mode {mode:04o}); changed it to 0600")
+                return
+            except OSError:
+                pass
+        output.warn(f"{self.path} is readable by others (mode {mode:04o}); make it 0600 (chmod 600)")
+
     def _write_file(self, creds: Credentials) -> None:
+        from cargo_cli import files
+
         directory = self.path.parent
-        directory.mkdir(parents=True, exist_ok=True)
         try:
+            directory.mkdir(parents=True, exist_ok=True)
             os.chmod(directory, 0o700)
         except OSError:
-            pass
-        tmp = directory / (CREDENTIALS_FILE + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(creds.to_json(), handle, indent=2)
-            handle.write("\n")
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self.path)
+            pass  # a problem with the directory is named by the write below
+        text = json.dumps(creds.to_json(), indent=2) + "\n"
+        with files.open_target(str(self.path), mode=0o600) as handle:  # temp file 0600, removed on failure
+            handle.write(text.encode("utf-8"))
 
     def _remove_file(self) -> bool:
         try:
@@ -120,6 +153,10 @@ class CredentialStore:
             return True
         except FileNotFoundError:
             return False
+        except OSError as exc:
+            raise CargoError(
+                f"Cannot remove the credentials file {self.path}: {exc.strerror or exc}"
+            ) from None
 
     # -- keyring -----------------------------------------------------------
     def _keyring(self) -> Any:
@@ -218,10 +255,15 @@ class CredentialStore:
 
 def resolve(settings: Settings, store: CredentialStore | None = None) -> Credentials | None:
     """``CARGO_API_TOKEN`` wins; else the stored login. ``CARGO_WORKSPACE_UUID``
-    overrides the workspace either way."""
+    overrides the workspace either way. A stored login made against another
+    origin (``apiUrl``) goes back there, unless ``CARGO_API_URL`` is set:
+    ``settings.api_url`` then follows the login."""
     if settings.env_token:
         return Credentials(settings.env_token, settings.env_workspace_uuid, source="env")
     creds = (store or CredentialStore(settings)).load()
     if creds and settings.env_workspace_uuid:
         creds.workspace_uuid = settings.env_workspace_uuid
+    if creds and creds.api_url and settings.api_url_source != "env":
+        settings.api_url = creds.api_url
+        settings.api_url_source = "login"
     return creds

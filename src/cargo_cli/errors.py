@@ -11,7 +11,13 @@ else) into the ``{"errorMessage": ...}`` contract, through ``error_json`` and
 | 1    | API error (4xx/5xx), network error, timeout, not logged in, wait timeout |
 | 2    | usage error: unknown command/option, missing/invalid value, bad JSON     |
 | 70   | internal error (a bug): ``Internal error: ...``                          |
-| 130  | interrupted (Ctrl-C)                                                      |
+| 129  | hung up (SIGHUP); cleaned up, the error names what was created           |
+| 130  | interrupted (Ctrl-C, SIGINT); same                                        |
+| 141  | stdout's reader went away (EPIPE, ``| head``): nothing more is printed    |
+| 143  | terminated (SIGTERM); same as SIGINT                                      |
+
+A closed or full stdout (``>&-``, ``> /dev/full``) is exit 1 with one line
+on stderr (there is nowhere else to say it).
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
+EXIT_SIGNAL_BASE = 128  # + the signal number: 129 SIGHUP, 130 SIGINT, 143 SIGTERM
+EXIT_BROKEN_PIPE = EXIT_SIGNAL_BASE + 13  # what a shell reports for a SIGPIPE death
 
 
 class CargoError(Exception):
@@ -83,6 +91,23 @@ class InterruptedCliError(CargoError):
 
     def __init__(self, message: str = "Interrupted", *, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message, extra=extra)
+
+
+class FileWriteError(CargoError):
+    """A file (``--output``, the credentials file) could not be written:
+    missing or read-only directory, disk full, file too large, ..."""
+
+
+class OutputClosedError(CargoError):
+    """stdout cannot take the output: closed, full, or its reader went away."""
+
+    def __init__(self, cause: OSError | ValueError) -> None:
+        super().__init__(f"cannot write to stdout: {getattr(cause, 'strerror', None) or cause}")
+        self.cause = cause
+
+    @property
+    def broken_pipe(self) -> bool:
+        return isinstance(self.cause, BrokenPipeError)
 
 
 class WaitTimeoutError(CargoError):

@@ -3,19 +3,63 @@
 stdout carries exactly one JSON document per invocation: the result, or an
 ``{"errorMessage": ...}`` object. Progress, spinners and debug lines go to
 stderr, and only when stderr is a terminal (debug lines always, when asked).
+
+On a terminal, a result is coloured (rich, imported only then) unless
+``NO_COLOR`` is set or ``--no-color`` given; anywhere else it is plain JSON.
+
+The stream rules (docs/output-and-signals.md):
+
+- stdout is written as UTF-8 bytes whatever the locale (JSON is UTF-8);
+- a stdout that cannot be written (closed, full, reader gone) raises
+  ``OutputClosedError`` once; nothing more is attempted on it, and the
+  interpreter's final flush is pointed at /dev/null so no traceback follows;
+- a streamed array (``emit_array``) is spooled (memory, then a temporary file
+  past ``SPOOL_MEMORY``) and copied out only when complete, so a failure on a
+  later page leaves only the error object on stdout;
+- once something was created (``remember``), every later error object names it;
+- when stdout is not a terminal but stderr is, an error is also summed up in
+  one line on stderr, so a person sees it (agents and CI see nothing extra).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Iterable
-from typing import Any, TextIO
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any, TextIO
+
+from cargo_cli.errors import OutputClosedError
 
 INDENT = 2
 MIN_SECRET = 6  # shorter values are not secrets; scrubbing them would garble text
 
+SPOOL_MEMORY = 1 << 20  # a streamed array stays in memory up to 1 MiB, then goes to a temp file
+COPY_CHUNK = 64 * 1024
+
 _secrets: set[str] = set()
+_color: bool | None = None  # None: colour when stdout is a terminal and NO_COLOR is not set
+_created: dict[str, Any] = {}  # what this invocation created: named by every later error
+_stdout_failed: OutputClosedError | None = None
+
+
+def begin() -> None:
+    """A new invocation (several run in one process in the tests)."""
+    global _stdout_failed
+    _created.clear()
+    _stdout_failed = None
+
+
+def remember(field: str, value: Any) -> None:
+    """Something was created (``runUuid``, ``batchUuid``, ...): every error
+    object printed from now on carries ``field``."""
+    if value:
+        _created[field] = value
+
+
+def created() -> dict[str, Any]:
+    return dict(_created)
 
 
 def register_secret(value: str | None) -> None:
@@ -30,84 +74,203 @@ def scrub(text: str) -> str:
     return text
 
 
-def _stdout() -> TextIO:
+def _stdout() -> TextIO | None:
     return sys.stdout
+
+
+def _give_up_on_stdout(exc: OSError | ValueError) -> OutputClosedError:
+    """stdout failed: remember it, and point fd 1 at /dev/null so the
+    interpreter's last flush of what is still buffered cannot fail again."""
+    global _stdout_failed
+    _stdout_failed = OutputClosedError(exc)
+    try:
+        fd = sys.stdout.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return _stdout_failed
+
+
+def _write(data: bytes) -> None:
+    """Write and flush bytes on stdout; any failure is ``OutputClosedError``."""
+    if _stdout_failed is not None:
+        raise _stdout_failed
+    out = _stdout()
+    try:
+        if out is None:  # started with fd 1 closed (``>&-``)
+            raise OSError(9, "stdout is closed")
+        buffer: IO[bytes] | None = getattr(out, "buffer", None)
+        if buffer is None:
+            out.write(data.decode("utf-8"))
+            out.flush()
+        else:
+            out.flush()
+            buffer.write(data)
+            buffer.flush()
+    except (OSError, ValueError) as exc:  # ValueError: I/O on a closed file
+        raise _give_up_on_stdout(exc) from None
+
+
+def _encode(text: str) -> bytes:
+    # backslashreplace: a lone surrogate (from undecodable input) cannot fail the write
+    return text.encode("utf-8", "backslashreplace")
 
 
 def dumps(value: Any) -> str:
     return json.dumps(value, indent=INDENT, ensure_ascii=False)
 
 
+def set_color(enabled: bool | None) -> None:
+    """``False``: never colour (``--no-color``); ``None``: decide per stream."""
+    global _color
+    _color = enabled
+
+
+def use_color(stream: TextIO | None) -> bool:
+    if _color is False or os.environ.get("NO_COLOR"):
+        return False
+    return _is_tty(stream)
+
+
+def _highlighted(text: str) -> str:
+    """The same characters, with ANSI colours (no wrapping, no markup)."""
+    import io
+
+    from rich.console import Console
+    from rich.highlighter import JSONHighlighter
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, force_terminal=True, soft_wrap=True, highlight=False, markup=False, emoji=False
+    )
+    console.print(JSONHighlighter()(Text(text)), end="")
+    return buffer.getvalue()
+
+
 def emit(value: Any) -> None:
-    """Print a result as JSON (2-space indent) on stdout."""
-    out = _stdout()
-    out.write(dumps(value))
-    out.write("\n")
-    out.flush()
+    """Print a result as JSON (2-space indent) on stdout; coloured on a terminal."""
+    text = dumps(value)
+    _write(_encode((_highlighted(text) if use_color(_stdout()) else text) + "\n"))
 
 
 def emit_text(text: str) -> None:
     """Print plain text verbatim (version string, plain-text documentation)."""
-    out = _stdout()
-    out.write(text)
-    if not text.endswith("\n"):
-        out.write("\n")
-    out.flush()
+    _write(_encode(text if text.endswith("\n") else text + "\n"))
 
 
 def emit_error(payload: dict[str, Any]) -> None:
     """The error object, with any registered secret scrubbed (whatever echoed
-    it: an exception about a header value, an error body, a bug)."""
-    out = _stdout()
-    out.write(scrub(dumps(payload)))
-    out.write("\n")
-    out.flush()
+    it: an exception about a header value, an error body, a bug), naming what
+    was created. Nothing is written when stdout already failed."""
+    payload = {**payload, **{k: v for k, v in _created.items() if k not in payload}}
+    message = str(payload.get("errorMessage", ""))
+    if stderr_is_tty() and not _is_tty(_stdout()):
+        # the JSON goes to a file or a pipe: tell the person at the terminal too
+        _stderr_line(scrub("Error: " + " ".join(message.split())))
+    if _stdout_failed is None:
+        _write(_encode(scrub(dumps(payload)) + "\n"))
+
+
+class _Spool:
+    """Bytes kept in memory up to ``SPOOL_MEMORY``, then in an unlinked
+    temporary file (``tempfile`` is imported only then: small outputs pay
+    nothing for it)."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._size = 0
+        self._file: IO[bytes] | None = None
+
+    def write(self, data: bytes) -> int:
+        if self._file is not None:
+            return self._file.write(data)
+        self._parts.append(data)
+        self._size += len(data)
+        if self._size > SPOOL_MEMORY:
+            import tempfile
+
+            self._file = tempfile.TemporaryFile()
+            self._file.write(b"".join(self._parts))
+            self._parts.clear()
+        return len(data)
+
+    def copy_out(self) -> None:
+        if self._file is None:
+            _write(b"".join(self._parts))
+            return
+        self._file.seek(0)
+        while chunk := self._file.read(COPY_CHUNK):
+            _write(chunk)
+
+    def close(self) -> None:
+        self._parts.clear()
+        if self._file is not None:
+            self._file.close()
+
+
+@contextmanager
+def spool() -> Iterator[_Spool]:
+    """A scratch area (``write(bytes)``) whose content is copied to stdout
+    when the block ends without an error, and dropped otherwise."""
+    scratch = _Spool()
+    try:
+        yield scratch
+        scratch.copy_out()
+    finally:
+        scratch.close()
 
 
 def emit_array(items: Iterable[Any]) -> int:
-    """Stream a JSON array item by item (constant memory), formatted exactly
-    like ``json.dumps(list(items), indent=2)``. Returns the item count.
-
-    Nothing is written before the first item is ready, so an error raised while
-    producing the first page still leaves stdout clean for the error object; if
-    a later item fails, the array stays open and the line is ended so the
-    error object follows on its own line.
+    """Print a JSON array of ``items`` (memory bounded by one item plus
+    ``SPOOL_MEMORY``), formatted exactly like ``json.dumps(list(items),
+    indent=2)``. Returns the item count. Nothing reaches stdout unless every
+    item was produced: an error on a later page leaves only the error object.
     """
-    out = _stdout()
     count = 0
-    try:
+    with spool() as scratch:
         for item in items:
             text = json.dumps(item, indent=INDENT, ensure_ascii=False)
             body = "\n".join(" " * INDENT + line for line in text.split("\n"))
-            out.write("[\n" if count == 0 else ",\n")
-            out.write(body)
+            scratch.write(_encode(("[\n" if count == 0 else ",\n") + body))
             count += 1
-    except BaseException:
-        if count:
-            out.write("\n")
-            out.flush()
-        raise
-    out.write("[]\n" if count == 0 else "\n]\n")
-    out.flush()
+        scratch.write(b"[]\n" if count == 0 else b"\n]\n")
     return count
 
 
-def stderr_is_tty() -> bool:
+def _is_tty(stream: Any) -> bool:
     try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
         return False
+
+
+def stderr_is_tty() -> bool:
+    return _is_tty(sys.stderr)
+
+
+def _stderr_line(line: str) -> None:
+    """One line on stderr; a closed or full stderr is not worth failing for."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def info(message: str) -> None:
     """A human-facing line on stderr (e.g. the OAuth verification URL)."""
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
+    _stderr_line(message)
+
+
+def warn(message: str) -> None:
+    _stderr_line("cargo-ai: warning: " + scrub(message))
 
 
 def debug(message: str) -> None:
-    sys.stderr.write("[cargo-ai debug] " + scrub(message) + "\n")
-    sys.stderr.flush()
+    _stderr_line("[cargo-ai debug] " + scrub(message))
 
 
 def console() -> Any:

@@ -55,6 +55,7 @@ def normalize_origin(url: str) -> str:
 @dataclass
 class Settings:
     api_url: str = DEFAULT_API_URL
+    api_url_source: str = "default"  # "env" (CARGO_API_URL), "login" (stored with it) or "default"
     timeout: float = DEFAULT_TIMEOUT
     max_retries: int = DEFAULT_MAX_RETRIES
     debug: bool = False
@@ -86,6 +87,7 @@ class Settings:
         )
         settings = cls(
             api_url=normalize_origin(env.get("CARGO_API_URL") or DEFAULT_API_URL),
+            api_url_source="env" if env.get("CARGO_API_URL") else "default",
             timeout=timeout,
             max_retries=int(retries),
             debug=_truthy(env.get("CARGO_DEBUG")),

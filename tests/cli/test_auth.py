@@ -160,6 +160,9 @@ def test_whoami_with_the_original_clis_file(cli, profile, tmp_path, no_env_login
         "user": USER["user"],
         "workspace": WS["workspace"],
         "baseUrl": "https://api.getcargo.io",
+        "baseUrlSource": "default",
+        "credentialsSource": "file",
+        "credentialsFile": str(path),
     }
     assert ws.calls[0].request.headers["authorization"] == "Bearer legacy-token"
     assert "selected-workspace-uuid" not in ws.calls[0].request.headers

@@ -16,6 +16,8 @@ def test_whoami_prints_user_workspace_and_base_url(cli, api):
         "user": {"uuid": "u", "email": "a@b.c"},
         "workspace": {"uuid": WORKSPACE, "name": "Acme"},
         "baseUrl": "https://api.getcargo.io",
+        "baseUrlSource": "default",
+        "credentialsSource": "env",
     }
     req = assert_request(user, "GET", "/userManagement/users/current", body=None)
     assert req.headers["authorization"] == f"Bearer {TOKEN}"

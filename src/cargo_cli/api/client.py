@@ -15,7 +15,6 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -53,6 +52,7 @@ MAX_RETRY_AFTER = 60.0
 BACKOFF_BASE = 0.5
 BACKOFF_MAX = 8.0
 CHUNK = 64 * 1024
+MAX_URL_LENGTH = 65536
 
 _URI_SAFE = "-_.!~*'()"
 _NO_BODY = object()
@@ -209,7 +209,13 @@ class CargoClient:
     def url(self, path: str, params: Mapping[str, Any] | None = None) -> str:
         url = self.settings.base_url + "/" + path.lstrip("/")
         query = querystring.serialize(params)
-        return f"{url}?{query}" if query else url
+        url = f"{url}?{query}" if query else url
+        if len(url) > MAX_URL_LENGTH:  # what httpx refuses; servers refuse far less
+            raise InvalidRequest(
+                f"The request URL would be {len(url)} characters long (at most {MAX_URL_LENGTH}): "
+                "an argument is too long"
+            )
+        return url
 
     def plain_request(
         self, method: str, url: str, *, form: Mapping[str, str] | None = None
@@ -371,9 +377,16 @@ class CargoClient:
     @contextmanager
     def stream_url(self, url: str) -> Iterator[httpx.Response]:
         """GET an absolute (signed) URL without Cargo headers, streamed."""
-        self._debug(f"→ GET {url.split('?', 1)[0]}?… (signed URL)")
+        shown = url.split("?", 1)[0][:200]  # the query holds the signature
+        self._debug(f"→ GET {shown}?… (signed URL)")
         try:
-            with self._http.stream("GET", url, headers={}, follow_redirects=True) as response:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL:
+            parsed = None
+        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+            raise ApiError(f"The API answered an invalid download URL: {shown!r}")
+        try:
+            with self._http.stream("GET", parsed, headers={}, follow_redirects=True) as response:
                 if response.status_code >= 400:
                     response.read()
                     raise error_from_response(
@@ -384,6 +397,8 @@ class CargoClient:
                 yield response
         except httpx.TimeoutException:
             raise RequestTimeout(f"Download timed out after {self.settings.timeout:g}s") from None
+        except httpx.TooManyRedirects:
+            raise NetworkError(f"Download failed: too many redirects from {parsed.host}") from None
         except httpx.TransportError as exc:
             raise NetworkError(f"Network error: {_describe(exc)}") from None
 
@@ -394,30 +409,34 @@ class CargoClient:
         *,
         on_progress: Callable[[int, int | None], None] | None = None,
     ) -> dict[str, Any]:
-        """Stream ``url`` to ``destination`` atomically (temp file + rename),
-        in constant memory. Returns ``{"path", "bytes"}``."""
-        target = Path(destination)
-        directory = target.resolve().parent
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
+        """Stream ``url`` to ``destination`` in constant memory, atomically
+        (temp file + rename; a device or FIFO is written in place, ``-`` is
+        stdout: see cargo_cli.files). Returns ``{"path", "bytes"}``."""
+        from cargo_cli import files
+
+        target = os.fspath(destination)
+        with files.open_target(target) as sink:
+            return {"path": target, **self.stream_into(url, sink, on_progress=on_progress)}
+
+    def stream_into(
+        self,
+        url: str,
+        sink: Any,
+        *,
+        on_progress: Callable[[int, int | None], None] | None = None,
+    ) -> dict[str, Any]:
+        """Stream the body of ``url`` into ``sink`` (``write(bytes)``).
+        Returns ``{"bytes"}``."""
         written = 0
-        try:
-            with os.fdopen(fd, "wb") as handle, self.stream_url(url) as response:
-                total_header = response.headers.get("content-length")
-                total = int(total_header) if total_header and total_header.isdigit() else None
-                for chunk in response.iter_raw(CHUNK):
-                    handle.write(chunk)
-                    written += len(chunk)
-                    if on_progress:
-                        on_progress(written, total)
-            os.replace(tmp_name, target)
-        except BaseException:
-            try:
-                os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
-            raise
-        return {"path": str(target), "bytes": written}
+        with self.stream_url(url) as response:
+            total_header = response.headers.get("content-length")
+            total = int(total_header) if total_header and total_header.isdigit() else None
+            for chunk in response.iter_raw(CHUNK):
+                sink.write(chunk)
+                written += len(chunk)
+                if on_progress:
+                    on_progress(written, total)
+        return {"bytes": written}
 
     def upload(
         self,

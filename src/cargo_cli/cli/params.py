@@ -44,15 +44,21 @@ NULL_WORDS = frozenset({"null", "none"})
 
 def read_text_source(value: str, param_name: str) -> str:
     """``-`` reads stdin, ``@path`` reads a file, anything else is itself."""
-    if value == "-":
-        return sys.stdin.read()
-    if value.startswith("@") and len(value) > 1:
-        path = value[1:]
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return handle.read()
-        except OSError as exc:
-            raise click.BadParameter(f"cannot read {path}: {exc.strerror or exc}") from None
+    try:
+        if value == "-":
+            return sys.stdin.read()
+        if value.startswith("@") and len(value) > 1:
+            path = value[1:]
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    return handle.read()
+            except OSError as exc:
+                raise click.BadParameter(f"cannot read {path[:200]}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:  # binary garbage, or another encoding
+        source = "stdin" if value == "-" else value[1:201]
+        raise click.BadParameter(
+            f"{source} is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        ) from None
     return value
 
 
@@ -150,6 +156,13 @@ class CsvType(click.ParamType):
             if self.choices and item not in self.choices:
                 self.fail(f"{item!r} is not one of {', '.join(self.choices)}", param, ctx)
         return items
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        """Complete the last comma-separated item from the choices."""
+        from click.shell_completion import CompletionItem
+
+        done, comma, last = incomplete.rpartition(",")
+        return [CompletionItem(done + comma + c) for c in self.choices or () if c.startswith(last)]
 
 
 class UuidType(click.ParamType):

@@ -43,6 +43,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("observability", "cargo_cli.cli.commands.observability", "group", "Scheduled threshold alerts and their firing history."),
     Entry("doctor", "cargo_cli.cli.commands.doctor", "doctor", "Diagnose the setup: version, credentials, keyring, API, workspace, clock."),
     Entry("api", "cargo_cli.cli.commands.api_call", "api", "Call any Cargo API call by name, or send a raw request under /v1."),
+    Entry("completion", "cargo_cli.cli.completion", "completion", "Print the shell completion script (bash, zsh, fish)."),
+    Entry("docs", "cargo_cli.cli.docs", "docs", "Print the documentation shipped with cargo-ai."),
 )  # fmt: skip
 
 COMMANDS: dict[str, Entry] = {entry.name: entry for entry in ENTRIES}

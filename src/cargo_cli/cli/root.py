@@ -9,7 +9,9 @@ import click
 
 from cargo_cli import __version__, output
 from cargo_cli.cli import flags, registry
+from cargo_cli.cli.help import ROOT_EPILOG, format_environment, write_paragraphs
 from cargo_cli.cli.runtime import Runtime, get_runtime
+from cargo_cli.cli.suggest import SuggestingGroup
 
 # The top-level commands and domains, with their help: cli/registry.py.
 COMMANDS = registry.COMMANDS
@@ -22,7 +24,7 @@ REMOVED: dict[str, str] = {
 }
 
 
-class LazyRoot(click.Group):
+class LazyRoot(SuggestingGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -49,6 +51,11 @@ class LazyRoot(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        format_environment(formatter)
+        formatter.write_paragraph()
+        write_paragraphs(formatter, ROOT_EPILOG)
+
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value and not ctx.resilient_parsing:
@@ -66,8 +73,6 @@ def _refuse_chat(ctx: click.Context, param: click.Parameter, value: bool) -> Non
 @click.group(
     cls=LazyRoot,
     context_settings={"help_option_names": ["--help", "-h"], "max_content_width": 100},
-    epilog='Every command prints JSON on stdout; failures print {"errorMessage": ...} '
-    "and exit non-zero (see docs/exit-codes.md).",
 )
 @click.option(
     "--version",
@@ -78,9 +83,11 @@ def _refuse_chat(ctx: click.Context, param: click.Parameter, value: bool) -> Non
     help="Print the version and exit.",
 )
 @click.option("--chat", is_flag=True, hidden=True, expose_value=False, callback=_refuse_chat)
+@click.option("--no-color", is_flag=True, help="No colour in terminal output (or NO_COLOR).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, no_color: bool) -> None:
     """cargo-ai: the Cargo GTM platform from the command line."""
+    output.set_color(False if no_color else None)
     runtime = get_runtime(ctx)  # --debug / --request-timeout (cli/flags.py) have set it up
     ctx.call_on_close(runtime.close)
 

@@ -21,7 +21,8 @@ result. ``prepare`` validates/transforms the payload client-side (raise
 ``UsageError``) before anything is sent; ``handler`` replaces the call (waiting
 and downloads still apply to what it returns); ``wait`` adds ``--wait-until-finished``/``--polling-interval``/
 ``--timeout``; ``download=True`` adds ``--output <file>`` which also fetches
-the signed ``url`` (or each of ``urls``) the API answers with; a handler
+the signed ``url`` (or each of ``urls``) the API answers with (``-``: to stdout,
+instead of the JSON answer; see cargo_cli.files); a handler
 that returns an iterator has its items streamed as one JSON array; ``admin=True`` explains 401/403
 as "needs an admin token"; ``text=True`` prints a plain-text answer verbatim.
 """
@@ -34,13 +35,15 @@ from typing import Any
 
 import click
 
-from cargo_cli import output
+from cargo_cli import files, output
 from cargo_cli.api.resources import endpoint_id_of
 from cargo_cli.cli.flags import WaitFlags, debug_param
+from cargo_cli.cli.help import HelpCommand, describe_argument
 from cargo_cli.cli.params import NULL
 from cargo_cli.cli.refusals import refuse
 from cargo_cli.cli.runtime import Runtime, get_runtime
-from cargo_cli.cli.wait import Endpoint, WaitSpec, wait_for
+from cargo_cli.cli.suggest import SuggestingGroup
+from cargo_cli.cli.wait import Endpoint, WaitSpec, check_exit_status, exit_status_of, wait_for
 from cargo_cli.errors import ApiError, AuthorizationError, CargoError, UsageError
 
 
@@ -123,10 +126,17 @@ class Arg:
     nargs: int = 1
     required: bool = True
     local: bool = False
+    help: str = ""  # default: derived from the metavar (cli/help.py)
 
     @property
     def name(self) -> str:
         return py_name(self.metavar)
+
+    @property
+    def help_row(self) -> tuple[str, str]:
+        return f"<{self.metavar}{'...' if self.nargs == -1 else ''}>", self.help or describe_argument(
+            self.metavar
+        )
 
     def to_click(self) -> click.Argument:
         return click.Argument(
@@ -239,10 +249,13 @@ WAIT_OPTS = (
         help="Polling interval in milliseconds while waiting."),
     Opt("--timeout", click.FloatRange(min=0, min_open=True), local=True, metavar="SECONDS", name="wait_limit",
         help="Give up waiting after this many seconds (the work keeps running)."),
+    Opt("--exit-status", is_flag=True, local=True,
+        help="With --wait-until-finished: exit 1 when the final status is not success "
+             "(the result is printed as usual)."),
 )  # fmt: skip
 OUTPUT_OPT = Opt(
-    "--output", click.Path(dir_okay=False, writable=True), local=True, metavar="FILE",
-    help="Also fetch the signed URL and stream it to FILE (atomic write).",
+    "--output", click.Path(dir_okay=False, writable=True, allow_dash=True), local=True, metavar="FILE",
+    help="Also fetch the signed URL and stream it to FILE (atomic write; '-' writes the bytes to stdout).",
 )  # fmt: skip
 FRAMEWORK_OPTS = frozenset(o.name for o in (*WAIT_OPTS, OUTPUT_OPT))
 
@@ -317,8 +330,12 @@ def _admin_hint(exc: ApiError) -> ApiError:
 
 def execute(cmd: Cmd, inv: Invocation) -> Any:
     """The default action, shared by every declared command."""
+    if cmd.download and inv.output_file:
+        files.check_target(inv.output_file, "--output")  # before anything is sent
     try:
         result = cmd.handler(inv) if cmd.handler is not None else inv.call()
+        if cmd.wait is not None:  # it was created: every later failure names it
+            output.remember(f"{cmd.wait.label}Uuid", cmd.wait.uuid_of(result))
         if cmd.wait is not None and inv.waiting.wait_until_finished:
             result = run_wait(cmd.wait, result, inv)
         if cmd.download and inv.output_file:
@@ -364,21 +381,28 @@ def build_command(cmd: Cmd) -> click.Command:
         ctx = click.get_current_context()
         rt = get_runtime(ctx)
         payload, local = build_payload(cmd, values)
+        check_exit_status(local)
         if cmd.prepare is not None:
             payload = cmd.prepare(payload)
         result = execute(cmd, invocation(cmd, payload, local, rt))
+        if local.get("output") == files.STDOUT:
+            return  # stdout carried the downloaded bytes
         if isinstance(result, Iterator):
             output.emit_array(result)
         elif cmd.text and isinstance(result, str):
             output.emit_text(result)
         else:
             output.emit({} if result is None else result)
+        code = exit_status_of(cmd.wait, local, result)
+        if code is not None:
+            ctx.exit(code)  # after printing the result (--exit-status)
 
     params: list[click.Parameter] = [a.to_click() for a in cmd.args]
     params += [o.to_click() for o in row_opts(cmd)]
     params.append(debug_param())
-    return click.Command(
+    return HelpCommand(
         cmd.verb,
+        arguments=[arg.help_row for arg in cmd.args],
         callback=callback,
         params=params,
         help=cmd.help,
@@ -388,9 +412,9 @@ def build_command(cmd: Cmd) -> click.Command:
     )
 
 
-class HintingGroup(click.Group):
+class HintingGroup(SuggestingGroup):
     """A group that answers removed/renamed and unavailable names with a
-    refusal (cli/refusals.py)."""
+    refusal (cli/refusals.py), and unknown ones with a suggestion."""
 
     def __init__(self, *args: Any, removed: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from cargo_cli import output
+from cargo_cli import files, output
 from cargo_cli.cli.runtime import Runtime
 from cargo_cli.errors import CargoError
 
@@ -30,6 +30,9 @@ def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str
     urls = answer.targets() if answer is not None else []
     if not urls:
         raise CargoError("The API answer has no url to download", extra={"result": result})
+    if destination == files.STDOUT:  # every part, in order, as one stream
+        with files.open_target(destination) as sink, transfer_progress("stdout") as on_progress:
+            return [rt.client.stream_into(url, sink, on_progress=on_progress) for url in urls]
     written = []
     for index, url in enumerate(urls):
         target = part_path(destination, index)

@@ -1,7 +1,9 @@
 """``--wait-until-finished``: poll a get endpoint until a terminal status.
 
 - the final object is printed in the same envelope as the get command;
-- a terminal ``error`` status is data (exit 0);
+- a terminal ``error`` status is data (exit 0), unless ``--exit-status``
+  asks for exit 1 when the final status is not ``success`` (see
+  ``exit_status_of``; the result is printed either way);
 - transient failures (5xx, 429, network) while polling are survived, up to
   ``MAX_CONSECUTIVE_FAILURES`` in a row (each already retried by the client);
 - ``--timeout`` gives up with an errorMessage carrying the uuid (exit 1);
@@ -11,16 +13,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cargo_cli import output
 from cargo_cli.errors import (
+    EXIT_ERROR,
     ApiError,
     InterruptedCliError,
     NetworkError,
     ServerError,
+    UsageError,
     WaitTimeoutError,
 )
 
@@ -42,6 +46,10 @@ class WaitSpec:
     backoff: bool = False  # grow the interval gently (long batches)
     max_interval_ms: int = 30000
     get_payload: Callable[[str], dict[str, Any]] = field(default=lambda uuid: {"uuid": uuid})
+    success: frozenset[str] = frozenset({"success"})  # what --exit-status accepts
+
+    def succeeded(self, result: Any) -> bool:
+        return self.status_of(result) in self.success
 
 
 def field_of(key: str, attribute: Literal["uuid", "status"]) -> Callable[[Any], str | None]:
@@ -136,3 +144,17 @@ class _Spinner:
 
     def stop(self) -> None:
         self._status.stop()
+
+
+def check_exit_status(options: Mapping[str, Any]) -> None:
+    """``--exit-status`` judges the status a wait ends on: it needs the wait."""
+    if options.get("exit_status") and not options.get("wait_until_finished"):
+        raise UsageError("--exit-status needs --wait-until-finished")
+
+
+def exit_status_of(spec: WaitSpec | None, options: Mapping[str, Any], result: Any) -> int | None:
+    """``--exit-status``: the exit code after printing ``result`` (1 when the
+    waited-for status is not a success), or ``None`` (not asked: exit 0)."""
+    if spec is None or not options.get("exit_status") or not options.get("wait_until_finished"):
+        return None
+    return None if spec.succeeded(result) else EXIT_ERROR

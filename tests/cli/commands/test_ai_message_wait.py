@@ -104,7 +104,12 @@ def test_message_not_found_while_polling(cli, api, create):
     api.get(f"/ai/messages/{UUID2}").respond(404, json={"reason": "messageNotFound"})
     result = cli(*CREATE, "--wait-until-finished")
     assert result.code == 1
-    assert result.json == {"errorMessage": "Message not found", "reason": "messageNotFound", "status": 404}
+    assert result.json == {
+        "errorMessage": "Message not found",
+        "reason": "messageNotFound",
+        "status": 404,
+        "messageUuid": UUID2,  # the message was created: the error names it
+    }
 
 
 def test_create_answer_without_assistant_message(cli, api):

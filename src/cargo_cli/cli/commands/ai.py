@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from cargo_cli.api.resources import ai
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import (
     FLOAT,
     ISO_DATE,
@@ -173,7 +174,8 @@ COMMANDS: list[Cmd] = [
     # templates
     Cmd("template list", ai.Template.list, "List AI agent templates (each returned in full)."),
     # releases
-    Cmd("release list", ai.Release.list, "List the releases of an agent.", opts=(AGENT_REQUIRED,)),
+    paginated(Cmd("release list", ai.Release.list, "List the releases of an agent.", opts=(AGENT_REQUIRED,)),
+              "releases"),
     by_uuid("release get", ai.Release.get, "Get an agent release.", "release-uuid"),
     Cmd(
         "release get-draft", ai.Release.get_draft, "Get (and auto-create) the draft release.",
@@ -218,10 +220,10 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=defaults(trigger=DEFAULT_CHAT_TRIGGER),
     ),
-    Cmd(
+    paginated(Cmd(
         "chat list", ai.Chat.list, "List chats.",
         opts=(AGENT_OPT, Opt("--limit", LIMIT), Opt("--offset", OFFSET)),
-    ),
+    ), "chats"),
     Cmd(
         "message create", ai.Message.create,
         "Send a message; returns userMessage + assistantMessage.\n\n"
@@ -240,10 +242,10 @@ COMMANDS: list[Cmd] = [
         wait=MESSAGE_WAIT,
     ),
     by_uuid("message get", ai.Message.get, "Get a message (poll it every 2 s while generating).", "message-uuid"),
-    Cmd(
+    paginated(Cmd(
         "message list", ai.Message.list, "List the messages of a chat.",
         opts=(Opt("--chat-uuid", UUID, required=True, help="The chat."), Opt("--limit", LIMIT)),
-    ),
+    ), "messages"),
     # MCP servers
     Cmd("mcp-server list", ai.McpServer.all, "List MCP servers."),
     Cmd(
@@ -277,14 +279,14 @@ COMMANDS: list[Cmd] = [
         prepare=_memory_scope,
     ),
     # inline documents (documented by name only: flags follow the endpoints)
-    Cmd(
+    paginated(Cmd(
         "document list", ai.Document.list, "List the versions of an inline document.",
         opts=(
             Opt("--uuid", UUID, required=True, help="The document."),
             Opt("--limit", LIMIT),
             Opt("--offset", OFFSET),
         ),
-    ),
+    ), "documents"),
     by_uuid("document get", ai.Document.get, "Get an inline document.", "document-uuid"),
     Cmd(
         "document create", ai.Document.create, "Create an inline document (a new version).",

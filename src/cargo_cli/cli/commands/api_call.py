@@ -31,6 +31,7 @@ import click
 
 from cargo_cli import output
 from cargo_cli.cli.commands.auth import debug_option
+from cargo_cli.cli.help import HelpCommand
 from cargo_cli.cli.params import NULL, JsonType, read_text_source
 from cargo_cli.cli.runtime import get_runtime
 from cargo_cli.errors import UsageError
@@ -318,22 +319,21 @@ def list_calls(pattern: str | None) -> list[dict[str, Any]]:
     ]
 
 
-EPILOG = """\b
-Examples:
-  cargo-ai api orchestration.run.get -f uuid=<run-uuid>
-  cargo-ai api orchestration.run.list -F limit=10 -f statuses[]=error
-  cargo-ai api storage.record.remove --data @record.json
-  cargo-ai api GET /v1/orchestration/runs/<run-uuid>
-  cargo-ai api POST /v1/orchestration/runs/list --data '{"limit": 10}'
-  cargo-ai api --list orchestration.run
-
--f key=value sends a string; -F key=value sends true, false, null and numbers
+EPILOG = """-f key=value sends a string; -F key=value sends true, false, null and numbers
 typed, and @file (or @-) as the file's text. key[sub]=v nests, key[]=v appends.
-See docs/api-command.md."""
+See `cargo-ai docs api-command`."""
 
 
 @click.command(
     "api",
+    cls=HelpCommand,  # its examples: cli/help.py
+    arguments=[
+        (
+            "<domain.area.method | METHOD>",
+            "An API call name (see --list), or an HTTP method for a raw request.",
+        ),
+        ("[</v1/path>]", "With a METHOD: the path, under /v1."),
+    ],
     epilog=EPILOG,
     short_help="Call any Cargo API call by name, or send a raw request under /v1.",
 )

@@ -10,6 +10,7 @@ import click
 from cargo_cli import __version__, output
 from cargo_cli.api.resources import Api
 from cargo_cli.cli.flags import debug_option
+from cargo_cli.cli.help import HelpCommand
 from cargo_cli.cli.params import UUID
 from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.errors import NotLoggedInError, UsageError
@@ -33,7 +34,7 @@ def _profile(rt: Runtime, token: str, workspace_uuid: str | None) -> dict[str, A
     }
 
 
-@click.command("login")
+@click.command("login", cls=HelpCommand)
 @click.option("--token", metavar="TOKEN", help="An API token (workspace-scoped); '-' reads it from stdin.")
 @click.option("--oauth", is_flag=True, help="Log in in the browser (OAuth 2.0 device authorization).")
 @click.option("--workspace-uuid", type=UUID, help="The workspace to select.")
@@ -87,12 +88,16 @@ def login(
     workspace = profile.get("workspace")
     selected = workspace_uuid or (workspace.get("uuid") if isinstance(workspace, dict) else None)
     from cargo_cli.credentials import Credentials
+    from cargo_cli.settings import DEFAULT_API_URL
 
-    stored_in = rt.store.save(Credentials(token, selected))
+    # Remember the origin of a login made elsewhere (CARGO_API_URL=... login):
+    # later commands go back there unless CARGO_API_URL says otherwise.
+    api_url = rt.settings.api_url if rt.settings.api_url != DEFAULT_API_URL else None
+    stored_in = rt.store.save(Credentials(token, selected, api_url=api_url))
     output.emit({**profile, "baseUrl": rt.settings.api_url, "storedIn": stored_in})
 
 
-@click.command("logout")
+@click.command("logout", cls=HelpCommand)
 @debug_option
 def logout() -> None:
     """Forget the stored login (keyring and credentials file)."""
@@ -104,19 +109,27 @@ def logout() -> None:
     output.emit(result)
 
 
-@click.command("whoami")
+@click.command("whoami", cls=HelpCommand)
 @debug_option
 def whoami() -> None:
-    """Print {user, workspace, baseUrl} for the current credentials."""
+    """Print {user, workspace, baseUrl} for the current credentials, and where
+    they come from: baseUrlSource (env: CARGO_API_URL, login: stored with the
+    login, default) and credentialsSource (env: CARGO_API_TOKEN, keyring, file;
+    with credentialsFile for the file)."""
     rt = get_runtime(click.get_current_context())
     creds = rt.credentials()
     if creds is None:
         raise NotLoggedInError()
     profile = _profile(rt, creds.access_token, creds.workspace_uuid)
-    output.emit({**profile, "baseUrl": rt.settings.api_url})
+    where: dict[str, Any] = {"credentialsSource": creds.source}
+    if creds.source == "file":
+        where["credentialsFile"] = str(rt.store.path)
+    output.emit(
+        {**profile, "baseUrl": rt.settings.api_url, "baseUrlSource": rt.settings.api_url_source, **where}
+    )
 
 
-@click.command("version")
+@click.command("version", cls=HelpCommand)
 @debug_option
 def version() -> None:
     """Print the CLI version as JSON ({"version": ...})."""

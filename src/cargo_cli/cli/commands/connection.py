@@ -10,7 +10,7 @@ from cargo_cli.cli.catalog import CONNECTION_ACTION_SEARCH
 from cargo_cli.cli.params import BOOL_STRING, CSV, JSON, UUID
 from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
 
-SLUG_ARG = Arg("slug", field="slug")
+SLUG_ARG = Arg("slug", field="slug", help="The integration's slug (e.g. hubspot).")
 
 GET_DOCUMENTATION = Cmd(
     "integration get-documentation", connection.Integration.get_documentation,

@@ -37,6 +37,7 @@ from cargo_cli import __version__, output
 from cargo_cli.api.resources import endpoint_id_of, user_management, workspace_management
 from cargo_cli.cli.commands.api_call import endpoint_view
 from cargo_cli.cli.commands.auth import debug_option
+from cargo_cli.cli.help import HelpCommand
 from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.errors import ApiError, CargoError
 
@@ -273,7 +274,7 @@ def _file_info(path: Any) -> dict[str, Any]:
     return info
 
 
-@click.command("doctor")
+@click.command("doctor", cls=HelpCommand)
 @debug_option
 def doctor() -> None:
     """Diagnose the setup: version, where the credentials come from (and the

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from cargo_cli.api.resources import expression
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import JSON_OBJECT, LIMIT, OFFSET, choice, csv_of
 from cargo_cli.cli.shapes import defaults
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
@@ -47,7 +48,7 @@ COMMANDS: list[Cmd] = [
         epilog="An expression that fails to evaluate prints {\"errorMessage\": ...} and exits 1.",
     ),
     # recipes: the area is named in the vendor docs without verbs; these read-only verbs are cargo-ai's.
-    Cmd(
+    paginated(Cmd(
         "recipe list", expression.Recipe.list, "List expression recipes → {recipes}.",
         opts=(
             Opt("--tab", choice("all", "user", "workspace", "favorites"), help="Which recipes (the API's default: all)."),
@@ -57,7 +58,7 @@ COMMANDS: list[Cmd] = [
             Opt("--limit", LIMIT, help="Page size."),
             Opt("--offset", OFFSET, help="Recipes to skip."),
         ),
-    ),
+    ), "recipes"),
     Cmd(
         "recipe get", expression.Recipe.get_last_version, "Get a recipe (its last version, or --version) → {recipe}.",
         args=(Arg("uuid-or-short-id", field="uuidOrShortId"),),

@@ -22,6 +22,7 @@ from typing import Any
 import click
 
 from cargo_cli.api.resources import hosting
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import CSV, NULLABLE_UUID, UUID
 from cargo_cli.cli.shapes import something_to_update, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
@@ -441,11 +442,11 @@ COMMANDS: list[Cmd] = [
         text=True,
     ),
     *_slot_commands("worker"),
-    Cmd(
+    paginated(Cmd(
         "deployment list", hosting.Deployment.list, "List the deployments of an app or a worker.",
         opts=(APP_UUID, WORKER_UUID),
         prepare=exactly_one_target,
-    ),
+    ), "deployments"),
     Cmd("deployment get", hosting.Deployment.get, "Get a deployment (poll its status) → {deployment}.",
         args=(uuid_arg("deployment-uuid"),)),
     Cmd(
@@ -472,8 +473,9 @@ COMMANDS: list[Cmd] = [
         prepare=exactly_one_target,
         handler=_create_deployment,
         wait=DEPLOYMENT_WAIT,
-        epilog="With --wait-until-finished, polls `hosting.deployment.get` every 3000 ms (--polling-interval) "
-        "until success, error or cancelled, then prints it; an `error` status is data (exit 0).",
+        epilog="With --wait-until-finished, polls the deployment (`hosting deployment get`) every 3000 ms (--polling-interval) "
+        "until success, error or cancelled, then prints it; an `error` status is data (exit 0) "
+        "unless --exit-status is given (exit 1).",
     ),
     Cmd(
         "deployment promote", hosting.Deployment.promote, "Make a deployment live → {deployment}.",

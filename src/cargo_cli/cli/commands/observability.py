@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from cargo_cli.api.resources import observability
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import JSON_ARRAY, JSON_OBJECT, NULLABLE_STRING, NULLABLE_UUID, UUID, choice
 from cargo_cli.cli.shapes import something_to_update, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
@@ -79,10 +80,10 @@ COMMANDS: list[Cmd] = [
             Opt("--window-minutes", click.IntRange(min=1), default=60, help="The look-back window in minutes."),
         ),
     ),
-    Cmd(
+    paginated(Cmd(
         "event list", observability.Event.list, "An alert's firing history, newest first → {count, events}.",
         args=(Arg("alert-uuid", field="alertUuid", type=UUID),),
-    ),
+    ), "events"),
 ]  # fmt: skip
 
 group = build_domain(

@@ -11,9 +11,10 @@ from typing import Any
 
 import click
 
-from cargo_cli.api.resources import endpoint_id_of, orchestration
+from cargo_cli.api.resources import orchestration
 from cargo_cli.cli.catalog import ACTION_LIST
 from cargo_cli.cli.diagram import NODE_DIAGRAM
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import (
     CSV,
     CSV_UUID,
@@ -85,8 +86,9 @@ BATCH_WAIT = _wait_spec("batch", orchestration.Batch.get, 5000, backoff=True)
 def wait_epilog(spec: WaitSpec) -> str:
     growth = f", growing by 25% per poll up to {spec.max_interval_ms} ms" if spec.backoff else ""
     return (
-        f"With --wait-until-finished, polls `{endpoint_id_of(spec.get_endpoint)}` every {spec.default_interval_ms} ms"
-        f"{growth} (--polling-interval), then prints it; an `error` status is data (exit 0)."
+        f"With --wait-until-finished, polls the {spec.label} every {spec.default_interval_ms} ms"
+        f"{growth} (--polling-interval), then prints it; an `error` status is data (exit 0) "
+        "unless --exit-status is given (exit 1)."
     )
 
 
@@ -148,10 +150,10 @@ COMMANDS: list[Cmd] = [
         opts=(DATA, NODES, RELEASE_UUID, workflow_uuid(required=False)),
         wait=RUN_WAIT, epilog=wait_epilog(RUN_WAIT),
     ),
-    Cmd(
+    paginated(Cmd(
         "run list", orchestration.Run.list, "List runs of a workflow.",
         opts=(WORKFLOW, BATCH_UUID, LIMIT_OPT, RECORD_ID, STATUSES),
-    ),
+    ), "runs"),
     Cmd(
         "run count", orchestration.Run.count, "Count runs.",
         opts=(
@@ -198,10 +200,10 @@ COMMANDS: list[Cmd] = [
         ),
         handler=_create_batch, wait=BATCH_WAIT, epilog=wait_epilog(BATCH_WAIT),
     ),
-    Cmd(
+    paginated(Cmd(
         "batch list", orchestration.Batch.list, "List batches.",
         opts=(STATUSES, Opt("--workflow-uuids", CSV_UUID, help="Comma-separated workflow uuids.")),
-    ),
+    ), "batches"),
     Cmd("batch get", orchestration.Batch.get, "Get a batch.", args=(uuid_arg("batch-uuid"),)),
     Cmd("batch cancel", orchestration.Batch.cancel, "Cancel a batch.", args=(uuid_arg("batch-uuid"),)),
     Cmd(
@@ -214,10 +216,10 @@ COMMANDS: list[Cmd] = [
         download=True,
     ),
     # record
-    Cmd(
+    paginated(Cmd(
         "record list", orchestration.Record.list, "List records of a workflow.",
         opts=(WORKFLOW, BATCH_UUID, LIMIT_OPT, STATUSES),
-    ),
+    ), "records"),
     Cmd("record count", orchestration.Record.count, "Count records.", opts=(WORKFLOW,)),
     Cmd(
         "record download", orchestration.Record.download, "Download records as a file → {url}.",
@@ -235,8 +237,8 @@ COMMANDS: list[Cmd] = [
         opts=(Opt("--ids", CSV, required=True, help="Comma-separated record ids."), WORKFLOW),
     ),
     # release
-    Cmd("release list", orchestration.Release.list, "List releases of a workflow.",
-        opts=(workflow_uuid(required=False),)),
+    paginated(Cmd("release list", orchestration.Release.list, "List releases of a workflow.",
+        opts=(workflow_uuid(required=False),)), "releases"),
     Cmd("release get", orchestration.Release.get, "Get a release (full node graph).",
         args=(uuid_arg("release-uuid"),)),
     Cmd("release get-deployed", orchestration.Release.get_deployed,
@@ -298,7 +300,7 @@ COMMANDS: list[Cmd] = [
     Cmd("workflow list", orchestration.Workflow.all, "List workflows."),
     Cmd("template list", orchestration.Template.list, "List workflow templates."),
     Cmd("template get", orchestration.Template.get, "Get a workflow template (nodes).",
-        args=(Arg("slug", field="slug"),)),
+        args=(Arg("slug", field="slug", help="The template's slug."),)),
     # node
     Cmd(
         "node compute", orchestration.Node.compute, "Dry-run expression resolution for a node.",

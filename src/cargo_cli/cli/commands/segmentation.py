@@ -7,20 +7,15 @@ Filters and sorts are checked client-side (cli/filters.py); `segment fetch
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
-
 from cargo_cli.api.resources import segmentation
 from cargo_cli.cli.commands.storage import MODEL_UUID
 from cargo_cli.cli.filters import check_filter_and_sort
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import CSV, JSON, LIMIT, OFFSET, UUID, csv_of
 from cargo_cli.cli.shapes import something_to_update, uuid_arg
-from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
-from cargo_cli.cli.wait import Endpoint
-from cargo_cli.errors import CargoError
+from cargo_cli.cli.spec import Cmd, Opt, build_domain
 
 FETCH_ENDPOINT = segmentation.Segment.fetch
-DEFAULT_PAGE_SIZE = 100
 CHANGE_KINDS = ("added", "updated", "removed", "unchanged")
 
 FILTER_HELP = (
@@ -40,42 +35,6 @@ def filter_opt(required: bool = True) -> Opt:
 
 SORT = Opt("--sort", JSON, help=SORT_HELP)
 SEGMENT_LIMIT = Opt("--limit", LIMIT, help="Cap the segment's membership to this many records.")
-
-
-# -- segment fetch --all -------------------------------------------------------
-def iter_segment_records(
-    call: Callable[[Endpoint, dict[str, Any]], Any], payload: Mapping[str, Any]
-) -> Iterator[Any]:
-    """Every record matching the filter, page after page (one page in memory).
-
-    Pages are ``fetchingLimit`` records (default 100) from ``fetchingOffset``
-    (default 0); a short or empty page ends it, and so does reaching the
-    membership cap ``limit``.
-    """
-    from cargo_cli.api.models import RecordsPage, read
-
-    page = dict(payload)
-    size = int(page.setdefault("fetchingLimit", DEFAULT_PAGE_SIZE))
-    offset = int(page.setdefault("fetchingOffset", 0))
-    cap = page.get("limit")
-    while cap is None or offset < cap:
-        page["fetchingOffset"] = offset
-        result = call(FETCH_ENDPOINT, dict(page))
-        fetched = read(RecordsPage, result)
-        if fetched is None:
-            raise CargoError("The API answer has no records array", extra={"result": result})
-        records = fetched.records
-        yield from records
-        if len(records) < size:
-            return
-        offset += len(records)
-
-
-def _fetch(inv: Invocation) -> Any:
-    if not inv.options.get("all"):
-        return inv.call()
-    # An iterator is printed as one streamed JSON array by the framework.
-    return iter_segment_records(inv.call, inv.payload)
 
 
 # -- the commands --------------------------------------------------------------
@@ -109,7 +68,7 @@ COMMANDS: list[Cmd] = [
         "segment remove", segmentation.Segment.remove,
         "Remove a segment (refused while a workflow uses it).", args=(uuid_arg("segment-uuid"),),
     ),
-    Cmd(
+    paginated(Cmd(
         "segment fetch", FETCH_ENDPOINT,
         "Fetch the records matching a filter on a model (no saved segment needed).\n\n"
         "--fetching-limit/--fetching-offset page through the records; --limit caps the membership. "
@@ -118,18 +77,15 @@ COMMANDS: list[Cmd] = [
             filter_opt(),
             Opt("--model-uuid", UUID, required=True, help="The model's uuid (not a segment uuid)."),
             Opt("--enrich", is_flag=True, help="Ask for enriched records (sends enrich: true)."),
-            Opt("--fetching-limit", LIMIT, help=f"Page size (with --all: default {DEFAULT_PAGE_SIZE})."),
+            Opt("--fetching-limit", LIMIT, help="Page size (with --all: default 100)."),
             Opt("--fetching-offset", OFFSET, help="Page start (with --all: where to start)."),
             SEGMENT_LIMIT,
             SORT,
             Opt("--sync", is_flag=True, help="Ask for a synchronous fetch (sends sync: true)."),
-            Opt("--all", is_flag=True, local=True,
-                help="Fetch every page and print one JSON array of records (streamed)."),
         ),
         prepare=check_filter_and_sort,
         epilog=FILTER_EXAMPLE,
-        handler=_fetch,
-    ),
+    ), "records", limit_field="fetchingLimit", offset_field="fetchingOffset", cap_field="limit"),
     Cmd(
         "segment download", segmentation.Segment.download,
         "Signed URL(s) to the full filtered dataset; --output also downloads it.",
@@ -138,11 +94,11 @@ COMMANDS: list[Cmd] = [
         epilog=FILTER_EXAMPLE,
         download=True,
     ),
-    Cmd(
+    paginated(Cmd(
         "change list", segmentation.Change.list, "List the changes (deltas) of a segment.",
         opts=(Opt("--segment-uuid", UUID, required=True, help="The segment's uuid."),),
-    ),
-    Cmd(
+    ), "changes"),
+    paginated(Cmd(
         "change fetch", segmentation.Change.fetch, "Fetch the records of a change.",
         opts=(
             Opt("--kinds", csv_of(*CHANGE_KINDS), required=True,
@@ -151,7 +107,7 @@ COMMANDS: list[Cmd] = [
             Opt("--limit", LIMIT, help="At most this many records."),
             Opt("--offset", OFFSET, help="Skip this many records."),
         ),
-    ),
+    ), "records"),
     Cmd(
         "record fetch", segmentation.Record.fetch, "Fetch records of a model by id.",
         opts=(Opt("--ids", CSV, required=True, help="Record ids (comma-separated)."), MODEL_UUID),

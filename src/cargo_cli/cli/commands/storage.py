@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from cargo_cli.api.resources import storage
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import JSON, SQL, UUID, choice
 from cargo_cli.cli.shapes import expect_json, something_to_update, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
@@ -216,9 +217,9 @@ COMMANDS: list[Cmd] = [
         prepare=_relationship_set,
         handler=_set_relationships,
     ),
-    Cmd(
+    paginated(Cmd(
         "record list", storage.Record.list, "List records of a model.", opts=(MODEL_UUID,),
-    ),
+    ), "records"),
     Cmd(
         "record create", storage.Record.create, "Create one record.",
         opts=(MODEL_UUID,

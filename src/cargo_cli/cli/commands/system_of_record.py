@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from cargo_cli.api.resources import system_of_record_integration
+from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import CSV, ISO_DATE, LIMIT, OFFSET, SQL
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 
@@ -33,14 +34,14 @@ COMMANDS: list[Cmd] = [
         args=(Arg("sql", field="command", type=SQL),),
         epilog="The SQL may also be read from a file (@query.sql) or stdin (-).",
     ),
-    Cmd(
+    paginated(Cmd(
         "client fetch", system_of_record_integration.Client.fetch, "Fetch one page of a SQL result.",
         opts=(
             Opt("--query", SQL, required=True, help="The SQL (inline, @file or - for stdin)."),
             Opt("--limit", LIMIT, help="Page size."),
             Opt("--offset", OFFSET, help="Rows to skip."),
         ),
-    ),
+    ), "records"),
     Cmd(
         "client download", system_of_record_integration.Client.download,
         "Export a SQL result: signed URL(s) to the file(s).",
@@ -55,7 +56,7 @@ COMMANDS: list[Cmd] = [
         text=True,
     ),
     # logs: the area is named in the vendor docs without verbs; these read-only verbs are cargo-ai's.
-    Cmd(
+    paginated(Cmd(
         "log list", system_of_record_integration.Log.list, "List system-of-record operation logs → {logs}.",
         opts=(
             Opt("--statuses", CSV, help="Only logs with these statuses (comma-separated)."),
@@ -63,7 +64,7 @@ COMMANDS: list[Cmd] = [
             Opt("--limit", LIMIT, help="Page size."),
             Opt("--offset", OFFSET, help="Logs to skip."),
         ),
-    ),
+    ), "logs"),
     Cmd(
         "log get-metrics", system_of_record_integration.Log.get_metrics, "Usage metrics over a period → {metrics}.",
         opts=(

@@ -63,7 +63,10 @@ def _create_token(inv: Invocation) -> Any:
 def _upload_file(inv: Invocation) -> Any:
     path = inv.options["file"]
     with transfer_progress(click.format_filename(path, shorten=True)) as on_progress:
-        return workspace_management.File(inv.client).upload(file=path, on_progress=on_progress)
+        result = workspace_management.File(inv.client).upload(file=path, on_progress=on_progress)
+    if isinstance(result, dict):  # uploaded: every later failure names it
+        output.remember("s3Filename", result.get("s3Filename"))
+    return result
 
 
 # -- the commands --------------------------------------------------------------

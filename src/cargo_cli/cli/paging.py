@@ -1,0 +1,83 @@
+"""``--all`` on list commands whose endpoint pages (``limit`` / ``offset``):
+every page, streamed as one JSON array (the framework streams a handler's
+iterator; one page in memory at a time). See docs/filters-and-pagination.md.
+
+A declaration opts in with ``paginated(Cmd(...), "runs")``: it adds ``--all``
+and a handler that, with ``--all``, walks the pages from ``offset`` (or 0) in
+pages of ``limit`` (or ``DEFAULT_PAGE_SIZE``) until a short or empty page;
+without ``--all`` the command is unchanged (one call, the answer as is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cargo_cli.cli.spec import Cmd, Invocation, Opt
+from cargo_cli.cli.wait import Endpoint
+from cargo_cli.errors import CargoError
+
+DEFAULT_PAGE_SIZE = 100
+
+Call = Callable[[Endpoint, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Pages:
+    """How an endpoint pages: the array in each answer, the page-size and
+    offset fields, and an optional field capping the total (``limit`` of a
+    segment fetch, whose pages are ``fetchingLimit`` / ``fetchingOffset``)."""
+
+    items_key: str
+    limit_field: str = "limit"
+    offset_field: str = "offset"
+    cap_field: str | None = None
+    default_size: int = DEFAULT_PAGE_SIZE
+
+
+def iter_pages(call: Call, endpoint: Endpoint, payload: Mapping[str, Any], pages: Pages) -> Iterator[Any]:
+    """Every item, page after page; a page shorter than the page size (or
+    empty) ends it, and so does reaching the cap."""
+    page = dict(payload)
+    size = int(page.setdefault(pages.limit_field, pages.default_size))
+    offset = int(page.setdefault(pages.offset_field, 0))
+    cap = page.get(pages.cap_field) if pages.cap_field else None
+    while cap is None or offset < cap:
+        page[pages.offset_field] = offset
+        result = call(endpoint, dict(page))
+        items = result.get(pages.items_key) if isinstance(result, Mapping) else None
+        if not isinstance(items, list):
+            raise CargoError(f"The API answer has no {pages.items_key} array", extra={"result": result})
+        yield from items
+        if len(items) < size or not items:
+            return
+        offset += len(items)
+
+
+def all_opt(what: str, size_flag: str = "--limit") -> Opt:
+    return Opt(
+        "--all", is_flag=True, local=True,
+        help=f"Fetch every page and print one JSON array of {what} (streamed; {size_flag} is the page "
+        f"size, default {DEFAULT_PAGE_SIZE}).",
+    )  # fmt: skip
+
+
+def page_all(pages: Pages) -> Callable[[Invocation], Any]:
+    """The handler: one call, or with ``--all`` an iterator over every page."""
+
+    def handler(inv: Invocation) -> Any:
+        if not inv.options.get("all"):
+            return inv.call()
+        if inv.cmd.endpoint is None:
+            raise ValueError(f"{inv.cmd.name} has no endpoint")
+        return iter_pages(inv.call, inv.cmd.endpoint, inv.payload, pages)
+
+    return handler
+
+
+def paginated(cmd: Cmd, items_key: str, **pages: Any) -> Cmd:
+    """``cmd`` with ``--all`` (see the module docstring)."""
+    spec = Pages(items_key, **pages)
+    size_flag = "--" + "".join("-" + c.lower() if c.isupper() else c for c in spec.limit_field)
+    return replace(cmd, opts=(*cmd.opts, all_opt(items_key, size_flag)), handler=page_all(spec))

@@ -1,0 +1,106 @@
+"""cargo_cli.output: the stdout stream rules (UTF-8 bytes, one failure then
+silence, spooled arrays, the created uuid, the stderr hint)."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+
+from cargo_cli import output
+from cargo_cli.errors import OutputClosedError
+
+
+@pytest.fixture(autouse=True)
+def fresh() -> None:
+    output.begin()
+
+
+def test_emit_array_is_json_dumps_of_the_list(capsys):
+    items = [{"a": 1, "b": [1, 2]}, "é", None]
+    assert output.emit_array(iter(items)) == 3
+    assert capsys.readouterr().out == json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    assert output.emit_array(iter([])) == 0
+    assert capsys.readouterr().out == "[]\n"
+
+
+def test_emit_array_spools_to_a_file_past_the_memory_limit(capsys, monkeypatch):
+    import tempfile
+
+    opened: list[object] = []
+    real = tempfile.TemporaryFile
+
+    def watching(*args: object, **kwargs: object) -> object:
+        opened.append(real(*args, **kwargs))  # type: ignore[call-overload]
+        return opened[-1]
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", watching)
+    output.emit_array({"n": i} for i in range(3))  # small: memory only
+    assert opened == []
+    monkeypatch.setattr(output, "SPOOL_MEMORY", 100)
+    output.emit_array({"n": i} for i in range(50))
+    assert len(opened) == 1 and opened[0].closed  # type: ignore[attr-defined]
+    out = capsys.readouterr().out
+    assert json.loads(out.split("]\n", 1)[1]) == [{"n": i} for i in range(50)]
+
+
+def test_a_failing_item_leaves_stdout_empty(capsys):
+    def items():
+        yield {"a": 1}
+        raise RuntimeError("page 2")
+
+    with pytest.raises(RuntimeError):
+        output.emit_array(items())
+    assert capsys.readouterr().out == ""
+
+
+def test_created_things_are_named_by_later_errors(capsys):
+    output.emit_error({"errorMessage": "before"})
+    output.remember("runUuid", "r1")
+    output.remember("batchUuid", None)  # nothing created: nothing named
+    output.emit_error({"errorMessage": "after", "status": 500})
+    first, second = capsys.readouterr().out.split("}\n{")
+    assert json.loads(first + "}") == {"errorMessage": "before"}
+    assert json.loads("{" + second) == {"errorMessage": "after", "status": 500, "runUuid": "r1"}
+
+
+class Full(io.BytesIO):
+    def write(self, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+
+def test_stdout_fails_once_then_stays_silent(monkeypatch):
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(Full()))
+    with pytest.raises(OutputClosedError, match="No space left on device"):
+        output.emit({"a": 1})
+    with pytest.raises(OutputClosedError):
+        output.emit({"a": 2})
+    output.emit_error({"errorMessage": "not attempted"})  # no second failure
+
+
+def test_closed_stdout(monkeypatch):
+    monkeypatch.setattr(sys, "stdout", None)
+    with pytest.raises(OutputClosedError, match="stdout is closed") as caught:
+        output.emit_text("1.0")
+    assert not caught.value.broken_pipe
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("out_tty", "err_tty", "hint"), [(False, True, True), (False, False, False), (True, True, False)]
+)
+def test_stderr_hint_only_when_stdout_is_redirected_and_stderr_is_a_terminal(
+    monkeypatch, out_tty, err_tty, hint
+):
+    out, err = (Tty() if out_tty else io.StringIO()), (Tty() if err_tty else io.StringIO())
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    output.emit_error({"errorMessage": "Not logged in.\nRun login."})
+    assert json.loads(out.getvalue()) == {"errorMessage": "Not logged in.\nRun login."}
+    assert err.getvalue() == ("Error: Not logged in. Run login.\n" if hint else "")
