@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cargo_cli.api.models import DownloadAnswer, RecordsPage, RunAnswer, Status, entity, read
+from cargo_cli.api.models import DownloadAnswer, RecordsPage, RunAnswer, Status, entity, items, read
 
 
 def test_extra_fields_are_kept_and_misfits_give_none():
@@ -54,3 +54,10 @@ def test_entity_reads_one_field_of_an_envelope():
     assert entity({"batch": {"uuid": 3}}, "batch", Status) is None
     assert entity("text", "batch", Status) is None
     assert entity({}, "batch", Status) is None
+
+
+def test_items_reads_a_page_array():
+    assert items({"runs": [{"uuid": "r"}], "count": 1}, "runs") == [{"uuid": "r"}]
+    assert items({"runs": None}, "runs") is None
+    assert items({"runs": {"a": 1}}, "runs") is None
+    assert items([], "runs") is None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 
 
 class Model(BaseModel):
@@ -105,6 +105,20 @@ class RecordsPage(Model):
 
 class Envelope(Model):
     """Any JSON object: its fields are read one by one with ``entity``."""
+
+
+_LIST: TypeAdapter[list[Any]] = TypeAdapter(list[Any])
+
+
+def items(answer: Any, key: str) -> list[Any] | None:
+    """``answer[key]`` when it is a JSON array (a page of ``records``,
+    ``runs``...), else None."""
+    envelope = read(Envelope, answer)
+    value = (envelope.model_extra or {}).get(key) if envelope is not None else None
+    try:
+        return _LIST.validate_python(value, strict=True)
+    except ValidationError:
+        return None
 
 
 def entity(answer: Any, key: str, model: type[M]) -> M | None:

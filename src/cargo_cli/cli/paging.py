@@ -39,6 +39,8 @@ class Pages:
 def iter_pages(call: Call, endpoint: Endpoint, payload: Mapping[str, Any], pages: Pages) -> Iterator[Any]:
     """Every item, page after page; a page shorter than the page size (or
     empty) ends it, and so does reaching the cap."""
+    from cargo_cli.api import models
+
     page = dict(payload)
     size = int(page.setdefault(pages.limit_field, pages.default_size))
     offset = int(page.setdefault(pages.offset_field, 0))
@@ -46,8 +48,8 @@ def iter_pages(call: Call, endpoint: Endpoint, payload: Mapping[str, Any], pages
     while cap is None or offset < cap:
         page[pages.offset_field] = offset
         result = call(endpoint, dict(page))
-        items = result.get(pages.items_key) if isinstance(result, Mapping) else None
-        if not isinstance(items, list):
+        items = models.items(result, pages.items_key)
+        if items is None:
             raise CargoError(f"The API answer has no {pages.items_key} array", extra={"result": result})
         yield from items
         if len(items) < size or not items:

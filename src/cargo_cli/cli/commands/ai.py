@@ -7,7 +7,6 @@ Choices where the spec is silent are in docs/connection-ai-billing.md.
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -101,13 +100,12 @@ DEPLOY_FIELDS = (
 
 
 def _deploy_draft(inv: Invocation) -> Any:
+    from cargo_cli.api.models import Envelope, entity
+
     answer = inv.call(ai.Release.get_draft, {"agentUuid": inv.payload["agentUuid"]})
-    draft = answer.get("release") if isinstance(answer, Mapping) else None
-    payload = {
-        name: draft[name]
-        for name in DEPLOY_FIELDS
-        if isinstance(draft, Mapping) and draft.get(name) is not None
-    }
+    draft = entity(answer, "release", Envelope)
+    fields = draft.model_extra or {} if draft is not None else {}
+    payload = {name: fields[name] for name in DEPLOY_FIELDS if fields.get(name) is not None}
     payload.update(inv.payload)
     return inv.call(None, payload)
 
