@@ -1,0 +1,3 @@
+from cargo_cli.sandbox.server import main
+
+main()

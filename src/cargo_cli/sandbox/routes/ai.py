@@ -1,0 +1,110 @@
+"""ai: agents, chats and messages (answered deterministically,
+pending → generating → success)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cargo_cli.sandbox import engine
+from cargo_cli.sandbox.http import Ctx, Router, as_int, bad_request
+from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed
+
+router = Router()
+
+
+@router.route("GET", "/ai/agents/list")
+def list_agents(ctx: Ctx) -> Any:
+    return {"agents": listed(ctx, "agent")}
+
+
+@router.route("GET", "/ai/agents/{uuid}")
+def get_agent(ctx: Ctx) -> Any:
+    return {"agent": entity(ctx, "agent")}
+
+
+@router.route("GET", "/ai/releases/list")
+def list_agent_releases(ctx: Ctx) -> Any:
+    agent = ctx.arg("agentUuid")
+    return {"releases": [r for r in listed(ctx, "agentRelease") if agent in (None, r["agentUuid"])]}
+
+
+@router.route("POST", "/ai/chats")
+def create_chat(ctx: Ctx) -> Any:
+    body = body_dict(ctx)
+    agent_uuid = body.get("agentUuid")
+    if agent_uuid:
+        entity(ctx, "agent", str(agent_uuid))
+    chat = create(ctx, "chat", {
+        "slug": f"chat-{ctx.store.now().strftime('%Y%m%d%H%M%S%f')}", "traceUuid": None, "agentUuid": agent_uuid,
+        "releaseUuid": body.get("releaseUuid"), "name": body.get("name"),
+        "trigger": body.get("trigger") or {"type": "draft"}, "heartbeat": None, "evaluator": None,
+        "activeStreamUuid": None, "creditsUsedCount": 0, "lastMessage": None,
+    })  # fmt: skip
+    return {"chat": chat}
+
+
+@router.route("GET", "/ai/chats/list")
+def list_chats(ctx: Ctx) -> Any:
+    agent = ctx.arg("agentUuid")
+    chats = [c for c in listed(ctx, "chat") if agent in (None, c.get("agentUuid"))]
+    offset = as_int(ctx.arg("offset"), "offset", 0) or 0
+    limit = as_int(ctx.arg("limit"), "limit")
+    return {"chats": chats[offset : None if limit is None else offset + limit]}
+
+
+@router.route("GET", "/ai/chats/{uuid}")
+def get_chat(ctx: Ctx) -> Any:
+    return {"chat": entity(ctx, "chat")}
+
+
+def _message(ctx: Ctx, chat: dict[str, Any], kind: str, **fields: Any) -> dict[str, Any]:
+    defaults = {
+        "agentUuid": chat.get("agentUuid"), "releaseUuid": chat.get("releaseUuid"), "chatUuid": chat["uuid"],
+        "errorMessage": None, "type": kind, "parts": [], "actions": [], "resources": [], "capabilities": [],
+        "mcpClients": [], "systemPrompt": None, "withReasoning": None, "temperature": None, "maxSteps": None,
+        "integrationSlug": None, "connectorUuid": None, "languageModelSlug": None, "evaluatedTools": {},
+        "usage": None, "output": None, "evaluation": None, "meta": None, "suggestedActions": [],
+        "temporalWorkflowId": None, "finishedAt": None,
+    }  # fmt: skip
+    return create(ctx, "message", {**defaults, **fields})
+
+
+@router.route("POST", "/ai/messages")
+def create_message(ctx: Ctx) -> Any:
+    body = body_dict(ctx)
+    parts = body.get("parts")
+    if not isinstance(parts, list) or not parts:
+        raise bad_request("parts must be a non-empty array", "invalidParts")
+    chat = entity(ctx, "chat", str(body.get("chatUuid") or ""))
+    agent = entity(ctx, "agent", chat["agentUuid"]) if chat.get("agentUuid") else {"name": "Assistant"}
+    text = " ".join(str(p.get("text", "")) for p in parts if isinstance(p, dict))
+    now = ctx.store.now_iso()
+    user_message = _message(ctx, chat, "user", status="success", parts=parts, finishedAt=now)
+    assistant = _message(
+        ctx, chat, "assistant", status="pending", languageModelSlug=body.get("languageModelSlug", "gpt-4o"),
+        _answer=engine.answer_text(str(agent["name"]), text),
+    )  # fmt: skip
+    ctx.store.put("chat", {**chat, "lastMessage": {k: assistant[k] for k in assistant if not k.startswith("_")}})
+    return {"userMessage": user_message, "assistantMessage": engine.message_view(assistant, ctx.speed, ctx.store.now())}
+
+
+@router.route("GET", "/ai/messages/list")
+def list_messages(ctx: Ctx) -> Any:
+    chat = entity(ctx, "chat", str(ctx.required("chatUuid")))
+    now = ctx.store.now()
+    messages = [engine.message_view(m, ctx.speed, now) for m in listed(ctx, "message") if m["chatUuid"] == chat["uuid"]]
+    limit = as_int(ctx.arg("limit"), "limit")
+    return {"messages": messages if limit is None else messages[-limit:]}
+
+
+@router.route("GET", "/ai/messages/{uuid}")
+def get_message(ctx: Ctx) -> Any:
+    return {"message": engine.message_view(entity(ctx, "message"), ctx.speed, ctx.store.now())}
+
+
+@router.route("POST", "/ai/messages/cancel")
+def cancel_message(ctx: Ctx) -> Any:
+    message = entity(ctx, "message", str(ctx.required("uuid")))
+    view = engine.message_view(message, ctx.speed, ctx.store.now())
+    if view["status"] in ("pending", "generating"):
+        ctx.store.put("message", {**message, "status": "cancelled", "finishedAt": ctx.store.now_iso()})

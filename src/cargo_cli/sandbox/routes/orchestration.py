@@ -1,0 +1,419 @@
+"""orchestration: tools, plays, workflows, releases, runs, batches, records,
+actions and ClickHouse SQL over runs/batches/spans/records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from cargo_cli.sandbox import engine, sqlquery
+from cargo_cli.sandbox.filters import not_emulated
+from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, as_list, bad_request, not_found
+from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove
+from cargo_cli.sandbox.routes.storage import csv_blob, json_blob, model_or_404, select_records
+from cargo_cli.sandbox.routes.workspace import read_csv_blob
+from cargo_cli.sandbox.store import new_uuid
+
+router = Router()
+MAX_LIST = 1000
+
+
+# -- tools, plays, workflows, releases ------------------------------------------------
+@router.route("GET", "/orchestration/tools/list")
+def list_tools(ctx: Ctx) -> Any:
+    return {"tools": listed(ctx, "tool")}
+
+
+@router.route("GET", "/orchestration/tools/{uuid}")
+def get_tool(ctx: Ctx) -> Any:
+    return {"tool": entity(ctx, "tool")}
+
+
+@router.route("POST", "/orchestration/tools")
+def create_tool(ctx: Ctx) -> Any:
+    body = body_dict(ctx)
+    workflow = create(ctx, "workflow", {"nodes": [], "playUuid": None, "folderUuid": None,
+                                        "template": None, "lastBatch": None})  # fmt: skip
+    tool = create(ctx, "tool", {
+        "icon": body.get("icon") or {"kind": "emoji", "emojiSlug": "wrench"}, "workflowUuid": workflow["uuid"],
+        "name": body.get("name") or "Untitled tool", "folderUuid": body.get("folderUuid"),
+        "creditsCost": {"kind": "sum"}, "description": body.get("description"), "isReadOnly": False,
+        "triggers": [], "publicForm": None,
+    })  # fmt: skip
+    ctx.store.put("workflow", {**workflow, "toolUuid": tool["uuid"]})
+    return {"tool": tool}
+
+
+@router.route("DELETE", "/orchestration/tools/{uuid}")
+def remove_tool(ctx: Ctx) -> Any:
+    remove(ctx, "tool", entity(ctx, "tool"))
+
+
+@router.route("GET", "/orchestration/plays/list")
+def list_plays(ctx: Ctx) -> Any:
+    return {"plays": listed(ctx, "play")}
+
+
+@router.route("GET", "/orchestration/plays/{uuid}")
+def get_play(ctx: Ctx) -> Any:
+    return {"play": entity(ctx, "play")}
+
+
+@router.route("GET", "/orchestration/workflows/list")
+def list_workflows(ctx: Ctx) -> Any:
+    return {"workflows": [_workflow_view(ctx, w) for w in listed(ctx, "workflow")]}
+
+
+def _workflow_view(ctx: Ctx, workflow: dict[str, Any]) -> dict[str, Any]:
+    deployed = _deployed(ctx, workflow["uuid"])
+    return {**workflow, "deployedRelease": deployed}
+
+
+def _deployed(ctx: Ctx, workflow_uuid: str) -> dict[str, Any] | None:
+    releases = [r for r in listed(ctx, "release") if r["workflowUuid"] == workflow_uuid and r["status"] == "deployed"]
+    return releases[-1] if releases else None
+
+
+@router.route("GET", "/orchestration/releases/list")
+def list_releases(ctx: Ctx) -> Any:
+    workflow = ctx.arg("workflowUuid")
+    return {"releases": [r for r in listed(ctx, "release") if workflow in (None, r["workflowUuid"])]}
+
+
+@router.route("GET", "/orchestration/releases/deployed")
+def get_deployed_release(ctx: Ctx) -> Any:
+    release = _deployed(ctx, str(ctx.required("workflowUuid")))
+    if release is None:
+        raise not_found("release")
+    return {"release": release}
+
+
+@router.route("GET", "/orchestration/releases/{uuid}")
+def get_release(ctx: Ctx) -> Any:
+    return {"release": entity(ctx, "release")}
+
+
+# -- runs ----------------------------------------------------------------------------------
+def _graph(ctx: Ctx, body: Mapping[str, Any]) -> tuple[str, str | None, list[Mapping[str, Any]], bool]:
+    """(workflowUuid, releaseUuid, nodes, ad-hoc?) of a run/batch payload."""
+    nodes = body.get("nodes")
+    workflow_uuid = body.get("workflowUuid")
+    if nodes is not None:
+        if not isinstance(nodes, list) or not all(isinstance(n, Mapping) for n in nodes):
+            raise bad_request("nodes must be an array of node objects", "invalidNodes")
+        return str(workflow_uuid or new_uuid()), None, nodes, True
+    if not workflow_uuid:
+        raise bad_request("Pass a workflowUuid or nodes", "invalidPayload")
+    entity(ctx, "workflow", str(workflow_uuid))
+    if body.get("releaseUuid"):
+        release: dict[str, Any] | None = entity(ctx, "release", str(body["releaseUuid"]))
+    else:
+        release = _deployed(ctx, str(workflow_uuid))
+    if release is None:
+        raise ApiError(400, "The workflow has no deployed release", "releaseNotFound")
+    return str(workflow_uuid), str(release["uuid"]), list(release["nodes"]), False
+
+
+def _run_row(ctx: Ctx, uuid: str) -> dict[str, Any]:
+    rows = ctx.store.rows("SELECT * FROM runs WHERE uuid = ? AND workspaceUuid = ?", [uuid, ctx.workspace_uuid])
+    if not rows:
+        raise not_found("run", uuid)
+    return rows[0]
+
+
+def _run(ctx: Ctx, uuid: str) -> dict[str, Any]:
+    return engine.run_view(_run_row(ctx, uuid), ctx.speed, ctx.store.now())
+
+
+@router.route("POST", "/orchestration/runs")
+def create_run(ctx: Ctx) -> Any:
+    body = body_dict(ctx)
+    workflow, release, nodes, adhoc = _graph(ctx, body)
+    (uuid,) = engine.create_runs(
+        ctx.store, workspace_uuid=ctx.workspace_uuid, user_uuid=ctx.user_uuid, workflow_uuid=workflow,
+        release_uuid=release, nodes=nodes, inputs=[body.get("data") or {}], speed=ctx.speed, adhoc_nodes=adhoc,
+    )  # fmt: skip
+    return {"run": _run(ctx, uuid)}
+
+
+@router.route("GET", "/orchestration/runs/{uuid}")
+def get_run(ctx: Ctx) -> Any:
+    row = _run_row(ctx, ctx.params["uuid"])
+    context, computed = engine.run_context(row)
+    return {"run": engine.run_view(row, ctx.speed, ctx.store.now()), "runComputedConfigs": computed,
+            "runContext": context}  # fmt: skip
+
+
+def _run_filter(ctx: Ctx, *, require_workflow: bool = True) -> tuple[str, list[Any]]:
+    clauses, params = ["workspaceUuid = ?"], [ctx.workspace_uuid]
+    workflow = ctx.arg("workflowUuid")
+    if workflow:
+        clauses.append("workflowUuid = ?")
+        params.append(workflow)
+    elif require_workflow:
+        raise bad_request("workflowUuid is required")
+    for field, column in (("batchUuid", "batchUuid"), ("recordId", "recordId"), ("releaseUuid", "releaseUuid"),
+                          ("recordTitle", "recordTitle")):  # fmt: skip
+        if ctx.arg(field):
+            clauses.append(f"{column} = ?")
+            params.append(ctx.arg(field))
+    statuses = as_list(ctx.arg("statuses"))
+    if statuses:
+        clauses.append("status IN (SELECT unnest(?))")
+        params.append([str(s) for s in statuses])
+    uuids = as_list(ctx.arg("uuids"))
+    if uuids:
+        clauses.append("uuid IN (SELECT unnest(?))")
+        params.append([str(u) for u in uuids])
+    if ctx.arg("isFinished"):
+        clauses.append("status IN ('success', 'error', 'cancelled', 'skipped')")
+    for field, op in (("createdAfter", ">="), ("createdBefore", "<")):
+        if ctx.arg(field):
+            clauses.append(f"createdAt {op} CAST(CAST(? AS TIMESTAMPTZ) AS TIMESTAMP)")
+            params.append(ctx.arg(field))
+    return " AND ".join(clauses), params
+
+
+@router.route("POST", "/orchestration/runs/list")
+def list_runs(ctx: Ctx) -> Any:
+    where, params = _run_filter(ctx)
+    limit = min(as_int(ctx.arg("limit"), "limit", 100) or 100, MAX_LIST)
+    offset = as_int(ctx.arg("offset"), "offset", 0) or 0
+    rows = ctx.store.rows(
+        f"SELECT * FROM runs WHERE {where} ORDER BY createdAt DESC, uuid LIMIT {limit} OFFSET {offset}", params
+    )
+    count = ctx.store.scalar(f"SELECT count(*) FROM runs WHERE {where}", params)
+    now = ctx.store.now()
+    return {"runs": [engine.run_view(r, ctx.speed, now) for r in rows], "count": int(count or 0)}
+
+
+@router.route("POST", "/orchestration/runs/count")
+def count_runs(ctx: Ctx) -> Any:
+    where, params = _run_filter(ctx)
+    return {"count": int(ctx.store.scalar(f"SELECT count(*) FROM runs WHERE {where}", params) or 0)}
+
+
+@router.route("POST", "/orchestration/runs/cancel")
+def cancel_runs(ctx: Ctx) -> Any:
+    uuids = as_list(ctx.arg("uuids"))
+    if not uuids:
+        raise bad_request("uuids is required")
+    where, params = _run_filter(ctx, require_workflow=False)
+    engine.cancel_runs(ctx.store, where, params)
+
+
+def _outputs(rows: list[dict[str, Any]], node_slug: str | None) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        outcome = json.loads(row["plan"]) if row.get("plan") else {}
+        nodes = outcome.get("context", {}).get("nodes", {})
+        if node_slug:
+            data = nodes.get(node_slug)
+        else:
+            executed = [e["nodeSlug"] for e in outcome.get("executions", []) if e.get("status") == "success"]
+            data = nodes.get(executed[-1]) if executed else None
+        out.append({"runUuid": row["uuid"], "recordId": row["recordId"], "recordTitle": row["recordTitle"],
+                    "status": row["status"], "data": data})  # fmt: skip
+    return out
+
+
+@router.route("POST", "/orchestration/runs/download")
+def download_runs(ctx: Ctx) -> Any:
+    where, params = _run_filter(ctx)
+    limit = as_int(ctx.arg("limit"), "limit")
+    sql = f"SELECT * FROM q_runs WHERE {where} ORDER BY createdAt DESC" + (f" LIMIT {limit}" if limit else "")
+    rows = [{k: v for k, v in engine.run_view(r, ctx.speed, ctx.store.now()).items() if k in r}
+            for r in ctx.store.rows(sql.replace("q_runs", "runs"), params)]  # fmt: skip
+    return {"url": csv_blob(ctx, f"runs-{new_uuid()}.csv.gz", rows, compress=True)}
+
+
+@router.route("POST", "/orchestration/runs/download-outputs")
+def download_run_outputs(ctx: Ctx) -> Any:
+    where, params = _run_filter(ctx)
+    where += " AND status IN ('success', 'error')"
+    limit = as_int(ctx.arg("limit"), "limit")
+    sql = f"SELECT * FROM runs WHERE {where} ORDER BY createdAt DESC" + (f" LIMIT {limit}" if limit else "")
+    outputs = _outputs(ctx.store.rows(sql, params), ctx.arg("outputNodeSlug"))
+    fmt = ctx.arg("format", "csv")
+    if fmt == "json":
+        return {"url": json_blob(ctx, f"run-outputs-{new_uuid()}.json", outputs)}
+    flat = [{**{k: v for k, v in o.items() if k != "data"}, **(o["data"] or {})} for o in outputs]
+    return {"url": csv_blob(ctx, f"run-outputs-{new_uuid()}.csv", flat)}
+
+
+# -- batches --------------------------------------------------------------------------------
+def _batch_inputs(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Any], str | None, str | None]:
+    """The records of a batch: (inputs, id column, title column)."""
+    kind = data.get("kind")
+    if kind in ("segment", "filter", "recordIds"):
+        if kind == "segment":
+            segment = entity(ctx, "segment", str(data.get("segmentUuid")))
+            model = entity(ctx, "model", segment["modelUuid"])
+            spec = (segment.get("filter"), segment.get("sort"), segment.get("limit"), None)
+        elif kind == "filter":
+            model = model_or_404(ctx, data.get("modelUuid"))
+            spec = (data.get("filter"), data.get("sort"), as_int(data.get("limit"), "limit"), None)
+        else:
+            model = model_or_404(ctx, data.get("modelUuid"))
+            ids = data.get("ids")
+            if not isinstance(ids, list):
+                raise bad_request("data.ids must be an array")
+            spec = (None, None, None, [str(i) for i in ids])
+        records, _ = select_records(ctx, model, filter_=spec[0], sort=spec[1], cap=spec[2], ids=spec[3], count=False)
+        return records, str(model.get("idColumnSlug", "id")), str(model.get("titleColumnSlug", "id"))
+    if kind == "file":
+        rows = read_csv_blob(ctx, str(data.get("s3Filename")))
+        mappings = data.get("mappings")
+        if isinstance(mappings, Mapping):
+            rows = [{str(mappings.get(k, k)): v for k, v in row.items()} for row in rows]
+        return list(rows), None, None
+    raise not_emulated(f"batches with data.kind {kind!r}")
+
+
+@router.route("POST", "/orchestration/batches")
+def create_batch(ctx: Ctx) -> Any:
+    body = body_dict(ctx)
+    data = body.get("data")
+    if not isinstance(data, Mapping):
+        raise bad_request("data is required (e.g. {\"kind\": \"segment\", \"segmentUuid\": ...})")
+    workflow, release, nodes, adhoc = _graph(ctx, body)
+    inputs, id_slug, title_slug = _batch_inputs(ctx, data)
+    if not inputs:
+        raise ApiError(400, "No records.", "noRecords", dataError={"reason": "noRecords"})
+    uuid = engine.create_batch(
+        ctx.store, workspace_uuid=ctx.workspace_uuid, user_uuid=ctx.user_uuid, workflow_uuid=workflow,
+        release_uuid=release, nodes=nodes, data=data, inputs=inputs, speed=ctx.speed, adhoc_nodes=adhoc,
+        id_slug=id_slug, title_slug=title_slug,
+    )  # fmt: skip
+    return {"batch": _batch(ctx, uuid)}
+
+
+def _batch(ctx: Ctx, uuid: str) -> dict[str, Any]:
+    rows = ctx.store.rows("SELECT * FROM batches WHERE uuid = ? AND workspaceUuid = ?", [uuid, ctx.workspace_uuid])
+    if not rows:
+        raise not_found("batch", uuid)
+    return engine.batch_view(rows[0])
+
+
+@router.route("GET", "/orchestration/batches/list")
+def list_batches(ctx: Ctx) -> Any:
+    clauses, params = ["workspaceUuid = ?"], [ctx.workspace_uuid]
+    statuses = as_list(ctx.arg("statuses"))
+    if statuses:
+        clauses.append("status IN (SELECT unnest(?))")
+        params.append([str(s) for s in statuses])
+    workflows = as_list(ctx.arg("workflowUuids"))
+    if workflows:
+        clauses.append("workflowUuid IN (SELECT unnest(?))")
+        params.append([str(w) for w in workflows])
+    limit = min(as_int(ctx.arg("limit"), "limit", 100) or 100, MAX_LIST)
+    rows = ctx.store.rows(
+        f"SELECT * FROM batches WHERE {' AND '.join(clauses)} ORDER BY createdAt DESC LIMIT {limit}", params
+    )
+    return {"batches": [engine.batch_view(r) for r in rows]}
+
+
+@router.route("GET", "/orchestration/batches/{uuid}")
+def get_batch(ctx: Ctx) -> Any:
+    return {"batch": _batch(ctx, ctx.params["uuid"])}
+
+
+@router.route("POST", "/orchestration/batches/{uuid}/cancel")
+def cancel_batch(ctx: Ctx) -> Any:
+    batch = _batch(ctx, ctx.params["uuid"])
+    engine.cancel_batch(ctx.store, batch["uuid"])
+
+
+@router.route("POST", "/orchestration/batches/{uuid}/download")
+def download_batch(ctx: Ctx) -> Any:
+    batch = _batch(ctx, ctx.params["uuid"])
+    rows = ctx.store.rows(
+        "SELECT * FROM runs WHERE batchUuid = ? AND status IN ('success', 'error') ORDER BY recordId", [batch["uuid"]]
+    )
+    outputs = _outputs(rows, ctx.arg("outputNodeSlug"))
+    flat = [{**{k: v for k, v in o.items() if k != "data"}, **(o["data"] or {})} for o in outputs]
+    return {"url": csv_blob(ctx, f"batch-{batch['uuid']}-{new_uuid()}.csv", flat)}
+
+
+# -- records ---------------------------------------------------------------------------------
+@router.route("POST", "/orchestration/records/list")
+def list_records(ctx: Ctx) -> Any:
+    workflow = str(ctx.required("workflowUuid"))
+    clauses, params = ["workspaceUuid = ?", "workflowUuid = ?"], [ctx.workspace_uuid, workflow]
+    if ctx.arg("batchUuid"):
+        clauses.append("batchUuid = ?")
+        params.append(ctx.arg("batchUuid"))
+    statuses = as_list(ctx.arg("statuses"))
+    if statuses:
+        clauses.append("status IN (SELECT unnest(?))")
+        params.append([str(s) for s in statuses])
+    where = " AND ".join(clauses)
+    limit = min(as_int(ctx.arg("limit"), "limit", 100) or 100, MAX_LIST)
+    from cargo_cli.sandbox.http import jsonable
+
+    rows = ctx.store.rows(f"SELECT * FROM q_records WHERE {where} ORDER BY createdAt DESC LIMIT {limit}", params)
+    count = ctx.store.scalar(f"SELECT count(*) FROM q_records WHERE {where}", params)
+    return {"records": [jsonable(r) for r in rows], "count": int(count or 0)}
+
+
+@router.route("POST", "/orchestration/records/count")
+def count_records(ctx: Ctx) -> Any:
+    workflow = str(ctx.required("workflowUuid"))
+    count = ctx.store.scalar(
+        "SELECT count(*) FROM q_records WHERE workspaceUuid = ? AND workflowUuid = ?", [ctx.workspace_uuid, workflow]
+    )
+    return {"count": int(count or 0)}
+
+
+# -- actions -----------------------------------------------------------------------------------
+def _action_nodes(action: Any) -> list[Mapping[str, Any]]:
+    if not isinstance(action, Mapping) or action.get("kind") not in ("connector", "native"):
+        raise not_emulated("actions other than connector and native ones")
+    start, end = new_uuid(), new_uuid()
+    node = {"uuid": new_uuid(), "slug": "action", "config": {}, "childrenUuids": [end],
+            "fallbackOnFailure": False, "position": {"x": 0, "y": 0}, **action}  # fmt: skip
+    return [
+        {"uuid": start, "slug": "start", "kind": "native", "actionSlug": "start", "config": {},
+         "childrenUuids": [node["uuid"]], "fallbackOnFailure": False, "position": {"x": 0, "y": 0}},
+        node,
+        {"uuid": end, "slug": "end", "kind": "native", "actionSlug": "end", "config": {}, "childrenUuids": [],
+         "fallbackOnFailure": False, "position": {"x": 0, "y": 0}},
+    ]  # fmt: skip
+
+
+@router.route("POST", "/orchestration/actions/execute")
+def execute_action(ctx: Ctx) -> Any:
+    body = body_dict(ctx)
+    (uuid,) = engine.create_runs(
+        ctx.store, workspace_uuid=ctx.workspace_uuid, user_uuid=ctx.user_uuid, workflow_uuid=new_uuid(),
+        release_uuid=None, nodes=_action_nodes(body.get("action")), inputs=[body.get("data") or {}],
+        speed=ctx.speed, adhoc_nodes=True,
+    )  # fmt: skip
+    return {"run": _run(ctx, uuid)}
+
+
+@router.route("POST", "/orchestration/actions/execute-batch")
+def execute_action_batch(ctx: Ctx) -> Any:
+    body = body_dict(ctx)
+    records = body.get("records")
+    if not isinstance(records, list) or not records:
+        raise ApiError(400, "No records.", "noRecords")
+    uuid = engine.create_batch(
+        ctx.store, workspace_uuid=ctx.workspace_uuid, user_uuid=ctx.user_uuid, workflow_uuid=new_uuid(),
+        release_uuid=None, nodes=_action_nodes(body.get("action")), data={"kind": "records"},
+        inputs=[r.get("data", r) if isinstance(r, Mapping) else r for r in records], speed=ctx.speed,
+        adhoc_nodes=True,
+    )  # fmt: skip
+    return {"batch": _batch(ctx, uuid)}
+
+
+# -- SQL -----------------------------------------------------------------------------------------
+@router.route("POST", "/orchestration/query")
+def execute_query(ctx: Ctx) -> Any:
+    query = ctx.required("query")
+    if not isinstance(query, str):
+        raise bad_request("query must be a string")
+    return sqlquery.execute(
+        ctx.store, query, dialect="clickhouse", resolver=sqlquery.orchestration_resolver(ctx.workspace_uuid)
+    )
