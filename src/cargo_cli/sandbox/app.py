@@ -149,7 +149,7 @@ class Sandbox:
             workspace_uuid=workspace_uuid, user_uuid=user_uuid, base_url=self.base_url,
             signer=self.sign, speed=self.speed, form=form,
         )  # fmt: skip
-        with self.store.lock:
+        with self.store.transaction():
             engine.tick(self.store)
             result = handler(ctx)
         if isinstance(result, Response):

@@ -238,8 +238,7 @@ def create_runs(
             json.dumps(list(nodes)) if adhoc_nodes else None, json.dumps(outcome), start, done,
             outcome["status"], outcome["errorMessage"], outcome["credits"], False,
         ])  # fmt: skip
-    if rows:
-        store.db.executemany("INSERT INTO runs VALUES (" + ", ".join("?" * 24) + ")", rows)
+    store.insert_many("runs", rows)
     return uuids
 
 
@@ -325,7 +324,7 @@ def tick(store: Store) -> None:
           status = CASE WHEN a.done >= batches.runsCount THEN 'success'
                         WHEN a.started > 0 THEN 'running' ELSE batches.status END,
           finishedAt = CASE WHEN a.done >= batches.runsCount THEN a.lastDone ELSE NULL END,
-          updatedAt = ?
+          updatedAt = CASE WHEN a.done >= batches.runsCount THEN a.lastDone ELSE ? END
         FROM (
           SELECT batchUuid,
                  count(*) FILTER (WHERE status IN ('success', 'error', 'cancelled', 'skipped')) AS done,
@@ -360,9 +359,10 @@ def _write_spans(store: Store) -> None:
                 e.get("nodeIntegrationSlug"), index, e.get("status"), e.get("errorMessage"), e.get("title"),
                 e.get("creditsUsedCount", 0), began, run["finishedAt"], run["finishedAt"],
             ])  # fmt: skip
-    if rows:
-        store.db.executemany("INSERT INTO spans VALUES (" + ", ".join("?" * 22) + ")", rows)
-    store.db.executemany("UPDATE runs SET spansWritten = true WHERE uuid = ?", [[r["uuid"]] for r in finished])
+    store.insert_many("spans", rows)
+    store.db.execute(
+        "UPDATE runs SET spansWritten = true WHERE uuid IN (SELECT unnest(?))", [[r["uuid"] for r in finished]]
+    )
 
 
 # -- batches ---------------------------------------------------------------------------

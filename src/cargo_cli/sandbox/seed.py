@@ -255,7 +255,7 @@ def _company(rng: random.Random, index: int) -> dict[str, Any]:
     return {
         "id": f"cmp_{index:04d}",
         "name": f"{stem.replace('-', ' ').title()}",
-        "domain": None if index % 17 == 5 else f"{stem}.example.com",
+        "domain": None if index % 7 == 3 else f"{stem}.example.com",
         "country": COUNTRIES[rng.randrange(len(COUNTRIES))],
         "industry": INDUSTRIES[rng.randrange(len(INDUSTRIES))],
         "employees": rng.randrange(5, 5000),

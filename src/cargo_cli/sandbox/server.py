@@ -82,11 +82,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             data_dir.mkdir(parents=True, exist_ok=True)
         store = Store(data_dir)
         stack.callback(store.close)
-        token = seeding.base(store, seed=args.seed)
-        if args.seed_records:
-            seeding.big_model(store, args.seed_records)
-        if args.seed_runs:
-            seeding.big_runs(store, args.seed_runs)
+        with store.transaction():
+            token = seeding.base(store, seed=args.seed)
+            if args.seed_records:
+                seeding.big_model(store, args.seed_records)
+            if args.seed_runs:
+                seeding.big_runs(store, args.seed_runs)
         store.db.execute("CHECKPOINT")
         store.lock_down()
         secret = (store.meta("signing_secret") or "").encode()

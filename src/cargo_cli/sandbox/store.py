@@ -16,7 +16,8 @@ import json
 import threading
 import time
 import uuid as uuid_module
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,18 @@ class Store:
         self.db = duckdb.connect(str(data_dir / "sandbox.duckdb"))
         self.db.execute("SET TimeZone = 'UTC'")
         self.db.execute(SCHEMA)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One commit for many statements (each commit syncs the file)."""
+        with self.lock:
+            self.db.execute("BEGIN TRANSACTION")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
@@ -208,11 +221,21 @@ class Store:
             ]
             for record in records
         ]  # fmt: skip
-        if rows:
-            marks = ", ".join("?" for _ in slugs)
-            names = ", ".join(quote(s) for s in slugs)
-            self.db.executemany(f"INSERT INTO {record_table(model_uuid)} ({names}) VALUES ({marks})", rows)
+        self.insert_many(record_table(model_uuid), rows, [quote(s) for s in slugs])
         return len(rows)
+
+    def insert_many(self, table: str, rows: list[list[Any]], names: list[str] | None = None) -> None:
+        """Many rows in a few statements (DuckDB's executemany is one round per row)."""
+        if not rows:
+            return
+        width = len(rows[0])
+        mark = "(" + ", ".join("?" * width) + ")"
+        target = f"{table} ({', '.join(names)})" if names else table
+        chunk = max(1, 2000 // width)
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            values = ", ".join(mark for _ in part)
+            self.db.execute(f"INSERT INTO {target} VALUES {values}", [v for row in part for v in row])
 
     # -- blobs ------------------------------------------------------------------
     def blob_path(self, key: str) -> Path:
