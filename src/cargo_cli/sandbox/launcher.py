@@ -28,10 +28,9 @@ class Running:
         """An environment for ``cargo-ai`` pointed at this sandbox, with its
         config under ``home`` (never the user's real credentials)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("CARGO_")}
-        env.update(
-            HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), CARGO_NO_KEYRING="1",
-            CARGO_API_URL=self.url, **extra,
-        )  # fmt: skip
+        env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), CARGO_NO_KEYRING="1",
+                   CARGO_API_URL=self.url)  # fmt: skip
+        env.update(extra)
         return env
 
 

@@ -85,7 +85,9 @@ def create_message(ctx: Ctx) -> Any:
         _answer=engine.answer_text(str(agent["name"]), text),
     )  # fmt: skip
     ctx.store.put("chat", {**chat, "lastMessage": {k: assistant[k] for k in assistant if not k.startswith("_")}})
-    return {"userMessage": user_message, "assistantMessage": engine.message_view(assistant, ctx.speed, ctx.store.now())}
+    # As created, the answer has not started: pending (then it moves with time).
+    pending = {k: v for k, v in assistant.items() if not k.startswith("_")}
+    return {"userMessage": user_message, "assistantMessage": pending}
 
 
 @router.route("GET", "/ai/messages/list")
