@@ -103,13 +103,19 @@ class Sandbox:
         try:
             response = await self._dispatch(request, path)
         except ApiError as exc:
-            headers = {"Retry-After": str(exc.extra.pop("retry_after"))} if "retry_after" in exc.extra else None
+            headers = (
+                {"Retry-After": str(exc.extra.pop("retry_after"))} if "retry_after" in exc.extra else None
+            )
             response = JSONResponse(exc.body(), status_code=exc.status, headers=headers)
         except Exception as exc:  # a sandbox bug: still the error contract
-            response = JSONResponse({"errorMessage": f"Sandbox error: {exc!r}", "reason": "sandboxError"}, 500)
+            response = JSONResponse(
+                {"errorMessage": f"Sandbox error: {exc!r}", "reason": "sandboxError"}, 500
+            )
         if not self.quiet:
             elapsed = (time.monotonic() - started) * 1000
-            print(f"{request.method} {path} {response.status_code} {elapsed:.0f}ms", file=sys.stderr, flush=True)
+            print(
+                f"{request.method} {path} {response.status_code} {elapsed:.0f}ms", file=sys.stderr, flush=True
+            )
         return response
 
     async def _dispatch(self, request: Request, path: str) -> Response:

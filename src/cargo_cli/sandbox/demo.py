@@ -33,7 +33,9 @@ def _step(number: int, title: str, argv: list[str], sbx: Running, home: Path, cl
 
 def main() -> None:
     p = argparse.ArgumentParser(prog="cargo-ai-demo", description=__doc__.split("\n\n")[0])
-    p.add_argument("--cargo-ai", default=str(Path(sys.executable).with_name("cargo-ai")), help="The CLI to run.")
+    p.add_argument(
+        "--cargo-ai", default=str(Path(sys.executable).with_name("cargo-ai")), help="The CLI to run."
+    )
     p.add_argument("--speed", default="20", help="Sandbox speed (default 20).")
     args = p.parse_args()
     with tempfile.TemporaryDirectory(prefix="cargo-demo-") as tmp:
@@ -71,7 +73,10 @@ def main() -> None:
             for number, (title, argv) in enumerate(steps, start=1):
                 _step(number, title, argv, sbx, home, args.cargo_ai)
                 if number == 4:
-                    print(f"# {home / 'run-results.json'}:\n" + (home / "run-results.json").read_text(), flush=True)
+                    print(
+                        f"# {home / 'run-results.json'}:\n" + (home / "run-results.json").read_text(),
+                        flush=True,
+                    )
         print("\n# Demo finished; the sandbox is stopped.", flush=True)
 
 

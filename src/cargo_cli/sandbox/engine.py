@@ -36,7 +36,7 @@ def digest(*parts: Any) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:15], 16)
 
 
-class NodeFailure(Exception):
+class NodeError(Exception):
     pass
 
 
@@ -87,7 +87,7 @@ def enrich(integration: str, action: str, data: Mapping[str, Any]) -> dict[str, 
         first = str(data.get("firstName") or data.get("first_name") or "alex").lower()
         last = str(data.get("lastName") or data.get("last_name") or "martin").lower()
         if not domain:
-            raise NodeFailure(f"{integration}.{action}: a domain or an email is required")
+            raise NodeError(f"{integration}.{action}: a domain or an email is required")
         return {
             "email": f"{first}.{last}@{domain}",
             "confidence": 50 + h % 50,
@@ -97,7 +97,7 @@ def enrich(integration: str, action: str, data: Mapping[str, Any]) -> dict[str, 
     if any(word in lowered for word in ("company", "domain", "organization", "account", "enrich")):
         domain = _domain_of(data)
         if not domain:
-            raise NodeFailure(f"{integration}.{action}: a domain is required")
+            raise NodeError(f"{integration}.{action}: a domain is required")
         stem = domain.split(".")[0]
         return {
             "domain": domain,
@@ -125,7 +125,7 @@ def _node_output(node: Mapping[str, Any], current: dict[str, Any], context: dict
         return {"toolUuid": node.get("toolUuid"), "result": digest("tool", current) % 1000}
     if kind == "agent":
         return {"answer": f"Deterministic answer #{digest('agent', current) % 1000}"}
-    raise NodeFailure(f"Unknown node kind {kind!r}")
+    raise NodeError(f"Unknown node kind {kind!r}")
 
 
 def ordered_nodes(nodes: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -171,7 +171,7 @@ def plan(nodes: list[Mapping[str, Any]], data: Any) -> dict[str, Any]:
         computed[slug] = resolve(node.get("config") or {}, context)
         try:
             output = _node_output(node, current, context)
-        except NodeFailure as exc:
+        except NodeError as exc:
             execution.update(status="error", errorMessage=str(exc), creditsUsedCount=0)
             executions.append(execution)
             if node.get("fallbackOnFailure"):
@@ -242,7 +242,9 @@ def create_runs(
     return uuids
 
 
-def _execution_view(execution: Mapping[str, Any], start: dt.datetime, index: int, speed: float) -> dict[str, Any]:
+def _execution_view(
+    execution: Mapping[str, Any], start: dt.datetime, index: int, speed: float
+) -> dict[str, Any]:
     began = start + dt.timedelta(seconds=NODE_S * index / speed)
     ended = began + dt.timedelta(seconds=NODE_S / speed)
     return {**execution, "startedAt": iso(began), "updatedAt": iso(ended), "finishedAt": iso(ended)}
@@ -293,7 +295,9 @@ def run_context(row: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
 
 def cancel_runs(store: Store, where: str, params: list[Any]) -> int:
     now = store.now()
-    count = store.scalar(f"SELECT count(*) FROM runs WHERE status IN ('pending', 'running') AND {where}", params)
+    count = store.scalar(
+        f"SELECT count(*) FROM runs WHERE status IN ('pending', 'running') AND {where}", params
+    )
     store.db.execute(
         "UPDATE runs SET status = 'cancelled', finishedAt = ?, updatedAt = ?, spansWritten = true "
         f"WHERE status IN ('pending', 'running') AND {where}",
@@ -342,9 +346,7 @@ def tick(store: Store) -> None:
 
 
 def _write_spans(store: Store) -> None:
-    finished = store.rows(
-        "SELECT * FROM runs WHERE NOT spansWritten AND status IN ('success', 'error')"
-    )
+    finished = store.rows("SELECT * FROM runs WHERE NOT spansWritten AND status IN ('success', 'error')")
     if not finished:
         return
     rows = []
@@ -361,7 +363,8 @@ def _write_spans(store: Store) -> None:
             ])  # fmt: skip
     store.insert_many("spans", rows)
     store.db.execute(
-        "UPDATE runs SET spansWritten = true WHERE uuid IN (SELECT unnest(?))", [[r["uuid"] for r in finished]]
+        "UPDATE runs SET spansWritten = true WHERE uuid IN (SELECT unnest(?))",
+        [[r["uuid"] for r in finished]],
     )
 
 
@@ -461,7 +464,9 @@ def message_view(message: Mapping[str, Any], speed: float, now: dt.datetime) -> 
         view.update(status="pending", parts=[], finishedAt=None)
     elif elapsed < MESSAGE_PENDING_S + MESSAGE_GENERATING_S:
         text = str(message.get("_answer", ""))
-        view.update(status="generating", parts=[{"type": "text", "text": text[: len(text) // 2]}], finishedAt=None)
+        view.update(
+            status="generating", parts=[{"type": "text", "text": text[: len(text) // 2]}], finishedAt=None
+        )
     else:
         finished = created + dt.timedelta(seconds=(MESSAGE_PENDING_S + MESSAGE_GENERATING_S) / speed)
         view.update(

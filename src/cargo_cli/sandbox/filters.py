@@ -115,17 +115,26 @@ class FilterCompiler:
         patterns = {"contains": "%{}%", "doesNotContain": "%{}%", "startsWith": "{}%", "endsWith": "%{}"}
         if op not in patterns:
             raise bad_request(f"Operator {op!r} is not valid for a string condition", "invalidFilter")
-        escaped = [patterns[op].format(v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")) for v in items]
+        escaped = [
+            patterns[op].format(v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_"))
+            for v in items
+        ]
         ors = " OR ".join(f"{col} ILIKE ? ESCAPE '\\'" for _ in items)
         params_out = [p for v in escaped for p in (*pre, v)]
         if op == "doesNotContain":
             return f"NOT coalesce({ors}, FALSE)", params_out
         return ors, params_out
 
-    def _compare(self, col: str, op: str, c: Mapping[str, Any], sql_type: str, pre: list[Any] | None = None) -> Sql:
+    def _compare(
+        self, col: str, op: str, c: Mapping[str, Any], sql_type: str, pre: list[Any] | None = None
+    ) -> Sql:
         base = list(pre or [])
         target = f"TRY_CAST({col} AS {sql_type})" if pre is not None else col
-        cast = "CAST(CAST(? AS TIMESTAMPTZ) AS TIMESTAMP)" if sql_type == "TIMESTAMP" else f"CAST(? AS {sql_type})"
+        cast = (
+            "CAST(CAST(? AS TIMESTAMPTZ) AS TIMESTAMP)"
+            if sql_type == "TIMESTAMP"
+            else f"CAST(? AS {sql_type})"
+        )
         ops = {"is": "=", "isNot": "<>", "greaterThan": ">", "lowerThan": "<"}
         if op in ops:
             value = c.get("value")
@@ -135,13 +144,13 @@ class FilterCompiler:
             if op == "isNot":
                 sql = f"({target} IS NULL OR {sql})"
                 return sql, base + base + [value]
-            return sql, base + [value]
+            return sql, [*base, value]
         if op == "between":
             first = c.get("firstValue", c.get("value"))
             last = c.get("lastValue", c.get("otherValue"))
             if first is None or last is None:
                 raise bad_request("between needs firstValue and lastValue", "invalidFilter")
-            return f"{target} BETWEEN {cast} AND {cast}", base + [first, last]
+            return f"{target} BETWEEN {cast} AND {cast}", [*base, first, last]
         raise bad_request(f"Operator {op!r} is not valid here", "invalidFilter")
 
     def _property(self, expr: str, params: list[Any], op: str, c: Mapping[str, Any]) -> Sql:
@@ -153,7 +162,9 @@ class FilterCompiler:
             value = c.get("value")
             numeric = _is_number(value) and (op != "between" or _is_number(c.get("otherValue")))
             return self._compare(expr, op, c, "DOUBLE" if numeric else "VARCHAR", params)
-        return self._text(expr, op, {"values": c.get("value")} if op not in ("isEmpty", "isNotEmpty") else c, params)
+        return self._text(
+            expr, op, {"values": c.get("value")} if op not in ("isEmpty", "isNotEmpty") else c, params
+        )
 
     def _match(self, col: str, kind: str, c: Mapping[str, Any]) -> Sql:
         conditions = c.get("propertyConditions") or []
@@ -165,7 +176,9 @@ class FilterCompiler:
         for pc in conditions:
             if not isinstance(pc, Mapping):
                 raise bad_request("a property condition must be an object", "invalidFilter")
-            parts.append(self._property(f"json_extract_string({element}, ?)", [_path(pc)], str(pc.get("operator")), pc))
+            parts.append(
+                self._property(f"json_extract_string({element}, ?)", [_path(pc)], str(pc.get("operator")), pc)
+            )
         inner, params = self._join(parts, joiner)
         if kind == "object":
             return inner, params
@@ -198,7 +211,9 @@ class FilterCompiler:
         except sqlglot.errors.ParseError as exc:
             raise bad_request(f"Invalid SQL clause: {exc}", "invalidFilter") from None
         if any(True for _ in tree.find_all(exp.Select, exp.Table, exp.Command)):
-            raise bad_request("A sql condition is one boolean expression over the model's columns", "invalidFilter")
+            raise bad_request(
+                "A sql condition is one boolean expression over the model's columns", "invalidFilter"
+            )
         for column in tree.find_all(exp.Column):
             if column.name not in self.columns:
                 raise bad_request(f"Column not found: {column.name}", "columnNotFound")

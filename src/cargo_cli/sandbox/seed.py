@@ -187,7 +187,7 @@ def demo(store: Store) -> None:
         "schedule": None, "isEnabled": True, "healthThreshold": 0.5, "healthAlertActions": [],
         "folderUuid": FOLDER, **ws,
     })  # fmt: skip
-    release = {
+    agent_release: dict[str, Any] = {
         "uuid": AGENT_RELEASE, "userUuid": USER, "description": "Initial release", "templateSlug": None,
         "version": "1", "actions": [], "capabilities": [], "suggestedActions": [],
         "systemPrompt": "You research accounts for the sales team.", "withReasoning": False,
@@ -195,18 +195,24 @@ def demo(store: Store) -> None:
         "languageModelSlug": "gpt-4o", "mcpClients": [], "resources": [], "output": None,
         "heartbeat": None, "evaluator": None, "deployedAt": now, "createdAt": now,
     }  # fmt: skip
-    store.put("agentRelease", {**release, "parentUuid": None, "agentUuid": AGENT, "status": "deployed", **ws})
+    store.put(
+        "agentRelease", {**agent_release, "parentUuid": None, "agentUuid": AGENT, "status": "deployed", **ws}
+    )
     store.put("agent", {
         "uuid": AGENT, "userUuid": USER, "name": "Research assistant",
         "icon": {"kind": "emoji", "emojiSlug": "mag"}, "description": "Answers questions about accounts.",
-        "triggers": [], "deployedRelease": release, "folderUuid": FOLDER, "template": None,
+        "triggers": [], "deployedRelease": agent_release, "folderUuid": FOLDER, "template": None,
         "isReadOnly": False, **ws,
     })  # fmt: skip
 
 
 def _integrations(store: Store, ws: dict[str, Any]) -> None:
     catalog = {
-        "clearbit": ("Clearbit", "enrichment", {"enrichCompany": "Enrich company", "findPerson": "Find person"}),
+        "clearbit": (
+            "Clearbit",
+            "enrichment",
+            {"enrichCompany": "Enrich company", "findPerson": "Find person"},
+        ),
         "hunter": ("Hunter", "enrichment", {"findEmail": "Find email", "verifyEmail": "Verify email"}),
     }
     for slug, (name, category, actions) in catalog.items():
@@ -263,7 +269,10 @@ def _company(rng: random.Random, index: int) -> dict[str, Any]:
         "is_customer": rng.random() < 0.3,
         "created_at": f"2026-{1 + index % 11:02d}-{1 + index % 28:02d} 09:00:00",
         "tags": rng.sample(["saas", "b2b", "enterprise", "smb", "eu", "us"], k=2),
-        "address": {"city": ("Paris", "Berlin", "London", "Madrid", "Austin")[index % 5], "zip": f"{index:05d}"},
+        "address": {
+            "city": ("Paris", "Berlin", "London", "Madrid", "Austin")[index % 5],
+            "zip": f"{index:05d}",
+        },
     }
 
 

@@ -56,16 +56,36 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="Interface to listen on (default 127.0.0.1).")
     p.add_argument("--port", type=int, default=0, help="Port (default 0: a free port).")
     p.add_argument("--data-dir", type=Path, help="Keep state here across restarts (default: a temp dir).")
-    p.add_argument("--speed", type=_positive, default=1.0,
-                   help="Time multiplier for runs, batches and messages (default 1; 100 = 100x faster).")
-    p.add_argument("--rate-limit", type=_rate, metavar="N/s",
-                   help="Answer 429 with Retry-After beyond N requests per second.")
-    p.add_argument("--seed", dest="seed", action="store_true", default=True, help="Seed the demo workspace (default).")
+    p.add_argument(
+        "--speed",
+        type=_positive,
+        default=1.0,
+        help="Time multiplier for runs, batches and messages (default 1; 100 = 100x faster).",
+    )
+    p.add_argument(
+        "--rate-limit",
+        type=_rate,
+        metavar="N/s",
+        help="Answer 429 with Retry-After beyond N requests per second.",
+    )
+    p.add_argument(
+        "--seed", dest="seed", action="store_true", default=True, help="Seed the demo workspace (default)."
+    )
     p.add_argument("--no-seed", dest="seed", action="store_false", help="Start with an empty workspace.")
-    p.add_argument("--seed-records", type=_count, default=int(os.environ.get("CARGO_SANDBOX_SEED_RECORDS", "0")),
-                   metavar="N", help="Also seed a model crm.big_companies of N records (benchmarks).")
-    p.add_argument("--seed-runs", type=_count, default=int(os.environ.get("CARGO_SANDBOX_SEED_RUNS", "0")),
-                   metavar="N", help="Also seed N finished runs of the demo tool (benchmarks).")
+    p.add_argument(
+        "--seed-records",
+        type=_count,
+        default=int(os.environ.get("CARGO_SANDBOX_SEED_RECORDS", "0")),
+        metavar="N",
+        help="Also seed a model crm.big_companies of N records (benchmarks).",
+    )
+    p.add_argument(
+        "--seed-runs",
+        type=_count,
+        default=int(os.environ.get("CARGO_SANDBOX_SEED_RUNS", "0")),
+        metavar="N",
+        help="Also seed N finished runs of the demo tool (benchmarks).",
+    )
     p.add_argument("--quiet", action="store_true", help="Do not log requests on stderr.")
     return p  # fmt: skip
 

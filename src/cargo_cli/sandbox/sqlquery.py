@@ -51,7 +51,9 @@ def translate(sql: str, dialect: str, resolver: TableResolver) -> str:
     if not isinstance(tree, exp.Query):
         raise ApiError(400, "Queries are read-only: only SELECT is allowed", "readOnly")
     for node in tree.walk():
-        if isinstance(node, (exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Command, exp.Alter)):
+        if isinstance(
+            node, (exp.Insert, exp.Update, exp.Delete, exp.Create, exp.Drop, exp.Command, exp.Alter)
+        ):
             raise ApiError(400, "Queries are read-only: only SELECT is allowed", "readOnly")
     _name_columns_like_clickhouse(tree, dialect)
     ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
@@ -80,7 +82,7 @@ def _name_columns_like_clickhouse(tree: exp.Query, dialect: str) -> None:
     select = tree if isinstance(tree, exp.Select) else next(tree.find_all(exp.Select), None)
     if select is None:
         return
-    named = []
+    named: list[exp.Expression] = []
     for projection in select.expressions:
         if isinstance(projection, (exp.Alias, exp.Column, exp.Star)):
             named.append(projection)

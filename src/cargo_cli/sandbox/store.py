@@ -16,7 +16,7 @@ import json
 import threading
 import time
 import uuid as uuid_module
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -153,7 +153,8 @@ class Store:
     # -- tokens ---------------------------------------------------------------
     def add_secret(self, token: str, user_uuid: str, workspace_uuid: str, token_uuid: str) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO secrets VALUES (?, ?, ?, ?)", [token, user_uuid, workspace_uuid, token_uuid]
+            "INSERT OR REPLACE INTO secrets VALUES (?, ?, ?, ?)",
+            [token, user_uuid, workspace_uuid, token_uuid],
         )
 
     def identity(self, token: str) -> tuple[str, str] | None:
@@ -204,12 +205,12 @@ class Store:
         self.db.execute("DELETE FROM docs WHERE kind = ? AND uuid = ?", [kind, uuid])
 
     # -- model records ------------------------------------------------------------
-    def create_record_table(self, model_uuid: str, columns: list[Mapping[str, Any]]) -> None:
+    def create_record_table(self, model_uuid: str, columns: Sequence[Mapping[str, Any]]) -> None:
         defs = ", ".join(f"{quote(str(c['slug']))} {SQL_TYPES.get(str(c['type']), 'JSON')}" for c in columns)
         self.db.execute(f"CREATE TABLE IF NOT EXISTS {record_table(model_uuid)} ({defs})")
 
     def insert_records(
-        self, model_uuid: str, columns: list[Mapping[str, Any]], records: Iterable[Mapping[str, Any]]
+        self, model_uuid: str, columns: Sequence[Mapping[str, Any]], records: Iterable[Mapping[str, Any]]
     ) -> int:
         slugs = [str(c["slug"]) for c in columns]
         json_cols = {str(c["slug"]) for c in columns if SQL_TYPES.get(str(c["type"]), "JSON") == "JSON"}

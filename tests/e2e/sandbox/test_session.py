@@ -152,7 +152,15 @@ def test_segment_fetch_all_pages_through_every_record(cli: Cli) -> None:
             {"kind": "number", "columnSlug": "employees", "operator": "greaterThan", "value": 4500}]},
     ]}  # fmt: skip
     sort = json.dumps([{"columnSlug": "employees", "kind": "desc"}])
-    common = ("segmentation", "segment", "fetch", "--model-uuid", seed.COMPANIES, "--filter", json.dumps(filter_))
+    common = (
+        "segmentation",
+        "segment",
+        "fetch",
+        "--model-uuid",
+        seed.COMPANIES,
+        "--filter",
+        json.dumps(filter_),
+    )
     first = cli.ok(*common, "--fetching-limit", "1")
     every = cli.ok(*common, "--all", "--fetching-limit", "7", "--sort", sort)
     assert len(every) == first["count"] > 7 * 3
@@ -160,7 +168,11 @@ def test_segment_fetch_all_pages_through_every_record(cli: Cli) -> None:
     assert all(r["country"] in ("FR", "DE") or r["employees"] > 4500 for r in every)
     employees = [r["employees"] for r in every]
     assert employees == sorted(employees, reverse=True)
-    pages = [line for line in cli.log.read_text().splitlines() if "POST /v1/segmentation/segments/fetch 200" in line]
+    pages = [
+        line
+        for line in cli.log.read_text().splitlines()
+        if "POST /v1/segmentation/segments/fetch 200" in line
+    ]
     assert len(pages) >= len(every) // 7
 
 
@@ -210,12 +222,17 @@ def test_orchestration_query_speaks_clickhouse(cli: Cli) -> None:
 
 @pytest.mark.parametrize(
     "sql",
-    ["DELETE FROM runs", "SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM secrets", "SELECT 1; SELECT 2"],
+    [
+        "DELETE FROM runs",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM secrets",
+        "SELECT 1; SELECT 2",
+    ],
 )
 def test_orchestration_query_is_read_only(cli: Cli, sql: str) -> None:
     done = cli("orchestration", "query", "execute", sql)
     assert done.code != 0 and done.out["errorMessage"]
-    assert list(done.out)[0] == "errorMessage"
+    assert next(iter(done.out)) == "errorMessage"
 
 
 def test_storage_query_reads_the_models(cli: Cli) -> None:

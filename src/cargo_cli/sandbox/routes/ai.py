@@ -84,7 +84,9 @@ def create_message(ctx: Ctx) -> Any:
         ctx, chat, "assistant", status="pending", languageModelSlug=body.get("languageModelSlug", "gpt-4o"),
         _answer=engine.answer_text(str(agent["name"]), text),
     )  # fmt: skip
-    ctx.store.put("chat", {**chat, "lastMessage": {k: assistant[k] for k in assistant if not k.startswith("_")}})
+    ctx.store.put(
+        "chat", {**chat, "lastMessage": {k: assistant[k] for k in assistant if not k.startswith("_")}}
+    )
     # As created, the answer has not started: pending (then it moves with time).
     pending = {k: v for k, v in assistant.items() if not k.startswith("_")}
     return {"userMessage": user_message, "assistantMessage": pending}
@@ -94,7 +96,11 @@ def create_message(ctx: Ctx) -> Any:
 def list_messages(ctx: Ctx) -> Any:
     chat = entity(ctx, "chat", str(ctx.required("chatUuid")))
     now = ctx.store.now()
-    messages = [engine.message_view(m, ctx.speed, now) for m in listed(ctx, "message") if m["chatUuid"] == chat["uuid"]]
+    messages = [
+        engine.message_view(m, ctx.speed, now)
+        for m in listed(ctx, "message")
+        if m["chatUuid"] == chat["uuid"]
+    ]
     limit = as_int(ctx.arg("limit"), "limit")
     return {"messages": messages if limit is None else messages[-limit:]}
 

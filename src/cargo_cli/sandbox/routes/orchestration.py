@@ -71,7 +71,9 @@ def _workflow_view(ctx: Ctx, workflow: dict[str, Any]) -> dict[str, Any]:
 
 
 def _deployed(ctx: Ctx, workflow_uuid: str) -> dict[str, Any] | None:
-    releases = [r for r in listed(ctx, "release") if r["workflowUuid"] == workflow_uuid and r["status"] == "deployed"]
+    releases = [
+        r for r in listed(ctx, "release") if r["workflowUuid"] == workflow_uuid and r["status"] == "deployed"
+    ]
     return releases[-1] if releases else None
 
 
@@ -116,7 +118,9 @@ def _graph(ctx: Ctx, body: Mapping[str, Any]) -> tuple[str, str | None, list[Map
 
 
 def _run_row(ctx: Ctx, uuid: str) -> dict[str, Any]:
-    rows = ctx.store.rows("SELECT * FROM runs WHERE uuid = ? AND workspaceUuid = ?", [uuid, ctx.workspace_uuid])
+    rows = ctx.store.rows(
+        "SELECT * FROM runs WHERE uuid = ? AND workspaceUuid = ?", [uuid, ctx.workspace_uuid]
+    )
     if not rows:
         raise not_found("run", uuid)
     return rows[0]
@@ -146,7 +150,8 @@ def get_run(ctx: Ctx) -> Any:
 
 
 def _run_filter(ctx: Ctx, *, require_workflow: bool = True) -> tuple[str, list[Any]]:
-    clauses, params = ["workspaceUuid = ?"], [ctx.workspace_uuid]
+    clauses: list[str] = ["workspaceUuid = ?"]
+    params: list[Any] = [ctx.workspace_uuid]
     workflow = ctx.arg("workflowUuid")
     if workflow:
         clauses.append("workflowUuid = ?")
@@ -181,7 +186,8 @@ def list_runs(ctx: Ctx) -> Any:
     limit = min(as_int(ctx.arg("limit"), "limit", 100) or 100, MAX_LIST)
     offset = as_int(ctx.arg("offset"), "offset", 0) or 0
     rows = ctx.store.rows(
-        f"SELECT * FROM runs WHERE {where} ORDER BY createdAt DESC, uuid LIMIT {limit} OFFSET {offset}", params
+        f"SELECT * FROM runs WHERE {where} ORDER BY createdAt DESC, uuid LIMIT {limit} OFFSET {offset}",
+        params,
     )
     count = ctx.store.scalar(f"SELECT count(*) FROM runs WHERE {where}", params)
     now = ctx.store.now()
@@ -246,6 +252,7 @@ def download_run_outputs(ctx: Ctx) -> Any:
 def _batch_inputs(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Any], str | None, str | None]:
     """The records of a batch: (inputs, id column, title column)."""
     kind = data.get("kind")
+    spec: tuple[Any, Any, int | None, list[str] | None]
     if kind in ("segment", "filter", "recordIds"):
         if kind == "segment":
             segment = entity(ctx, "segment", str(data.get("segmentUuid")))
@@ -260,7 +267,9 @@ def _batch_inputs(ctx: Ctx, data: Mapping[str, Any]) -> tuple[list[Any], str | N
             if not isinstance(ids, list):
                 raise bad_request("data.ids must be an array")
             spec = (None, None, None, [str(i) for i in ids])
-        records, _ = select_records(ctx, model, filter_=spec[0], sort=spec[1], cap=spec[2], ids=spec[3], count=False)
+        records, _ = select_records(
+            ctx, model, filter_=spec[0], sort=spec[1], cap=spec[2], ids=spec[3], count=False
+        )
         return records, str(model.get("idColumnSlug", "id")), str(model.get("titleColumnSlug", "id"))
     if kind == "file":
         rows = read_csv_blob(ctx, str(data.get("s3Filename")))
@@ -276,7 +285,7 @@ def create_batch(ctx: Ctx) -> Any:
     body = body_dict(ctx)
     data = body.get("data")
     if not isinstance(data, Mapping):
-        raise bad_request("data is required (e.g. {\"kind\": \"segment\", \"segmentUuid\": ...})")
+        raise bad_request('data is required (e.g. {"kind": "segment", "segmentUuid": ...})')
     workflow, release, nodes, adhoc = _graph(ctx, body)
     inputs, id_slug, title_slug = _batch_inputs(ctx, data)
     if not inputs:
@@ -290,7 +299,9 @@ def create_batch(ctx: Ctx) -> Any:
 
 
 def _batch(ctx: Ctx, uuid: str) -> dict[str, Any]:
-    rows = ctx.store.rows("SELECT * FROM batches WHERE uuid = ? AND workspaceUuid = ?", [uuid, ctx.workspace_uuid])
+    rows = ctx.store.rows(
+        "SELECT * FROM batches WHERE uuid = ? AND workspaceUuid = ?", [uuid, ctx.workspace_uuid]
+    )
     if not rows:
         raise not_found("batch", uuid)
     return engine.batch_view(rows[0])
@@ -298,7 +309,8 @@ def _batch(ctx: Ctx, uuid: str) -> dict[str, Any]:
 
 @router.route("GET", "/orchestration/batches/list")
 def list_batches(ctx: Ctx) -> Any:
-    clauses, params = ["workspaceUuid = ?"], [ctx.workspace_uuid]
+    clauses: list[str] = ["workspaceUuid = ?"]
+    params: list[Any] = [ctx.workspace_uuid]
     statuses = as_list(ctx.arg("statuses"))
     if statuses:
         clauses.append("status IN (SELECT unnest(?))")
@@ -329,7 +341,8 @@ def cancel_batch(ctx: Ctx) -> Any:
 def download_batch(ctx: Ctx) -> Any:
     batch = _batch(ctx, ctx.params["uuid"])
     rows = ctx.store.rows(
-        "SELECT * FROM runs WHERE batchUuid = ? AND status IN ('success', 'error') ORDER BY recordId", [batch["uuid"]]
+        "SELECT * FROM runs WHERE batchUuid = ? AND status IN ('success', 'error') ORDER BY recordId",
+        [batch["uuid"]],
     )
     outputs = _outputs(rows, ctx.arg("outputNodeSlug"))
     flat = [{**{k: v for k, v in o.items() if k != "data"}, **(o["data"] or {})} for o in outputs]
@@ -340,7 +353,8 @@ def download_batch(ctx: Ctx) -> Any:
 @router.route("POST", "/orchestration/records/list")
 def list_records(ctx: Ctx) -> Any:
     workflow = str(ctx.required("workflowUuid"))
-    clauses, params = ["workspaceUuid = ?", "workflowUuid = ?"], [ctx.workspace_uuid, workflow]
+    clauses: list[str] = ["workspaceUuid = ?", "workflowUuid = ?"]
+    params: list[Any] = [ctx.workspace_uuid, workflow]
     if ctx.arg("batchUuid"):
         clauses.append("batchUuid = ?")
         params.append(ctx.arg("batchUuid"))
@@ -352,7 +366,9 @@ def list_records(ctx: Ctx) -> Any:
     limit = min(as_int(ctx.arg("limit"), "limit", 100) or 100, MAX_LIST)
     from cargo_cli.sandbox.http import jsonable
 
-    rows = ctx.store.rows(f"SELECT * FROM q_records WHERE {where} ORDER BY createdAt DESC LIMIT {limit}", params)
+    rows = ctx.store.rows(
+        f"SELECT * FROM q_records WHERE {where} ORDER BY createdAt DESC LIMIT {limit}", params
+    )
     count = ctx.store.scalar(f"SELECT count(*) FROM q_records WHERE {where}", params)
     return {"records": [jsonable(r) for r in rows], "count": int(count or 0)}
 
@@ -361,7 +377,8 @@ def list_records(ctx: Ctx) -> Any:
 def count_records(ctx: Ctx) -> Any:
     workflow = str(ctx.required("workflowUuid"))
     count = ctx.store.scalar(
-        "SELECT count(*) FROM q_records WHERE workspaceUuid = ? AND workflowUuid = ?", [ctx.workspace_uuid, workflow]
+        "SELECT count(*) FROM q_records WHERE workspaceUuid = ? AND workflowUuid = ?",
+        [ctx.workspace_uuid, workflow],
     )
     return {"count": int(count or 0)}
 

@@ -6,7 +6,7 @@ import csv
 import gzip
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cargo_cli.sandbox import sqlquery
@@ -69,7 +69,9 @@ def select_records(
     if cap is not None:
         members += f" LIMIT {int(cap)}"
     total = int(ctx.store.scalar(f"SELECT count(*) FROM ({members})", params) or 0) if count else 0
-    window = f"SELECT * FROM ({members}) LIMIT {int(page) if page is not None else 'ALL'} OFFSET {int(offset)}"
+    window = (
+        f"SELECT * FROM ({members}) LIMIT {int(page) if page is not None else 'ALL'} OFFSET {int(offset)}"
+    )
     cursor = ctx.store.db.execute(window, params)
     names = [d[0] for d in cursor.description or []]
     return [record_of(names, row, types) for row in cursor.fetchall()], total
@@ -83,12 +85,17 @@ def model_or_404(ctx: Ctx, uuid: Any) -> dict[str, Any]:
 
 def segmentation_columns(model: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
-        {"slug": c["slug"], "type": c.get("type"), "label": c.get("label", c["slug"]), "modelUuid": model["uuid"]}
+        {
+            "slug": c["slug"],
+            "type": c.get("type"),
+            "label": c.get("label", c["slug"]),
+            "modelUuid": model["uuid"],
+        }
         for c in model.get("columns", [])
     ]
 
 
-def csv_blob(ctx: Ctx, key: str, rows: list[Mapping[str, Any]], *, compress: bool = False) -> str:
+def csv_blob(ctx: Ctx, key: str, rows: Sequence[Mapping[str, Any]], *, compress: bool = False) -> str:
     """Write rows as CSV (gzipped when asked) and return a signed URL to it."""
     buffer = io.StringIO()
     names = list(rows[0]) if rows else []
@@ -186,8 +193,7 @@ def create_records(ctx: Ctx) -> Any:
 def storage_resolver(ctx: Ctx) -> sqlquery.TableResolver:
     datasets = {d["uuid"]: d["slug"] for d in listed(ctx, "dataset")}
     tables = {
-        (datasets.get(m["datasetUuid"], ""), m["slug"]): record_table(m["uuid"])
-        for m in listed(ctx, "model")
+        (datasets.get(m["datasetUuid"], ""), m["slug"]): record_table(m["uuid"]) for m in listed(ctx, "model")
     }
 
     def resolve(db: str, name: str) -> str | None:

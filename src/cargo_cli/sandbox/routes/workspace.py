@@ -25,7 +25,9 @@ def current_user(ctx: Ctx) -> dict[str, Any]:
 @router.route("GET", "/userManagement/users/current")
 def get_current_user(ctx: Ctx) -> Any:
     user = current_user(ctx)
-    return {"user": {k: user[k] for k in ("uuid", "email", "firstName", "lastName", "createdAt", "updatedAt")}}
+    return {
+        "user": {k: user[k] for k in ("uuid", "email", "firstName", "lastName", "createdAt", "updatedAt")}
+    }
 
 
 @router.route("GET", "/workspaceManagement/users/current")
@@ -161,7 +163,7 @@ def init_workspace(ctx: Ctx) -> Any:
     answer: dict[str, Any] = {key: listed(ctx, kind) for key, kind in kinds.items()}
     empty = ("mcpServers", "members", "capacities", "territories", "relationships", "presetTemplates",
              "systemOfRecords", "apps", "workers", "alerts")  # fmt: skip
-    answer.update(dict.fromkeys(empty, []))
+    answer.update({key: [] for key in empty})
     answer["user"] = current_user(ctx)
     answer["workspace"] = entity(ctx, "workspace", ctx.workspace_uuid)
     answer["subscription"] = {"plan": "sandbox", "creditsBalance": 1_000_000}
