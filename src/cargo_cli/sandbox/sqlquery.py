@@ -82,7 +82,7 @@ def _name_columns_like_clickhouse(tree: exp.Query, dialect: str) -> None:
     select = tree if isinstance(tree, exp.Select) else next(tree.find_all(exp.Select), None)
     if select is None:
         return
-    named: list[exp.Expression] = []
+    named: list[Any] = []
     for projection in select.expressions:
         if isinstance(projection, (exp.Alias, exp.Column, exp.Star)):
             named.append(projection)
