@@ -183,7 +183,7 @@ class FilterCompiler:
         if kind == "object":
             return inner, params
         # An array matches when one of its elements matches every/any property condition.
-        return f"len(list_filter(CAST({col} AS JSON[]), e -> {inner})) > 0", params
+        return f"EXISTS (SELECT 1 FROM (SELECT unnest(CAST({col} AS JSON[])) AS e) WHERE {inner})", params
 
     def _segment(self, c: Mapping[str, Any]) -> Sql:
         if self.depth > 5:
