@@ -100,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             data_dir = args.data_dir
             data_dir.mkdir(parents=True, exist_ok=True)
-        store = Store(data_dir)
+        store = Store(data_dir, persistent=args.data_dir is not None)
         stack.callback(store.close)
         with store.transaction():
             token = seeding.base(store, seed=args.seed)
@@ -108,7 +108,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                 seeding.big_model(store, args.seed_records)
             if args.seed_runs:
                 seeding.big_runs(store, args.seed_runs)
-        store.db.execute("CHECKPOINT")
+        if args.data_dir is not None:
+            store.db.execute("CHECKPOINT")
         store.lock_down()
         secret = (store.meta("signing_secret") or "").encode()
         if not secret:

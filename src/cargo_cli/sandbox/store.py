@@ -1,5 +1,5 @@
-"""State: one DuckDB database (a file under ``--data-dir``, else a temporary
-directory) plus a directory of blobs.
+"""State: one DuckDB database (a file under ``--data-dir``, else in memory)
+plus a directory of blobs (under ``--data-dir``, else a temporary directory).
 
 - ``docs``: every entity that is read and written whole (datasets, models,
   segments, tools, workflows, releases, agents, messages, ...), as JSON.
@@ -95,13 +95,17 @@ def record_table(model_uuid: str) -> str:
 
 
 class Store:
-    def __init__(self, data_dir: Path, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, data_dir: Path, *, persistent: bool = True, clock: Callable[[], float] = time.time
+    ) -> None:
+        """``persistent``: the database is ``data_dir/sandbox.duckdb``; else it
+        lives in memory (blobs are always files under ``data_dir``)."""
         self.data_dir = data_dir
         self.blob_dir = data_dir / "blobs"
         self.blob_dir.mkdir(parents=True, exist_ok=True)
         self.clock = clock
         self.lock = threading.RLock()
-        self.db = duckdb.connect(str(data_dir / "sandbox.duckdb"))
+        self.db = duckdb.connect(str(data_dir / "sandbox.duckdb") if persistent else ":memory:")
         self.db.execute("SET TimeZone = 'UTC'")
         self.db.execute(SCHEMA)
 
@@ -191,7 +195,7 @@ class Store:
         if workspace_uuid is not None:
             sql += " AND (workspaceUuid = ? OR workspaceUuid IS NULL)"
             params.append(workspace_uuid)
-        sql += " ORDER BY createdAt, uuid"
+        sql += " ORDER BY createdAt, rowid"
         return [dict(json.loads(row[0])) for row in self.db.execute(sql, params).fetchall()]
 
     def find(self, kind: str, workspace_uuid: str | None = None, **equal: Any) -> list[dict[str, Any]]:
