@@ -65,13 +65,17 @@ def select_records(
         where = f"({where}) AND {quote(id_slug)} IN (SELECT unnest(?))"
         params = [*params, ids]
     table = record_table(str(model["uuid"]))
-    members = f"SELECT * FROM {table} WHERE {where} ORDER BY {order_by(sort, types, id_slug)}"
+    total = 0
+    if count:
+        total = int(ctx.store.scalar(f"SELECT count(*) FROM {table} WHERE {where}", params) or 0)
+        total = total if cap is None else min(total, max(0, int(cap)))
+    # The window [offset, offset + page) of the membership [0, cap), on the sorted rows.
+    size = page
     if cap is not None:
-        members += f" LIMIT {int(cap)}"
-    total = int(ctx.store.scalar(f"SELECT count(*) FROM ({members})", params) or 0) if count else 0
-    window = (
-        f"SELECT * FROM ({members}) LIMIT {int(page) if page is not None else 'ALL'} OFFSET {int(offset)}"
-    )
+        size = max(0, min(int(cap) - offset, size if size is not None else int(cap)))
+    limit = "ALL" if size is None else str(int(size))
+    order = order_by(sort, types, id_slug)
+    window = f"SELECT * FROM {table} WHERE {where} ORDER BY {order} LIMIT {limit} OFFSET {int(offset)}"
     cursor = ctx.store.db.execute(window, params)
     names = [d[0] for d in cursor.description or []]
     return [record_of(names, row, types) for row in cursor.fetchall()], total
