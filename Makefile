@@ -26,11 +26,7 @@ demo: $(STAMP)
 
 test: $(STAMP) lint typecheck docs-check endpoints-check pytest
 
-py# The README's main job: a sandbox on a free port, login, a session, stop.
-demo: $(STAMP)
-	$(BIN)/python -m cargo_cli.sandbox.demo
-
-test: $(STAMP)
+pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
