@@ -310,6 +310,15 @@ def cancel_runs(store: Store, where: str, params: list[Any]) -> int:
 def tick(store: Store) -> None:
     now = store.now()
     db = store.db
+    moving = db.execute(
+        "SELECT 1 FROM runs WHERE status IN ('pending', 'running') OR NOT spansWritten LIMIT 1"
+    ).fetchone()
+    if (
+        moving is None
+        and db.execute("SELECT 1 FROM batches WHERE status IN ('pending', 'running') LIMIT 1").fetchone()
+        is None
+    ):
+        return
     db.execute(
         "UPDATE runs SET status = 'running', updatedAt = runningAt WHERE status = 'pending' AND runningAt <= ?",
         [now],

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from cargo_cli.sandbox import engine
-from cargo_cli.sandbox.http import Ctx, Router, as_int, bad_request
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed
+from cargo_cli.sandbox.http import Ctx, Router, as_int, bad_request, not_found
+from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
 
 router = Router()
 
@@ -111,8 +111,82 @@ def get_message(ctx: Ctx) -> Any:
 
 
 @router.route("POST", "/ai/messages/cancel")
-def cancel_message(ctx: Ctx) -> Any:
-    message = entity(ctx, "message", str(ctx.required("uuid")))
-    view = engine.message_view(message, ctx.speed, ctx.store.now())
-    if view["status"] in ("pending", "generating"):
-        ctx.store.put("message", {**message, "status": "cancelled", "finishedAt": ctx.store.now_iso()})
+def cancel_messages(ctx: Ctx) -> Any:
+    uuids = ctx.required("uuids")
+    for uuid in uuids if isinstance(uuids, list) else [uuids]:
+        message = entity(ctx, "message", str(uuid))
+        view = engine.message_view(message, ctx.speed, ctx.store.now())
+        if view["status"] in ("pending", "generating"):
+            ctx.store.put("message", {**message, "status": "cancelled", "finishedAt": ctx.store.now_iso()})
+
+
+@router.route("DELETE", "/ai/chats/{uuid}")
+def remove_chat(ctx: Ctx) -> Any:
+    remove(ctx, "chat", entity(ctx, "chat"))
+
+
+# -- agents: create/update/remove, releases --------------------------------------------
+@router.route("POST", "/ai/agents")
+def create_agent(ctx: Ctx) -> Any:
+    body = body_dict(ctx)
+    if not body.get("name"):
+        raise bad_request("name is required")
+    agent = create(ctx, "agent", {
+        "name": body["name"], "icon": body.get("icon") or {"kind": "emoji", "emojiSlug": "robot"},
+        "description": body.get("description"), "triggers": body.get("triggers") or [],
+        "deployedRelease": None, "folderUuid": body.get("folderUuid"), "template": None, "isReadOnly": False,
+    })  # fmt: skip
+    return {"agent": agent}
+
+
+@router.route("PUT", "/ai/agents/{uuid}")
+def update_agent(ctx: Ctx) -> Any:
+    fields = ("name", "icon", "description", "triggers", "folderUuid", "template")
+    return {"agent": update(ctx, "agent", entity(ctx, "agent"), fields)}
+
+
+@router.route("DELETE", "/ai/agents/{uuid}")
+def remove_agent(ctx: Ctx) -> Any:
+    remove(ctx, "agent", entity(ctx, "agent"))
+
+
+def _agent_release(ctx: Ctx, status: str) -> dict[str, Any]:
+    agent = entity(ctx, "agent", str(ctx.required("agentUuid")))
+    found = [
+        r for r in listed(ctx, "agentRelease") if r["agentUuid"] == agent["uuid"] and r["status"] == status
+    ]
+    if not found:
+        raise not_found("release")
+    return found[-1]
+
+
+@router.route("GET", "/ai/releases/deployed")
+def get_deployed_agent_release(ctx: Ctx) -> Any:
+    return {"release": _agent_release(ctx, "deployed")}
+
+
+@router.route("GET", "/ai/releases/draft")
+def get_draft_agent_release(ctx: Ctx) -> Any:
+    agent = entity(ctx, "agent", str(ctx.required("agentUuid")))
+    drafts = [
+        r for r in listed(ctx, "agentRelease") if r["agentUuid"] == agent["uuid"] and r["status"] == "draft"
+    ]
+    if drafts:
+        return {"release": drafts[-1]}
+    deployed = [
+        r
+        for r in listed(ctx, "agentRelease")
+        if r["agentUuid"] == agent["uuid"] and r["status"] == "deployed"
+    ]
+    base = deployed[-1] if deployed else {"systemPrompt": "", "actions": [], "resources": [], "capabilities": [],
+                                          "suggestedActions": [], "mcpClients": [], "withReasoning": False,
+                                          "temperature": 0.2, "maxSteps": 5, "integrationSlug": "openai",
+                                          "connectorUuid": None, "languageModelSlug": "gpt-4o", "output": None,
+                                          "heartbeat": None, "evaluator": None, "templateSlug": None}  # fmt: skip
+    fields = {
+        k: v for k, v in base.items() if k not in ("uuid", "createdAt", "updatedAt", "deployedAt", "status")
+    }
+    draft = create(ctx, "agentRelease", {**fields, "agentUuid": agent["uuid"], "status": "draft",
+                                         "parentUuid": base.get("uuid"), "version": None, "description": None,
+                                         "deployedAt": None})  # fmt: skip
+    return {"release": draft}

@@ -10,8 +10,8 @@ from typing import Any
 from cargo_cli.sandbox import engine, sqlquery
 from cargo_cli.sandbox.filters import not_emulated
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, as_list, bad_request, not_found
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove
-from cargo_cli.sandbox.routes.storage import csv_blob, json_blob, model_or_404, select_records
+from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
+from cargo_cli.sandbox.routes.storage import compile_filter, csv_blob, json_blob, model_or_404, select_records
 from cargo_cli.sandbox.routes.workspace import read_csv_blob
 from cargo_cli.sandbox.store import new_uuid
 
@@ -43,6 +43,60 @@ def create_tool(ctx: Ctx) -> Any:
     })  # fmt: skip
     ctx.store.put("workflow", {**workflow, "toolUuid": tool["uuid"]})
     return {"tool": tool}
+
+
+@router.route("PUT", "/orchestration/tools/{uuid}")
+def update_tool(ctx: Ctx) -> Any:
+    fields = ("name", "icon", "description", "triggers", "publicForm", "folderUuid")
+    return {"tool": update(ctx, "tool", entity(ctx, "tool"), fields)}
+
+
+@router.route("POST", "/orchestration/plays")
+def create_play(ctx: Ctx) -> Any:
+    body = body_dict(ctx)
+    model = model_or_404(ctx, body.get("modelUuid"))
+    if not body.get("name"):
+        raise bad_request("name is required")
+    compile_filter(ctx, model, body.get("filter"))
+    segment = create(ctx, "segment", {
+        "modelUuid": model["uuid"], "slug": f"play-{new_uuid()[:8]}", "name": body["name"],
+        "filter": body.get("filter") or {"conjonction": "and", "groups": []}, "sort": body.get("sort"),
+        "limit": body.get("limit"), "recordsCount": 0, "fromPlay": True,
+        "trackingColumnSlugs": body.get("trackingColumnSlugs"), "columnSlugs": None, "syncedAt": None,
+        "lastChange": None,
+    })  # fmt: skip
+    workflow = create(ctx, "workflow", {"nodes": [], "toolUuid": None, "folderUuid": body.get("folderUuid"),
+                                        "template": None, "lastBatch": None})  # fmt: skip
+    play = create(ctx, "play", {
+        "workflowUuid": workflow["uuid"], "modelUuid": model["uuid"], "segmentUuid": segment["uuid"],
+        "changeKinds": body.get("changeKinds") or ["added"], "runCreationRule": body.get("runCreationRule", "once"),
+        "name": body["name"], "description": body.get("description"), "schedule": body.get("schedule"),
+        "isEnabled": False, "healthThreshold": 0.5, "healthAlertActions": [], "folderUuid": body.get("folderUuid"),
+    })  # fmt: skip
+    ctx.store.put("workflow", {**workflow, "playUuid": play["uuid"]})
+    return {"play": play}
+
+
+@router.route("PUT", "/orchestration/plays/{uuid}")
+def update_play(ctx: Ctx) -> Any:
+    play = entity(ctx, "play")
+    body = body_dict(ctx)
+    segment_fields: dict[str, Any] = {
+        k: body[k] for k in ("filter", "sort", "limit", "trackingColumnSlugs") if k in body
+    }
+    if segment_fields:
+        segment = entity(ctx, "segment", play["segmentUuid"])
+        if "filter" in segment_fields:
+            compile_filter(ctx, entity(ctx, "model", play["modelUuid"]), segment_fields["filter"])
+        ctx.store.put("segment", {**segment, **segment_fields, "updatedAt": ctx.store.now_iso()})
+    fields = ("description", "isEnabled", "name", "changeKinds", "runCreationRule", "schedule", "folderUuid",
+              "healthThreshold", "healthAlertActions")  # fmt: skip
+    return {"play": update(ctx, "play", play, fields)}
+
+
+@router.route("DELETE", "/orchestration/plays/{uuid}")
+def remove_play(ctx: Ctx) -> Any:
+    remove(ctx, "play", entity(ctx, "play"))
 
 
 @router.route("DELETE", "/orchestration/tools/{uuid}")
@@ -89,6 +143,101 @@ def get_deployed_release(ctx: Ctx) -> Any:
     if release is None:
         raise not_found("release")
     return {"release": release}
+
+
+def _draft(ctx: Ctx, workflow_uuid: str) -> dict[str, Any]:
+    """The workflow's draft release, made from the deployed one when there is none."""
+    entity(ctx, "workflow", workflow_uuid)
+    drafts = [
+        r for r in listed(ctx, "release") if r["workflowUuid"] == workflow_uuid and r["status"] == "draft"
+    ]
+    if drafts:
+        return drafts[-1]
+    deployed = _deployed(ctx, workflow_uuid)
+    return create(ctx, "release", {
+        "parentUuid": deployed["uuid"] if deployed else None, "workflowUuid": workflow_uuid, "description": None,
+        "version": None, "status": "draft", "templateSlug": None, "nodes": deployed["nodes"] if deployed else [],
+        "formFields": deployed["formFields"] if deployed else None, "testRecords": [], "deployedAt": None,
+    })  # fmt: skip
+
+
+def _checked_nodes(value: Any) -> list[dict[str, Any]]:
+    nodes = value if isinstance(value, list) else None
+    if nodes is None or not all(isinstance(n, dict) for n in nodes):
+        raise bad_request("nodes must be an array of node objects", "invalidNodes")
+    invalid = validate_nodes(nodes)
+    if invalid:
+        raise ApiError(400, "Invalid nodes: " + "; ".join(i["errorMessage"] for i in invalid), "invalidNodes",
+                       invalidNodes=invalid)  # fmt: skip
+    return nodes
+
+
+@router.route("GET", "/orchestration/releases/draft")
+def get_draft_release(ctx: Ctx) -> Any:
+    return {"release": _draft(ctx, str(ctx.required("workflowUuid")))}
+
+
+@router.route("POST", "/orchestration/releases/draft/update")
+def update_draft_release(ctx: Ctx) -> Any:
+    draft = _draft(ctx, str(ctx.required("workflowUuid")))
+    body = body_dict(ctx)
+    if "nodes" in body:
+        body = {**body, "nodes": _checked_nodes(body["nodes"])}
+    changes: dict[str, Any] = {k: body[k] for k in ("nodes", "testRecords", "formFields") if k in body}
+    return {"release": ctx.store.put("release", {**draft, **changes, "updatedAt": ctx.store.now_iso()})}
+
+
+@router.route("POST", "/orchestration/releases/draft/deploy")
+def deploy_draft_release(ctx: Ctx) -> Any:
+    workflow_uuid = str(ctx.required("workflowUuid"))
+    draft = _draft(ctx, workflow_uuid)
+    body = body_dict(ctx)
+    nodes = _checked_nodes(body["nodes"]) if body.get("nodes") is not None else draft["nodes"]
+    now = ctx.store.now_iso()
+    for old in listed(ctx, "release"):
+        if old["workflowUuid"] == workflow_uuid and old["status"] == "deployed":
+            ctx.store.put("release", {**old, "status": "archived", "updatedAt": now})
+    deployed = {**draft, "nodes": nodes, "formFields": body.get("formFields", draft.get("formFields")),
+                "version": body.get("version"), "description": body.get("description"), "status": "deployed",
+                "deployedAt": now, "updatedAt": now}  # fmt: skip
+    return {"release": ctx.store.put("release", deployed)}
+
+
+def validate_nodes(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Structural checks: kinds, unique uuids and slugs, children that exist, one start."""
+    invalid: list[dict[str, Any]] = []
+    uuids = [n.get("uuid") for n in nodes]
+    slugs = [n.get("slug") for n in nodes]
+    for node in nodes:
+        problems = []
+        if node.get("kind") not in ("native", "connector", "tool", "agent"):
+            problems.append(f"unknown kind {node.get('kind')!r}")
+        if not node.get("uuid") or uuids.count(node.get("uuid")) > 1:
+            problems.append("uuid missing or not unique")
+        if not node.get("slug") or slugs.count(node.get("slug")) > 1:
+            problems.append("slug missing or not unique")
+        if node.get("kind") in ("native", "connector") and not node.get("actionSlug"):
+            problems.append("actionSlug missing")
+        if node.get("kind") == "connector" and not node.get("integrationSlug"):
+            problems.append("integrationSlug missing")
+        missing = [c for c in node.get("childrenUuids") or [] if c and c not in uuids]
+        if missing:
+            problems.append(f"unknown children {missing}")
+        if problems:
+            invalid.append({"uuid": node.get("uuid"), "slug": node.get("slug"),
+                            "errorMessage": f"{node.get('slug') or node.get('uuid')}: {', '.join(problems)}"})  # fmt: skip
+    if nodes and not any(n.get("actionSlug") == "start" or n.get("slug") == "start" for n in nodes):
+        invalid.append({"uuid": None, "slug": None, "errorMessage": "no start node"})
+    return invalid
+
+
+@router.route("POST", "/orchestration/nodes/validate")
+def validate(ctx: Ctx) -> Any:
+    nodes = ctx.required("nodes")
+    if not isinstance(nodes, list) or not all(isinstance(n, dict) for n in nodes):
+        raise bad_request("nodes must be an array of node objects", "invalidNodes")
+    invalid = validate_nodes(nodes)
+    return {"outcome": "notValid" if invalid else "valid", "invalidNodes": invalid}
 
 
 @router.route("GET", "/orchestration/releases/{uuid}")
@@ -381,6 +530,42 @@ def count_records(ctx: Ctx) -> Any:
         [ctx.workspace_uuid, workflow],
     )
     return {"count": int(count or 0)}
+
+
+# -- spans -----------------------------------------------------------------------------------
+SPAN_FILTERS = ("workflowUuid", "batchUuid", "traceUuid", "runUuid", "recordId", "recordTitle", "nodeSlug",
+                "nodeKind", "executionStatus")  # fmt: skip
+
+
+def _span_filter(ctx: Ctx) -> tuple[str, list[Any]]:
+    clauses: list[str] = ["workspaceUuid = ?"]
+    params: list[Any] = [ctx.workspace_uuid]
+    for field in SPAN_FILTERS:
+        if ctx.arg(field):
+            clauses.append(f"{field} = ?")
+            params.append(ctx.arg(field))
+    return " AND ".join(clauses), params
+
+
+@router.route("POST", "/orchestration/spans/list")
+def list_spans(ctx: Ctx) -> Any:
+    from cargo_cli.sandbox.http import jsonable
+
+    where, params = _span_filter(ctx)
+    limit = min(as_int(ctx.arg("limit"), "limit", 100) or 100, MAX_LIST)
+    offset = as_int(ctx.arg("offset"), "offset", 0) or 0
+    rows = ctx.store.rows(
+        f"SELECT * FROM spans WHERE {where} ORDER BY executionStartedAt DESC, runUuid, executionIndex "
+        f"LIMIT {limit} OFFSET {offset}", params,
+    )  # fmt: skip
+    count = ctx.store.scalar(f"SELECT count(*) FROM spans WHERE {where}", params)
+    return {"spans": [jsonable(r) for r in rows], "count": int(count or 0)}
+
+
+@router.route("POST", "/orchestration/spans/count")
+def count_spans(ctx: Ctx) -> Any:
+    where, params = _span_filter(ctx)
+    return {"count": int(ctx.store.scalar(f"SELECT count(*) FROM spans WHERE {where}", params) or 0)}
 
 
 # -- actions -----------------------------------------------------------------------------------
