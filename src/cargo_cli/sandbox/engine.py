@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from cargo_cli.sandbox.store import Store, iso, new_uuid
@@ -205,21 +206,23 @@ def record_identity(data: Any, id_slug: str | None = None, title_slug: str | Non
     return rid, str(title if title is not None else rid)
 
 
-def create_runs(
-    store: Store,
-    *,
-    workspace_uuid: str,
-    user_uuid: str,
-    workflow_uuid: str,
-    release_uuid: str | None,
-    nodes: list[Mapping[str, Any]],
-    inputs: list[Any],
-    speed: float,
-    batch_uuid: str | None = None,
-    adhoc_nodes: bool = False,
-    id_slug: str | None = None,
-    title_slug: str | None = None,
-) -> list[str]:
+@dataclass(frozen=True)
+class Launch:
+    """Who runs which graph: what every run and batch of a request shares."""
+
+    workspace_uuid: str
+    user_uuid: str
+    workflow_uuid: str
+    release_uuid: str | None
+    nodes: list[Mapping[str, Any]]
+    speed: float
+    adhoc: bool = False  # the nodes were sent with the request (stored on the run)
+    id_slug: str | None = None  # the record id and title columns of the inputs
+    title_slug: str | None = None
+
+
+def create_runs(store: Store, launch: Launch, inputs: list[Any], batch_uuid: str | None = None) -> list[str]:
+    nodes, speed = launch.nodes, launch.speed
     now = store.now()
     steps = max(1, len(ordered_nodes(nodes)))
     duration = NODE_S * steps
@@ -229,13 +232,13 @@ def create_runs(
         executed = max(1, len(outcome["executions"]))
         start = now + dt.timedelta(seconds=(PENDING_S + (index // CONCURRENCY) * duration) / speed)
         done = start + dt.timedelta(seconds=NODE_S * executed / speed)
-        record_id, title = record_identity(data, id_slug, title_slug)
+        record_id, title = record_identity(data, launch.id_slug, launch.title_slug)
         uuid = new_uuid()
         uuids.append(uuid)
         rows.append([
-            uuid, workspace_uuid, workflow_uuid, user_uuid, release_uuid, batch_uuid, new_uuid(),
-            record_id, title, "pending", None, 0, now, now, None, json.dumps(data),
-            json.dumps(list(nodes)) if adhoc_nodes else None, json.dumps(outcome), start, done,
+            uuid, launch.workspace_uuid, launch.workflow_uuid, launch.user_uuid, launch.release_uuid, batch_uuid,
+            new_uuid(), record_id, title, "pending", None, 0, now, now, None, json.dumps(data),
+            json.dumps(list(nodes)) if launch.adhoc else None, json.dumps(outcome), start, done,
             outcome["status"], outcome["errorMessage"], outcome["credits"], False,
         ])  # fmt: skip
     store.insert_many("runs", rows)
@@ -392,37 +395,19 @@ def batch_view(row: Mapping[str, Any]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def create_batch(
-    store: Store,
-    *,
-    workspace_uuid: str,
-    user_uuid: str,
-    workflow_uuid: str,
-    release_uuid: str | None,
-    nodes: list[Mapping[str, Any]],
-    data: Mapping[str, Any],
-    inputs: list[Any],
-    speed: float,
-    adhoc_nodes: bool = False,
-    id_slug: str | None = None,
-    title_slug: str | None = None,
-) -> str:
+def create_batch(store: Store, launch: Launch, data: Mapping[str, Any], inputs: list[Any]) -> str:
     now = store.now()
     uuid = new_uuid()
     status = "pending" if inputs else "success"
     store.db.execute(
         "INSERT INTO batches VALUES (" + ", ".join("?" * 18) + ")",
         [
-            uuid, workspace_uuid, workflow_uuid, user_uuid, release_uuid, None, json.dumps(dict(data)),
-            json.dumps(list(nodes)) if adhoc_nodes else None, status, None, None, len(inputs), 0, 0, 0,
+            uuid, launch.workspace_uuid, launch.workflow_uuid, launch.user_uuid, launch.release_uuid, None,
+            json.dumps(dict(data)), json.dumps(list(launch.nodes)) if launch.adhoc else None, status, None, None, len(inputs), 0, 0, 0,
             now, now, None if inputs else now,
         ],
     )  # fmt: skip
-    create_runs(
-        store, workspace_uuid=workspace_uuid, user_uuid=user_uuid, workflow_uuid=workflow_uuid,
-        release_uuid=release_uuid, nodes=nodes, inputs=inputs, speed=speed, batch_uuid=uuid,
-        adhoc_nodes=adhoc_nodes, id_slug=id_slug, title_slug=title_slug,
-    )  # fmt: skip
+    create_runs(store, launch, inputs, batch_uuid=uuid)
     return uuid
 
 

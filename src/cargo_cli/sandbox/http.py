@@ -72,6 +72,15 @@ class Ctx:
             raise bad_request(f"{name} is required", "invalidPayload")
         return value
 
+    def array(self, name: str, *, non_empty: bool = False) -> list[Any]:
+        """A required JSON array argument."""
+        value = self.arg(name)
+        if not isinstance(value, list) or (non_empty and not value):
+            raise bad_request(
+                f"{name} must be {'a non-empty' if non_empty else 'an'} array", "invalidPayload"
+            )
+        return value
+
 
 Handler = Callable[[Ctx], Any]
 

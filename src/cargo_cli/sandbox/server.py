@@ -72,20 +72,12 @@ def parser() -> argparse.ArgumentParser:
         "--seed", dest="seed", action="store_true", default=True, help="Seed the demo workspace (default)."
     )
     p.add_argument("--no-seed", dest="seed", action="store_false", help="Start with an empty workspace.")
-    p.add_argument(
-        "--seed-records",
-        type=_count,
-        default=int(os.environ.get("CARGO_SANDBOX_SEED_RECORDS", "0")),
-        metavar="N",
-        help="Also seed a model crm.big_companies of N records (benchmarks).",
-    )
-    p.add_argument(
-        "--seed-runs",
-        type=_count,
-        default=int(os.environ.get("CARGO_SANDBOX_SEED_RUNS", "0")),
-        metavar="N",
-        help="Also seed N finished runs of the demo tool (benchmarks).",
-    )
+    for flag, env, what in (
+        ("--seed-records", "CARGO_SANDBOX_SEED_RECORDS", "a model crm.big_companies of N records"),
+        ("--seed-runs", "CARGO_SANDBOX_SEED_RUNS", "N finished runs of the demo tool"),
+    ):
+        p.add_argument(flag, type=_count, default=_count(os.environ.get(env, "0")), metavar="N",
+                       help=f"Also seed {what} (benchmarks; env {env}).")  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="Do not log requests on stderr.")
     return p  # fmt: skip
 

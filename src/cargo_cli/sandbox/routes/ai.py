@@ -6,20 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from cargo_cli.sandbox import engine
-from cargo_cli.sandbox.http import Ctx, Router, as_int, bad_request, not_found
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
+from cargo_cli.sandbox.http import Ctx, Router, as_int, not_found
+from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, reads, remove, update
 
 router = Router()
-
-
-@router.route("GET", "/ai/agents/list")
-def list_agents(ctx: Ctx) -> Any:
-    return {"agents": listed(ctx, "agent")}
-
-
-@router.route("GET", "/ai/agents/{uuid}")
-def get_agent(ctx: Ctx) -> Any:
-    return {"agent": entity(ctx, "agent")}
+reads(router, "/ai/agents", "agent", "agents")
 
 
 @router.route("GET", "/ai/releases/list")
@@ -72,9 +63,7 @@ def _message(ctx: Ctx, chat: dict[str, Any], kind: str, **fields: Any) -> dict[s
 @router.route("POST", "/ai/messages")
 def create_message(ctx: Ctx) -> Any:
     body = body_dict(ctx)
-    parts = body.get("parts")
-    if not isinstance(parts, list) or not parts:
-        raise bad_request("parts must be a non-empty array", "invalidParts")
+    parts = ctx.array("parts", non_empty=True)
     chat = entity(ctx, "chat", str(body.get("chatUuid") or ""))
     agent = entity(ctx, "agent", chat["agentUuid"]) if chat.get("agentUuid") else {"name": "Assistant"}
     text = " ".join(str(p.get("text", "")) for p in parts if isinstance(p, dict))
@@ -128,9 +117,7 @@ def remove_chat(ctx: Ctx) -> Any:
 # -- agents: create/update/remove, releases --------------------------------------------
 @router.route("POST", "/ai/agents")
 def create_agent(ctx: Ctx) -> Any:
-    body = body_dict(ctx)
-    if not body.get("name"):
-        raise bad_request("name is required")
+    body = body_dict(ctx, "name")
     agent = create(ctx, "agent", {
         "name": body["name"], "icon": body.get("icon") or {"kind": "emoji", "emojiSlug": "robot"},
         "description": body.get("description"), "triggers": body.get("triggers") or [],

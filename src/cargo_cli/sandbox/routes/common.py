@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cargo_cli.sandbox.http import Ctx, bad_request, not_found
+from cargo_cli.sandbox.http import Ctx, Router, as_int, as_list, bad_request, not_found
 from cargo_cli.sandbox.store import new_uuid
 
 
@@ -40,7 +40,65 @@ def remove(ctx: Ctx, kind: str, doc: dict[str, Any]) -> None:
     ctx.store.put(kind, {**doc, "deletedAt": ctx.store.now_iso()})
 
 
-def body_dict(ctx: Ctx) -> dict[str, Any]:
+def body_dict(ctx: Ctx, *required: str) -> dict[str, Any]:
+    """The JSON body, with the ``required`` fields present and not empty."""
     if not isinstance(ctx.body, dict):
         raise bad_request("The body must be a JSON object")
+    for name in required:
+        ctx.required(name)
     return ctx.body
+
+
+def reads(router: Router, base: str, kind: str, plural: str, *, get: bool = True) -> None:
+    """``GET {base}/list`` → ``{plural: [...]}`` and ``GET {base}/{uuid}`` →
+    ``{kind: ...}`` for an entity kept whole in the store."""
+
+    def list_all(ctx: Ctx) -> Any:
+        return {plural: listed(ctx, kind)}
+
+    def get_one(ctx: Ctx) -> Any:
+        return {kind: entity(ctx, kind)}
+
+    router.route("GET", f"{base}/list")(list_all)
+    if get:
+        router.route("GET", base + "/{uuid}")(get_one)
+
+
+class Where:
+    """A SQL ``WHERE`` over a table with a ``workspaceUuid`` column, built
+    from the request's filter arguments."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.clauses: list[str] = ["workspaceUuid = ?"]
+        self.params: list[Any] = [ctx.workspace_uuid]
+
+    def add(self, clause: str, *params: Any) -> Where:
+        self.clauses.append(clause)
+        self.params.extend(params)
+        return self
+
+    def equal(self, *fields: str, required: bool = False) -> Where:
+        """``field = ?`` for each field the request gives (else 400 when required)."""
+        for field in fields:
+            value = self.ctx.required(field) if required else self.ctx.arg(field)
+            if value not in (None, ""):
+                self.add(f"{field} = ?", value)
+        return self
+
+    def among(self, field: str, column: str) -> Where:
+        """``column IN (...)`` when the request gives the list ``field``."""
+        values = as_list(self.ctx.arg(field))
+        if values:
+            self.add(f"{column} IN (SELECT unnest(?))", [str(v) for v in values])
+        return self
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.clauses)
+
+
+def page(ctx: Ctx, *, default: int = 100, most: int = 1000) -> tuple[int, int]:
+    """(limit, offset) of a list request."""
+    limit = min(as_int(ctx.arg("limit"), "limit", default) or default, most)
+    return limit, as_int(ctx.arg("offset"), "offset", 0) or 0

@@ -3,33 +3,35 @@ actions and ClickHouse SQL over runs/batches/spans/records."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from cargo_cli.sandbox import engine, sqlquery
 from cargo_cli.sandbox.filters import not_emulated
-from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, as_list, bad_request, not_found
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
+from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, bad_request, jsonable, not_found
+from cargo_cli.sandbox.routes.common import (
+    Where,
+    body_dict,
+    create,
+    entity,
+    listed,
+    page,
+    reads,
+    remove,
+    update,
+)
 from cargo_cli.sandbox.routes.storage import compile_filter, csv_blob, json_blob, model_or_404, select_records
 from cargo_cli.sandbox.routes.workspace import read_csv_blob
 from cargo_cli.sandbox.store import new_uuid
 
 router = Router()
-MAX_LIST = 1000
+reads(router, "/orchestration/tools", "tool", "tools")
+reads(router, "/orchestration/plays", "play", "plays")
 
 
 # -- tools, plays, workflows, releases ------------------------------------------------
-@router.route("GET", "/orchestration/tools/list")
-def list_tools(ctx: Ctx) -> Any:
-    return {"tools": listed(ctx, "tool")}
-
-
-@router.route("GET", "/orchestration/tools/{uuid}")
-def get_tool(ctx: Ctx) -> Any:
-    return {"tool": entity(ctx, "tool")}
-
-
 @router.route("POST", "/orchestration/tools")
 def create_tool(ctx: Ctx) -> Any:
     body = body_dict(ctx)
@@ -53,10 +55,8 @@ def update_tool(ctx: Ctx) -> Any:
 
 @router.route("POST", "/orchestration/plays")
 def create_play(ctx: Ctx) -> Any:
-    body = body_dict(ctx)
+    body = body_dict(ctx, "name")
     model = model_or_404(ctx, body.get("modelUuid"))
-    if not body.get("name"):
-        raise bad_request("name is required")
     compile_filter(ctx, model, body.get("filter"))
     segment = create(ctx, "segment", {
         "modelUuid": model["uuid"], "slug": f"play-{new_uuid()[:8]}", "name": body["name"],
@@ -102,16 +102,6 @@ def remove_play(ctx: Ctx) -> Any:
 @router.route("DELETE", "/orchestration/tools/{uuid}")
 def remove_tool(ctx: Ctx) -> Any:
     remove(ctx, "tool", entity(ctx, "tool"))
-
-
-@router.route("GET", "/orchestration/plays/list")
-def list_plays(ctx: Ctx) -> Any:
-    return {"plays": listed(ctx, "play")}
-
-
-@router.route("GET", "/orchestration/plays/{uuid}")
-def get_play(ctx: Ctx) -> Any:
-    return {"play": entity(ctx, "play")}
 
 
 @router.route("GET", "/orchestration/workflows/list")
@@ -246,24 +236,31 @@ def get_release(ctx: Ctx) -> Any:
 
 
 # -- runs ----------------------------------------------------------------------------------
-def _graph(ctx: Ctx, body: Mapping[str, Any]) -> tuple[str, str | None, list[Mapping[str, Any]], bool]:
-    """(workflowUuid, releaseUuid, nodes, ad-hoc?) of a run/batch payload."""
+def _launch(ctx: Ctx, body: Mapping[str, Any]) -> engine.Launch:
+    """The graph of a run/batch payload: ad-hoc ``nodes``, else the workflow's
+    ``releaseUuid`` or deployed release."""
     nodes = body.get("nodes")
     workflow_uuid = body.get("workflowUuid")
+    release_uuid: str | None = None
     if nodes is not None:
         if not isinstance(nodes, list) or not all(isinstance(n, Mapping) for n in nodes):
             raise bad_request("nodes must be an array of node objects", "invalidNodes")
-        return str(workflow_uuid or new_uuid()), None, nodes, True
-    if not workflow_uuid:
+        workflow_uuid = workflow_uuid or new_uuid()
+    elif not workflow_uuid:
         raise bad_request("Pass a workflowUuid or nodes", "invalidPayload")
-    entity(ctx, "workflow", str(workflow_uuid))
-    if body.get("releaseUuid"):
-        release: dict[str, Any] | None = entity(ctx, "release", str(body["releaseUuid"]))
     else:
-        release = _deployed(ctx, str(workflow_uuid))
-    if release is None:
-        raise ApiError(400, "The workflow has no deployed release", "releaseNotFound")
-    return str(workflow_uuid), str(release["uuid"]), list(release["nodes"]), False
+        entity(ctx, "workflow", str(workflow_uuid))
+        if body.get("releaseUuid"):
+            release: dict[str, Any] | None = entity(ctx, "release", str(body["releaseUuid"]))
+        else:
+            release = _deployed(ctx, str(workflow_uuid))
+        if release is None:
+            raise ApiError(400, "The workflow has no deployed release", "releaseNotFound")
+        release_uuid, nodes = str(release["uuid"]), list(release["nodes"])
+    return engine.Launch(
+        workspace_uuid=ctx.workspace_uuid, user_uuid=ctx.user_uuid, workflow_uuid=str(workflow_uuid),
+        release_uuid=release_uuid, nodes=nodes, speed=ctx.speed, adhoc=release_uuid is None,
+    )  # fmt: skip
 
 
 def _run_row(ctx: Ctx, uuid: str) -> dict[str, Any]:
@@ -282,11 +279,7 @@ def _run(ctx: Ctx, uuid: str) -> dict[str, Any]:
 @router.route("POST", "/orchestration/runs")
 def create_run(ctx: Ctx) -> Any:
     body = body_dict(ctx)
-    workflow, release, nodes, adhoc = _graph(ctx, body)
-    (uuid,) = engine.create_runs(
-        ctx.store, workspace_uuid=ctx.workspace_uuid, user_uuid=ctx.user_uuid, workflow_uuid=workflow,
-        release_uuid=release, nodes=nodes, inputs=[body.get("data") or {}], speed=ctx.speed, adhoc_nodes=adhoc,
-    )  # fmt: skip
+    (uuid,) = engine.create_runs(ctx.store, _launch(ctx, body), [body.get("data") or {}])
     return {"run": _run(ctx, uuid)}
 
 
@@ -299,41 +292,21 @@ def get_run(ctx: Ctx) -> Any:
 
 
 def _run_filter(ctx: Ctx, *, require_workflow: bool = True) -> tuple[str, list[Any]]:
-    clauses: list[str] = ["workspaceUuid = ?"]
-    params: list[Any] = [ctx.workspace_uuid]
-    workflow = ctx.arg("workflowUuid")
-    if workflow:
-        clauses.append("workflowUuid = ?")
-        params.append(workflow)
-    elif require_workflow:
-        raise bad_request("workflowUuid is required")
-    for field, column in (("batchUuid", "batchUuid"), ("recordId", "recordId"), ("releaseUuid", "releaseUuid"),
-                          ("recordTitle", "recordTitle")):  # fmt: skip
-        if ctx.arg(field):
-            clauses.append(f"{column} = ?")
-            params.append(ctx.arg(field))
-    statuses = as_list(ctx.arg("statuses"))
-    if statuses:
-        clauses.append("status IN (SELECT unnest(?))")
-        params.append([str(s) for s in statuses])
-    uuids = as_list(ctx.arg("uuids"))
-    if uuids:
-        clauses.append("uuid IN (SELECT unnest(?))")
-        params.append([str(u) for u in uuids])
+    where = Where(ctx).equal("workflowUuid", required=require_workflow)
+    where.equal("batchUuid", "recordId", "releaseUuid", "recordTitle")
+    where.among("statuses", "status").among("uuids", "uuid")
     if ctx.arg("isFinished"):
-        clauses.append("status IN ('success', 'error', 'cancelled', 'skipped')")
+        where.add("status IN ('success', 'error', 'cancelled', 'skipped')")
     for field, op in (("createdAfter", ">="), ("createdBefore", "<")):
         if ctx.arg(field):
-            clauses.append(f"createdAt {op} CAST(CAST(? AS TIMESTAMPTZ) AS TIMESTAMP)")
-            params.append(ctx.arg(field))
-    return " AND ".join(clauses), params
+            where.add(f"createdAt {op} CAST(CAST(? AS TIMESTAMPTZ) AS TIMESTAMP)", ctx.arg(field))
+    return where.sql, where.params
 
 
 @router.route("POST", "/orchestration/runs/list")
 def list_runs(ctx: Ctx) -> Any:
     where, params = _run_filter(ctx)
-    limit = min(as_int(ctx.arg("limit"), "limit", 100) or 100, MAX_LIST)
-    offset = as_int(ctx.arg("offset"), "offset", 0) or 0
+    limit, offset = page(ctx)
     rows = ctx.store.rows(
         f"SELECT * FROM runs WHERE {where} ORDER BY createdAt DESC, uuid LIMIT {limit} OFFSET {offset}",
         params,
@@ -351,9 +324,7 @@ def count_runs(ctx: Ctx) -> Any:
 
 @router.route("POST", "/orchestration/runs/cancel")
 def cancel_runs(ctx: Ctx) -> Any:
-    uuids = as_list(ctx.arg("uuids"))
-    if not uuids:
-        raise bad_request("uuids is required")
+    ctx.array("uuids", non_empty=True)
     where, params = _run_filter(ctx, require_workflow=False)
     engine.cancel_runs(ctx.store, where, params)
 
@@ -435,15 +406,12 @@ def create_batch(ctx: Ctx) -> Any:
     data = body.get("data")
     if not isinstance(data, Mapping):
         raise bad_request('data is required (e.g. {"kind": "segment", "segmentUuid": ...})')
-    workflow, release, nodes, adhoc = _graph(ctx, body)
+    launch = _launch(ctx, body)
     inputs, id_slug, title_slug = _batch_inputs(ctx, data)
     if not inputs:
         raise ApiError(400, "No records.", "noRecords", dataError={"reason": "noRecords"})
-    uuid = engine.create_batch(
-        ctx.store, workspace_uuid=ctx.workspace_uuid, user_uuid=ctx.user_uuid, workflow_uuid=workflow,
-        release_uuid=release, nodes=nodes, data=data, inputs=inputs, speed=ctx.speed, adhoc_nodes=adhoc,
-        id_slug=id_slug, title_slug=title_slug,
-    )  # fmt: skip
+    launch = dataclasses.replace(launch, id_slug=id_slug, title_slug=title_slug)
+    uuid = engine.create_batch(ctx.store, launch, data, inputs)
     return {"batch": _batch(ctx, uuid)}
 
 
@@ -458,19 +426,11 @@ def _batch(ctx: Ctx, uuid: str) -> dict[str, Any]:
 
 @router.route("GET", "/orchestration/batches/list")
 def list_batches(ctx: Ctx) -> Any:
-    clauses: list[str] = ["workspaceUuid = ?"]
-    params: list[Any] = [ctx.workspace_uuid]
-    statuses = as_list(ctx.arg("statuses"))
-    if statuses:
-        clauses.append("status IN (SELECT unnest(?))")
-        params.append([str(s) for s in statuses])
-    workflows = as_list(ctx.arg("workflowUuids"))
-    if workflows:
-        clauses.append("workflowUuid IN (SELECT unnest(?))")
-        params.append([str(w) for w in workflows])
-    limit = min(as_int(ctx.arg("limit"), "limit", 100) or 100, MAX_LIST)
+    where = Where(ctx).among("statuses", "status").among("workflowUuids", "workflowUuid")
+    limit, offset = page(ctx)
     rows = ctx.store.rows(
-        f"SELECT * FROM batches WHERE {' AND '.join(clauses)} ORDER BY createdAt DESC LIMIT {limit}", params
+        f"SELECT * FROM batches WHERE {where.sql} ORDER BY createdAt DESC LIMIT {limit} OFFSET {offset}",
+        where.params,
     )
     return {"batches": [engine.batch_view(r) for r in rows]}
 
@@ -501,24 +461,13 @@ def download_batch(ctx: Ctx) -> Any:
 # -- records ---------------------------------------------------------------------------------
 @router.route("POST", "/orchestration/records/list")
 def list_records(ctx: Ctx) -> Any:
-    workflow = str(ctx.required("workflowUuid"))
-    clauses: list[str] = ["workspaceUuid = ?", "workflowUuid = ?"]
-    params: list[Any] = [ctx.workspace_uuid, workflow]
-    if ctx.arg("batchUuid"):
-        clauses.append("batchUuid = ?")
-        params.append(ctx.arg("batchUuid"))
-    statuses = as_list(ctx.arg("statuses"))
-    if statuses:
-        clauses.append("status IN (SELECT unnest(?))")
-        params.append([str(s) for s in statuses])
-    where = " AND ".join(clauses)
-    limit = min(as_int(ctx.arg("limit"), "limit", 100) or 100, MAX_LIST)
-    from cargo_cli.sandbox.http import jsonable
-
+    where = Where(ctx).equal("workflowUuid", required=True).equal("batchUuid").among("statuses", "status")
+    limit, offset = page(ctx)
     rows = ctx.store.rows(
-        f"SELECT * FROM q_records WHERE {where} ORDER BY createdAt DESC LIMIT {limit}", params
+        f"SELECT * FROM q_records WHERE {where.sql} ORDER BY createdAt DESC LIMIT {limit} OFFSET {offset}",
+        where.params,
     )
-    count = ctx.store.scalar(f"SELECT count(*) FROM q_records WHERE {where}", params)
+    count = ctx.store.scalar(f"SELECT count(*) FROM q_records WHERE {where.sql}", where.params)
     return {"records": [jsonable(r) for r in rows], "count": int(count or 0)}
 
 
@@ -538,22 +487,14 @@ SPAN_FILTERS = ("workflowUuid", "batchUuid", "traceUuid", "runUuid", "recordId",
 
 
 def _span_filter(ctx: Ctx) -> tuple[str, list[Any]]:
-    clauses: list[str] = ["workspaceUuid = ?"]
-    params: list[Any] = [ctx.workspace_uuid]
-    for field in SPAN_FILTERS:
-        if ctx.arg(field):
-            clauses.append(f"{field} = ?")
-            params.append(ctx.arg(field))
-    return " AND ".join(clauses), params
+    where = Where(ctx).equal(*SPAN_FILTERS)
+    return where.sql, where.params
 
 
 @router.route("POST", "/orchestration/spans/list")
 def list_spans(ctx: Ctx) -> Any:
-    from cargo_cli.sandbox.http import jsonable
-
     where, params = _span_filter(ctx)
-    limit = min(as_int(ctx.arg("limit"), "limit", 100) or 100, MAX_LIST)
-    offset = as_int(ctx.arg("offset"), "offset", 0) or 0
+    limit, offset = page(ctx)
     rows = ctx.store.rows(
         f"SELECT * FROM spans WHERE {where} ORDER BY executionStartedAt DESC, runUuid, executionIndex "
         f"LIMIT {limit} OFFSET {offset}", params,
@@ -587,11 +528,8 @@ def _action_nodes(action: Any) -> list[Mapping[str, Any]]:
 @router.route("POST", "/orchestration/actions/execute")
 def execute_action(ctx: Ctx) -> Any:
     body = body_dict(ctx)
-    (uuid,) = engine.create_runs(
-        ctx.store, workspace_uuid=ctx.workspace_uuid, user_uuid=ctx.user_uuid, workflow_uuid=new_uuid(),
-        release_uuid=None, nodes=_action_nodes(body.get("action")), inputs=[body.get("data") or {}],
-        speed=ctx.speed, adhoc_nodes=True,
-    )  # fmt: skip
+    launch = _launch(ctx, {"nodes": _action_nodes(body.get("action"))})
+    (uuid,) = engine.create_runs(ctx.store, launch, [body.get("data") or {}])
     return {"run": _run(ctx, uuid)}
 
 
@@ -601,12 +539,9 @@ def execute_action_batch(ctx: Ctx) -> Any:
     records = body.get("records")
     if not isinstance(records, list) or not records:
         raise ApiError(400, "No records.", "noRecords")
-    uuid = engine.create_batch(
-        ctx.store, workspace_uuid=ctx.workspace_uuid, user_uuid=ctx.user_uuid, workflow_uuid=new_uuid(),
-        release_uuid=None, nodes=_action_nodes(body.get("action")), data={"kind": "records"},
-        inputs=[r.get("data", r) if isinstance(r, Mapping) else r for r in records], speed=ctx.speed,
-        adhoc_nodes=True,
-    )  # fmt: skip
+    launch = _launch(ctx, {"nodes": _action_nodes(body.get("action"))})
+    inputs = [r.get("data", r) if isinstance(r, Mapping) else r for r in records]
+    uuid = engine.create_batch(ctx.store, launch, {"kind": "records"}, inputs)
     return {"batch": _batch(ctx, uuid)}
 
 

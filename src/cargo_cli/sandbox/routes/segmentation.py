@@ -39,10 +39,8 @@ def get_segment(ctx: Ctx) -> Any:
 
 @router.route("POST", "/segmentation/segments")
 def create_segment(ctx: Ctx) -> Any:
-    body = body_dict(ctx)
+    body = body_dict(ctx, "name")
     model = model_or_404(ctx, body.get("modelUuid"))
-    if not body.get("name"):
-        raise bad_request("name is required")
     compile_filter(ctx, model, body.get("filter"))  # refuse a bad filter now
     slug = str(body.get("slug") or str(body["name"]).lower().replace(" ", "-"))
     segment = create(ctx, "segment", {
@@ -95,9 +93,7 @@ def download_segment(ctx: Ctx) -> Any:
 @router.route("POST", "/segmentation/records/fetch")
 def fetch_records(ctx: Ctx) -> Any:
     model = model_or_404(ctx, ctx.arg("modelUuid"))
-    ids = ctx.arg("ids")
-    if not isinstance(ids, list):
-        raise bad_request("ids must be an array")
+    ids = ctx.array("ids")
     records, _ = select_records(ctx, model, ids=[str(i) for i in ids], count=False)
     return {"records": records}
 

@@ -12,10 +12,13 @@ from typing import Any
 from cargo_cli.sandbox import sqlquery
 from cargo_cli.sandbox.filters import FilterCompiler, order_by
 from cargo_cli.sandbox.http import Ctx, Router, as_int, bad_request, jsonable, not_found
-from cargo_cli.sandbox.routes.common import entity, listed
+from cargo_cli.sandbox.routes.common import entity, listed, reads
 from cargo_cli.sandbox.store import SQL_TYPES, new_uuid, quote, record_table
 
 router = Router()
+reads(router, "/storage/datasets", "dataset", "datasets")
+reads(router, "/storage/models", "model", "models")
+reads(router, "/storage/relationships", "relationship", "relationships")
 MAX_PAGE = 1000
 
 
@@ -118,26 +121,6 @@ def json_blob(ctx: Ctx, key: str, value: Any) -> str:
 
 
 # -- datasets, models, columns -----------------------------------------------------------
-@router.route("GET", "/storage/datasets/list")
-def list_datasets(ctx: Ctx) -> Any:
-    return {"datasets": listed(ctx, "dataset")}
-
-
-@router.route("GET", "/storage/datasets/{uuid}")
-def get_dataset(ctx: Ctx) -> Any:
-    return {"dataset": entity(ctx, "dataset")}
-
-
-@router.route("GET", "/storage/models/list")
-def list_models(ctx: Ctx) -> Any:
-    return {"models": listed(ctx, "model")}
-
-
-@router.route("GET", "/storage/models/{uuid}")
-def get_model(ctx: Ctx) -> Any:
-    return {"model": entity(ctx, "model")}
-
-
 @router.route("GET", "/storage/models/{uuid}/ddl")
 def get_model_ddl(ctx: Ctx) -> Any:
     model = entity(ctx, "model")
@@ -150,11 +133,6 @@ def get_model_ddl(ctx: Ctx) -> Any:
 def list_columns(ctx: Ctx) -> Any:
     model = model_or_404(ctx, ctx.arg("modelUuid"))
     return {"columns": [{k: c[k] for k in ("slug", "type", "label") if k in c} for c in model["columns"]]}
-
-
-@router.route("GET", "/storage/relationships/list")
-def list_relationships(ctx: Ctx) -> Any:
-    return {"relationships": listed(ctx, "relationship")}
 
 
 # -- records ---------------------------------------------------------------------------
@@ -180,9 +158,7 @@ def get_record(ctx: Ctx) -> Any:
 @router.route("POST", "/storage/records/createBulk")
 def create_records(ctx: Ctx) -> Any:
     model = model_or_404(ctx, ctx.arg("modelUuid"))
-    items = ctx.arg("records")
-    if not isinstance(items, list):
-        raise bad_request("records must be an array")
+    items = ctx.array("records")
     id_slug = str(model.get("idColumnSlug", "id"))
     records = []
     for item in items:

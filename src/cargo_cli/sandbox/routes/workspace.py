@@ -8,11 +8,15 @@ import io
 import secrets
 from typing import Any
 
-from cargo_cli.sandbox.http import ApiError, Ctx, Router, bad_request, not_found
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
+from cargo_cli.sandbox.http import ApiError, Ctx, Router, not_found
+from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, reads, remove, update
 from cargo_cli.sandbox.store import new_uuid
 
 router = Router()
+reads(router, "/workspaceManagement/users", "user", "users", get=False)
+reads(router, "/workspaceManagement/roles", "role", "roles", get=False)
+reads(router, "/workspaceManagement/tokens", "token", "tokens", get=False)
+reads(router, "/workspaceManagement/folders", "folder", "folders")
 
 
 def current_user(ctx: Ctx) -> dict[str, Any]:
@@ -35,11 +39,6 @@ def get_workspace_user(ctx: Ctx) -> Any:
     return {"user": current_user(ctx)}
 
 
-@router.route("GET", "/workspaceManagement/users/list")
-def list_users(ctx: Ctx) -> Any:
-    return {"users": listed(ctx, "user")}
-
-
 @router.route("GET", "/workspaceManagement/workspaces/current")
 def get_workspace(ctx: Ctx) -> Any:
     return {"workspace": entity(ctx, "workspace", ctx.workspace_uuid)}
@@ -50,22 +49,10 @@ def list_workspaces(ctx: Ctx) -> Any:
     return {"workspaces": [entity(ctx, "workspace", ctx.workspace_uuid)]}
 
 
-@router.route("GET", "/workspaceManagement/roles/list")
-def list_roles(ctx: Ctx) -> Any:
-    return {"roles": listed(ctx, "role")}
-
-
 # -- tokens ---------------------------------------------------------------------
-@router.route("GET", "/workspaceManagement/tokens/list")
-def list_tokens(ctx: Ctx) -> Any:
-    return {"tokens": listed(ctx, "token")}
-
-
 @router.route("POST", "/workspaceManagement/tokens")
 def create_token(ctx: Ctx) -> Any:
-    body = body_dict(ctx)
-    if not body.get("name"):
-        raise bad_request("name is required")
+    body = body_dict(ctx, "name")
     secret = "sbx_" + secrets.token_urlsafe(24)
     token = create(ctx, "token", {
         "token": secret[:8] + "…", "name": body["name"], "description": body.get("description"),
@@ -83,21 +70,9 @@ def remove_token(ctx: Ctx) -> Any:
 
 
 # -- folders ----------------------------------------------------------------------
-@router.route("GET", "/workspaceManagement/folders/list")
-def list_folders(ctx: Ctx) -> Any:
-    return {"folders": listed(ctx, "folder")}
-
-
-@router.route("GET", "/workspaceManagement/folders/{uuid}")
-def get_folder(ctx: Ctx) -> Any:
-    return {"folder": entity(ctx, "folder")}
-
-
 @router.route("POST", "/workspaceManagement/folders")
 def create_folder(ctx: Ctx) -> Any:
-    body = body_dict(ctx)
-    if not body.get("name"):
-        raise bad_request("name is required")
+    body = body_dict(ctx, "name")
     return {"folder": create(ctx, "folder", {
         "name": body["name"], "kind": body.get("kind", "workflow"), "emojiSlug": body.get("emojiSlug", "file_folder"),
         "parentUuid": body.get("parentUuid"), "isReadOnly": False,
