@@ -1,3 +1,3 @@
-from cargo_cli.sandbox.server import main
+from cargo_cli.sandbox import main
 
 main()
