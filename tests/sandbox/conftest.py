@@ -62,8 +62,8 @@ def make_api(tmp: Path, *, rate_limit: float | None = None) -> Iterator[Api]:
     store.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    """One seeded sandbox per test module (tests create their own entities;
-    the fake clock only moves forward)."""
+    """One seeded sandbox for the unit tests (each test creates its own
+    entities; the fake clock only moves forward)."""
     yield from make_api(tmp_path_factory.mktemp("api"))

@@ -10,22 +10,23 @@ from tests.sandbox.conftest import Api
 
 
 def test_draft_update_and_deploy_change_what_runs(api: Api) -> None:
-    draft = api.get("/orchestration/releases/draft", params={"workflowUuid": seed.TOOL_WORKFLOW})["release"]
-    assert draft["status"] == "draft" and draft["parentUuid"] == seed.TOOL_RELEASE  # type: ignore[index]
+    seeded = api.get("/orchestration/releases/draft", params={"workflowUuid": seed.TOOL_WORKFLOW})["release"]
+    assert seeded["status"] == "draft" and seeded["parentUuid"] == seed.TOOL_RELEASE  # type: ignore[index]
+    workflow = api.post("/orchestration/tools", {"name": "Drafts"})["tool"]["workflowUuid"]  # type: ignore[index]
+    draft = api.get("/orchestration/releases/draft", params={"workflowUuid": workflow})["release"]
+    assert draft["nodes"] == [] and draft["parentUuid"] is None  # type: ignore[index]
     nodes: list[dict[str, Any]] = seed.enrichment_nodes("v2")
-    nodes[1].update(integrationSlug="hunter", actionSlug="findEmail", config={})
-    updated = api.post(
-        "/orchestration/releases/draft/update", {"workflowUuid": seed.TOOL_WORKFLOW, "nodes": nodes}
-    )
+    updated = api.post("/orchestration/releases/draft/update", {"workflowUuid": workflow, "nodes": nodes})
     assert updated["release"]["uuid"] == draft["uuid"]  # type: ignore[index]
-    deployed = api.post("/orchestration/releases/draft/deploy", {"workflowUuid": seed.TOOL_WORKFLOW, "nodes": None,
-                                                                 "formFields": None, "version": "2"})["release"]  # fmt: skip
-    assert (deployed["status"], deployed["version"]) == ("deployed", "2")  # type: ignore[index]
-    assert api.get(f"/orchestration/releases/{seed.TOOL_RELEASE}")["release"]["status"] == "archived"  # type: ignore[index]
-    run = api.post("/orchestration/runs", {"workflowUuid": seed.TOOL_WORKFLOW, "data": {"domain": "x.io"}})[
-        "run"
-    ]
-    assert run["releaseUuid"] == deployed["uuid"]  # type: ignore[index]
+    first = api.post("/orchestration/releases/draft/deploy", {"workflowUuid": workflow, "nodes": None,
+                                                              "formFields": None, "version": "1"})["release"]  # fmt: skip
+    nodes[1].update(integrationSlug="hunter", actionSlug="findEmail", config={})
+    second = api.post("/orchestration/releases/draft/deploy", {"workflowUuid": workflow, "nodes": nodes,
+                                                               "formFields": None, "version": "2"})["release"]  # fmt: skip
+    assert (second["status"], second["version"]) == ("deployed", "2")  # type: ignore[index]
+    assert api.get(f"/orchestration/releases/{first['uuid']}")["release"]["status"] == "archived"  # type: ignore[index]
+    run = api.post("/orchestration/runs", {"workflowUuid": workflow, "data": {"domain": "x.io"}})["run"]
+    assert run["releaseUuid"] == second["uuid"]  # type: ignore[index]
     api.clock.now += 10
     context = api.get(f"/orchestration/runs/{run['uuid']}")["runContext"]  # type: ignore[index]
     assert context["nodes"]["enrich"]["email"] == "alex.martin@x.io"  # type: ignore[index]

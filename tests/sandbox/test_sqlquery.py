@@ -51,7 +51,7 @@ def test_results_are_capped_and_named_like_clickhouse(api: Api, monkeypatch: pyt
     rows = api.post("/storage/query", {"query": "SELECT id, upper(country) FROM crm.companies"})
     assert len(rows["rows"]) == 5 and rows["truncated"] is True  # type: ignore[arg-type]
     assert list(rows["rows"][0]) == ["id", "UPPER(country)"]  # type: ignore[index]
-    named = api.post("/orchestration/query", {"query": "SELECT count() FROM runs"})
+    named = api.post("/orchestration/query", {"query": "SELECT count() FROM runs WHERE uuid = 'none'"})
     assert named["rows"] == [{"count()": 0}]
 
 
@@ -59,7 +59,9 @@ def test_query_sees_only_its_workspace(api: Api) -> None:
     api.sandbox.store.db.execute(
         "INSERT INTO runs (uuid, workspaceUuid, status) VALUES ('x', 'other-ws', 'success')"
     )
-    assert api.post("/orchestration/query", {"query": "SELECT count() AS n FROM runs"})["rows"] == [{"n": 0}]
+    query = "SELECT count() AS n FROM runs WHERE uuid = 'x'"
+    assert api.post("/orchestration/query", {"query": query})["rows"] == [{"n": 0}]
+    assert api.sandbox.store.scalar("SELECT count(*) FROM runs WHERE uuid = 'x'") == 1
 
 
 def test_file_access_is_off(api: Api) -> None:
