@@ -84,6 +84,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = parser().parse_args(argv)
+    import duckdb
     import uvicorn
 
     with contextlib.ExitStack() as stack:
@@ -92,7 +93,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             data_dir = args.data_dir
             data_dir.mkdir(parents=True, exist_ok=True)
-        store = Store(data_dir, persistent=args.data_dir is not None)
+        try:
+            store = Store(data_dir, persistent=args.data_dir is not None)
+        except (OSError, duckdb.Error) as exc:  # e.g. another sandbox holds the --data-dir
+            print(json.dumps({"errorMessage": f"Cannot open the sandbox state in {data_dir}: {exc}"}))
+            raise SystemExit(1) from None
         stack.callback(store.close)
         with store.transaction():
             token = seeding.base(store, seed=args.seed)
