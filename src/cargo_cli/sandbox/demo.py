@@ -19,9 +19,15 @@ from cargo_cli.sandbox import seed
 from cargo_cli.sandbox.launcher import Running, sandbox
 
 
+def say(text: str) -> None:
+    """Narration goes to stderr: stdout carries only the commands' JSON."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
 def _step(number: int, title: str, argv: list[str], sbx: Running, home: Path, cli: str) -> str:
     shown = " ".join(shlex.quote(a) for a in argv)
-    print(f"\n# {number}. {title}\n$ cargo-ai {shown}", flush=True)
+    say(f"\n# {number}. {title}\n$ cargo-ai {shown}")
     done = subprocess.run([cli, *argv], env=sbx.env(home), capture_output=True, text=True, timeout=120)
     sys.stdout.write(done.stdout)
     sys.stdout.flush()
@@ -41,7 +47,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cargo-demo-") as tmp:
         home = Path(tmp)
         with (home / "sandbox.log").open("w") as log, sandbox(["--speed", args.speed], log=log) as sbx:
-            print(f"# Sandbox at {sbx.url} (workspace {sbx.workspace_uuid}); HOME={home}", flush=True)
+            say(f"# Sandbox at {sbx.url} (workspace {sbx.workspace_uuid}); HOME={home}")
             login = subprocess.run(
                 [args.cargo_ai, "login", "--token", "-"], input=sbx.token + "\n", env=sbx.env(home),
                 capture_output=True, text=True, timeout=60,
@@ -49,7 +55,7 @@ def main() -> None:
             if login.returncode != 0:
                 sys.stderr.write(login.stdout + login.stderr)
                 raise SystemExit("demo: login failed")
-            print("# Logged in (cargo-ai login --token -)", flush=True)
+            say("# Logged in (cargo-ai login --token -)")
             poll = ["--wait-until-finished", "--polling-interval", "250"]
             steps: list[tuple[str, list[str]]] = [
                 ("Who am I?", ["whoami"]),
@@ -73,11 +79,9 @@ def main() -> None:
             for number, (title, argv) in enumerate(steps, start=1):
                 _step(number, title, argv, sbx, home, args.cargo_ai)
                 if number == 4:
-                    print(
-                        f"# {home / 'run-results.json'}:\n" + (home / "run-results.json").read_text(),
-                        flush=True,
-                    )
-        print("\n# Demo finished; the sandbox is stopped.", flush=True)
+                    say(f"# {home / 'run-results.json'}:")
+                    print((home / "run-results.json").read_text(), flush=True)
+        say("\n# Demo finished; the sandbox is stopped.")
 
 
 if __name__ == "__main__":

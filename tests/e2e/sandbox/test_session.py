@@ -27,9 +27,21 @@ def test_demo_session_prints_the_eight_steps_and_exits_0() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     for number in range(1, 9):
-        assert f"\n# {number}. " in done.stdout
-    assert '"failedRunsCount"' in done.stdout and '"count()"' in done.stdout
-    assert "the sandbox is stopped" in done.stdout
+        assert f"\n# {number}. " in done.stderr
+    assert "the sandbox is stopped" in done.stderr
+    # stdout is the commands' JSON only: nine documents (the results file after step 4).
+    decoder, text, documents = json.JSONDecoder(), done.stdout.strip(), []
+    while text:
+        value, end = decoder.raw_decode(text)
+        documents.append(value)
+        text = text[end:].lstrip()
+    assert len(documents) == 9
+    assert documents[0]["user"]["email"] == "demo@example.com"
+    assert documents[2]["run"]["status"] == "success"
+    assert documents[4][0]["data"]["name"] == "Acme"  # the downloaded results
+    batch = documents[7]["batch"]
+    assert batch["status"] == "success" and batch["failedRunsCount"] > 0
+    assert sum(row["count()"] for row in documents[8]["rows"]) == 1 + batch["runsCount"]
 
 
 def test_whoami_reports_the_seeded_user_and_the_sandbox_url(cli: Cli) -> None:
