@@ -140,7 +140,9 @@ class Sandbox:
         if content_type.startswith("multipart/form-data"):
             async with request.form() as parsed:
                 for name, value in parsed.multi_items():
-                    if not isinstance(value, str):
+                    if isinstance(value, str):  # plain form fields are the payload (ctx.arg)
+                        body = {**(body or {}), name: value}
+                    else:
                         form[name] = (value.filename or name, value.content_type or "", await value.read())
         else:
             raw = await request.body()

@@ -204,6 +204,9 @@ def demo(store: Store) -> None:
         "triggers": [], "deployedRelease": agent_release, "folderUuid": FOLDER, "template": None,
         "isReadOnly": False, **ws,
     })  # fmt: skip
+    from cargo_cli.sandbox.seed_seeds import seed_new_domains  # here: seed_seeds imports this module
+
+    seed_new_domains(store)
 
 
 def _integrations(store: Store, ws: dict[str, Any]) -> None:
