@@ -62,7 +62,7 @@ def create_library(ctx: Ctx) -> Any:
         raise bad_request("name is required")
     if "config" in body and not isinstance(body["config"], dict):
         raise bad_request("config must be an object")
-    return {"library": new_library(ctx, body["name"], **body)}
+    return {"library": new_library(ctx, body["name"], **{k: v for k, v in body.items() if k != "name"})}
 
 
 @router.route("PATCH", "/content/libraries/{uuid}")

@@ -510,9 +510,8 @@ class Shell:
             raise _UsageError("only 'git log' and 'git show' are emulated (read-only)")
         commits = history(self.store, self.repo)
         if argv[0] == "log":
-            _, values, operands = _options(argv[1:], "", "n")
             oneline = "--oneline" in argv
-            operands = [o for o in operands if o != "--oneline"]
+            _, values, operands = _options([a for a in argv[1:] if a != "--oneline"], "", "n")
             if "n" in values:
                 commits = commits[: int(values["n"] or 0)]
             if operands:
