@@ -21,10 +21,10 @@ def test_missing_or_unknown_token_is_401(api: Api) -> None:
 
 
 def test_unknown_route_is_501_after_auth(api: Api) -> None:
-    response = api.client.post("/v1/hosting/apps", headers=api.headers, json={})
+    response = api.client.post("/v1/domainManagement/domains", headers=api.headers, json={})
     assert response.status_code == 501
-    assert response.json() == {"errorMessage": "Not emulated by the sandbox: POST /hosting/apps"}
-    assert api.client.post("/v1/hosting/apps").status_code == 401
+    assert response.json() == {"errorMessage": "Not emulated by the sandbox: POST /domainManagement/domains"}
+    assert api.client.post("/v1/domainManagement/domains").status_code == 401
     assert api.client.get("/nothing", headers=api.headers).status_code == 404
 
 

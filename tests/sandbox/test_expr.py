@@ -58,7 +58,10 @@ def test_javascript_subset(source: str, expected: object) -> None:
 def test_templates_keep_a_single_slot_raw_and_interpolate_text() -> None:
     assert evaluate_template("{{ nodes.start.people }}", VARS) == VARS["nodes"]["start"]["people"]  # type: ignore[index]
     assert evaluate_template("{{nodes.start.employees}}", VARS) == 120
-    assert evaluate_template("Hi {{nodes.start.name}} ({{ n * 2 }}) {{nodes.start.empty}}!", VARS) == "Hi Acme (6) !"
+    assert (
+        evaluate_template("Hi {{nodes.start.name}} ({{ n * 2 }}) {{nodes.start.empty}}!", VARS)
+        == "Hi Acme (6) !"
+    )
     assert evaluate_template("tags: {{nodes.start.tags}}", VARS) == 'tags: ["saas","b2b"]'
     assert evaluate_template("no slots", VARS) == "no slots"
 
@@ -94,7 +97,7 @@ def test_hostile_expressions_stop_quickly() -> None:
     with pytest.raises(ExprError, match="steps"):
         evaluate_js(f"{ten}.map(a => {ten}.map(b => {ten}.map(c => {ten}.map(d => {ten}.map(e => e)))))", {})
     with pytest.raises(ExprError, match="larger than"):
-        evaluate_js("(".join(["(a => [a, a, a, a])"] * 12) + "(1" + ")" * 12, {})
+        evaluate_js("(".join(["(a => [a, a, a, a])"] * 9) + "(1" + ")" * 9, {})
     with pytest.raises(ExprError, match="longer than"):
         evaluate_js("1+" * 20_000 + "1", {})
     assert time.monotonic() - started < 5

@@ -35,8 +35,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 MAX_SOURCE = 20_000  # characters of an expression
-MAX_STEPS = 200_000  # evaluated nodes (time)
-MAX_SIZE = 1_000_000  # characters of a string, items of an array, values in the answer (memory)
+MAX_STEPS = 100_000  # evaluated nodes (time)
+MAX_SIZE = 100_000  # characters of a string, items of an array, values in the answer (memory)
 _steps: contextvars.ContextVar[list[int]] = contextvars.ContextVar("steps")
 
 

@@ -1,10 +1,15 @@
-"""A request helper for the seeds-tier domain tests: (status, JSON or bytes)."""
+"""The seeds-tier domain modules (content, context, expression, hosting,
+system-of-record, observability): one shared seeded sandbox, and request
+helpers answering (status, JSON or bytes)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from tests.sandbox.conftest import Api
+import pytest
+
+from tests.sandbox.conftest import Api, make_api
 
 
 def call(api: Api, method: str, path: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
@@ -24,3 +29,10 @@ def error(api: Api, method: str, path: str, body: Any = None, **kwargs: Any) -> 
     status, answer = call(api, method, path, body, **kwargs)
     assert status >= 400 and isinstance(answer, dict) and answer["errorMessage"], answer
     return status, answer.get("reason")
+
+
+@pytest.fixture(scope="session")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """One seeded sandbox for every module here (each test creates what it
+    asserts on; the fake clock only moves forward)."""
+    yield from make_api(tmp_path_factory.mktemp("seeds"))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cargo_cli.sandbox.seed_seeds import CONTEXT_FILES
 from tests.sandbox.conftest import Api, make_api
-from tests.sandbox.seeds import error, ok
+from tests.sandbox.routes.conftest import error, ok
 
 
 def run(api: Api, command: str, *args: str) -> dict[str, object]:
@@ -27,7 +27,12 @@ def test_seeded_tree_browse_and_read(api: Api) -> None:
     whole = ok(api, "POST", "/context/runtime/content", {"path": "persona/vp-sales.md"})
     assert whole["content"] == CONTEXT_FILES["persona/vp-sales.md"].rstrip("\n")
     assert (whole["startLine"], whole["endLine"], whole["totalLines"]) == (1, 5, 5)
-    part = ok(api, "POST", "/context/runtime/content", {"path": "/persona/vp-sales.md", "startLine": 3, "endLine": 3})
+    part = ok(
+        api,
+        "POST",
+        "/context/runtime/content",
+        {"path": "/persona/vp-sales.md", "startLine": 3, "endLine": 3},
+    )
     assert part["content"] == "Owns the number. Cares about pipeline coverage and rep ramp time."
     raw = ok(api, "GET", "/context/runtime/raw", params={"path": "README.md"})
     assert raw == CONTEXT_FILES["README.md"].encode()
@@ -73,8 +78,14 @@ def test_edit_rules(api: Api) -> None:
     assert error(api, "PATCH", "/context/runtime/content", {**body, "oldString": "b", "newString": "b"}) == (
         400, "noOp",
     )  # fmt: skip
-    assert error(api, "PATCH", "/context/runtime/content", {**body, "path": "missing.md"}) == (404, "fileNotFound")
-    assert error(api, "PUT", "/context/runtime/content", {"path": "notes", "content": "x"}) == (400, "deniedPath")
+    assert error(api, "PATCH", "/context/runtime/content", {**body, "path": "missing.md"}) == (
+        404,
+        "fileNotFound",
+    )
+    assert error(api, "PUT", "/context/runtime/content", {"path": "notes", "content": "x"}) == (
+        400,
+        "deniedPath",
+    )
     assert error(api, "PUT", "/context/runtime/content", {"path": ".git/config", "content": "x"}) == (
         400, "deniedPath",
     )  # fmt: skip
@@ -85,20 +96,32 @@ def test_execute_read_only_programs(api: Api) -> None:
     assert run(api, "ls", "persona")["stdout"] == "revops-lead.md\nvp-sales.md\n"
     assert run(api, "ls -l persona")["exitCode"] == 0  # one string is split like a shell would
     grep = run(api, "grep", "-r", "-l", "-i", "vp sales", ".")
-    assert (grep["exitCode"], grep["stdout"]) == (0, "README.md\npersona/revops-lead.md\npersona/vp-sales.md\n")
+    assert (grep["exitCode"], grep["stdout"]) == (
+        0,
+        "README.md\npersona/revops-lead.md\npersona/vp-sales.md\n",
+    )
     numbered = run(api, "grep", "-n", "Pains", "persona/vp-sales.md")
     assert numbered["stdout"] == "5:Pains: low reply rates, manual research.\n"
     assert run(api, "grep", "zzz", "README.md")["exitCode"] == 1
     assert run(api, "head", "-n", "1", "README.md")["stdout"] == "# GTM context\n"
-    assert run(api, "tail", "-1", "icp/saas-europe.md")["stdout"] == "Buyers: [[vp-sales]] and [[revops-lead]].\n"
+    assert (
+        run(api, "tail", "-1", "icp/saas-europe.md")["stdout"]
+        == "Buyers: [[vp-sales]] and [[revops-lead]].\n"
+    )
     assert run(api, "wc", "-l", "README.md")["stdout"] == "8 README.md\n"
     assert run(api, "find", ".", "-name", "*.md", "-type", "f")["stdout"].startswith("./README.md\n")  # type: ignore[union-attr]
     missing = run(api, "cat", "nope.md")
     assert (missing["exitCode"], missing["stderr"]) == (1, "cat: nope.md: No such file or directory\n")
     unknown = run(api, "python3", "-c", "print(1)")
     assert unknown["exitCode"] == 127 and "command not found" in str(unknown["stderr"])
-    assert error(api, "POST", "/context/runtime/execute", {"command": "rm", "args": ["-rf", "."]}) == (400, "readOnly")
-    assert error(api, "POST", "/context/runtime/execute", {"command": "ls", "args": [1]}) == (400, "invalidBody")
+    assert error(api, "POST", "/context/runtime/execute", {"command": "rm", "args": ["-rf", "."]}) == (
+        400,
+        "readOnly",
+    )
+    assert error(api, "POST", "/context/runtime/execute", {"command": "ls", "args": [1]}) == (
+        400,
+        "invalidBody",
+    )
     assert run(api, "grep", "-Z", "x", "README.md")["exitCode"] == 2
 
 

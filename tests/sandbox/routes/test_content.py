@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cargo_cli.sandbox import seed_seeds
 from tests.sandbox.conftest import Api
-from tests.sandbox.seeds import call, error, ok
+from tests.sandbox.routes.conftest import call, error, ok
 
 DATA = b"%PDF-1.4\n" + bytes(range(256)) * 8
 
