@@ -4,10 +4,8 @@ programs, and the knowledge graph."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from cargo_cli.sandbox.seed_seeds import CONTEXT_FILES
-from tests.sandbox.conftest import Api, make_api
+from tests.sandbox.conftest import Api
 from tests.sandbox.routes.conftest import error, ok
 
 
@@ -44,28 +42,25 @@ def test_seeded_tree_browse_and_read(api: Api) -> None:
     )  # fmt: skip
 
 
-def test_each_write_and_edit_is_a_commit_with_its_message(tmp_path: Path) -> None:
-    for api in make_api(tmp_path):
-        before = ok(api, "GET", "/context/repository")["repository"]
-        assert before["commitsCount"] == 1
-        first = ok(api, "PUT", "/context/runtime/content",
-                   {"path": "persona/cfo.md", "content": "# CFO\n\nSigns.\n", "commitMessage": "Add CFO"})["commit"]  # fmt: skip
-        assert (first["message"], first["parentSha"]) == ("Add CFO", before["headSha"])
-        assert first["changes"] == [{"path": "persona/cfo.md", "kind": "added"}]
-        second = ok(api, "PATCH", "/context/runtime/content",
-                    {"path": "persona/cfo.md", "oldString": "Signs.", "newString": "Signs the PO."})["commit"]  # fmt: skip
-        assert (second["message"], second["parentSha"]) == ("Edit persona/cfo.md", first["sha"])
-        assert second["changes"] == [{"path": "persona/cfo.md", "kind": "modified"}]
-        after = ok(api, "GET", "/context/repository")["repository"]
-        assert (after["commitsCount"], after["headSha"]) == (3, second["sha"])
-        log = run(api, "git", "log", "--oneline")
-        assert log["stdout"] == (
-            f"{second['shortSha']} Edit persona/cfo.md\n{first['shortSha']} Add CFO\n"
-            f"{before['headSha'][:7]} Initial GTM context\n"
-        )
-        old = run(api, "git", "show", f"{first['shortSha']}:persona/cfo.md")
-        assert old["stdout"] == "# CFO\n\nSigns.\n"
-        assert run(api, "cat", "persona/cfo.md")["stdout"] == "# CFO\n\nSigns the PO.\n"
+def test_each_write_and_edit_is_a_commit_with_its_message(api: Api) -> None:
+    before = ok(api, "GET", "/context/repository")["repository"]
+    first = ok(api, "PUT", "/context/runtime/content",
+               {"path": "history/cfo.md", "content": "# CFO\n\nSigns.\n", "commitMessage": "Add CFO"})["commit"]  # fmt: skip
+    assert (first["message"], first["parentSha"]) == ("Add CFO", before["headSha"])
+    assert first["changes"] == [{"path": "history/cfo.md", "kind": "added"}]
+    second = ok(api, "PATCH", "/context/runtime/content",
+                {"path": "history/cfo.md", "oldString": "Signs.", "newString": "Signs the PO."})["commit"]  # fmt: skip
+    assert (second["message"], second["parentSha"]) == ("Edit history/cfo.md", first["sha"])
+    assert second["changes"] == [{"path": "history/cfo.md", "kind": "modified"}]
+    after = ok(api, "GET", "/context/repository")["repository"]
+    assert (after["commitsCount"], after["headSha"]) == (before["commitsCount"] + 2, second["sha"])
+    log = run(api, "git", "log", "--oneline", "-n", "3")
+    assert str(log["stdout"]).startswith(
+        f"{second['shortSha']} Edit history/cfo.md\n{first['shortSha']} Add CFO\n{before['headSha'][:7]} "
+    )
+    old = run(api, "git", "show", f"{first['shortSha']}:history/cfo.md")
+    assert old["stdout"] == "# CFO\n\nSigns.\n"
+    assert run(api, "cat", "history/cfo.md")["stdout"] == "# CFO\n\nSigns the PO.\n"
 
 
 def test_edit_rules(api: Api) -> None:
