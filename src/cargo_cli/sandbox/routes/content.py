@@ -57,9 +57,7 @@ def new_library(ctx: Ctx, name: str, **fields: Any) -> dict[str, Any]:
 
 @router.route("POST", "/content/libraries/create")
 def create_library(ctx: Ctx) -> Any:
-    body = body_dict(ctx)
-    if not isinstance(body.get("name"), str) or not body["name"]:
-        raise bad_request("name is required")
+    body = body_dict(ctx, "name")
     if "config" in body and not isinstance(body["config"], dict):
         raise bad_request("config must be an object")
     return {"library": new_library(ctx, body["name"], **{k: v for k, v in body.items() if k != "name"})}

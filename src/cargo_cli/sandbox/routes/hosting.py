@@ -16,8 +16,7 @@ import tarfile
 from typing import Any
 
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_list, bad_request
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
-from cargo_cli.sandbox.routes.seeds_common import page
+from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, page, remove, update
 
 router = Router()
 DEPLOYMENT = "deployment"
@@ -191,7 +190,8 @@ def list_deployments(ctx: Ctx) -> Any:
         view for view in (deployment_view(ctx, d) for d in reversed(listed(ctx, DEPLOYMENT)))
         if view.get(f"{kind}Uuid") == slot["uuid"] and (not statuses or view["status"] in statuses)
     ]  # fmt: skip
-    return {"count": len(found), "deployments": page(ctx, found)}
+    limit, offset = page(ctx)
+    return {"count": len(found), "deployments": found[offset : offset + limit]}
 
 
 @router.route("GET", "/hosting/deployments/promoted")

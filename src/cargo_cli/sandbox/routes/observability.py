@@ -16,8 +16,7 @@ import re
 from typing import Any
 
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, as_list, bad_request
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
-from cargo_cli.sandbox.routes.seeds_common import page
+from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, page, reads, remove, update
 
 router = Router()
 ALERT = "alert"
@@ -99,14 +98,7 @@ def _evaluate(ctx: Ctx, alert: dict[str, Any]) -> dict[str, Any]:
     return ctx.store.put(ALERT, {**alert, "lastEvent": event})
 
 
-@router.route("GET", "/observability/alerts/list")
-def list_alerts(ctx: Ctx) -> Any:
-    return {"alerts": listed(ctx, ALERT)}
-
-
-@router.route("GET", "/observability/alerts/{uuid}")
-def get_alert(ctx: Ctx) -> Any:
-    return {"alert": entity(ctx, ALERT)}
+reads(router, "/observability/alerts", ALERT, "alerts")
 
 
 def _checked(ctx: Ctx, body: dict[str, Any], *, partial: bool) -> None:
@@ -120,9 +112,7 @@ def _checked(ctx: Ctx, body: dict[str, Any], *, partial: bool) -> None:
 
 @router.route("POST", "/observability/alerts")
 def create_alert(ctx: Ctx) -> Any:
-    body = body_dict(ctx)
-    if not isinstance(body.get("name"), str) or not body["name"]:
-        raise bad_request("name is required")
+    body = body_dict(ctx, "name")
     _checked(ctx, body, partial=False)
     alert = create(ctx, ALERT, {
         "name": body["name"], "description": body.get("description"), "cron": body["cron"],
@@ -168,7 +158,8 @@ def _events(ctx: Ctx) -> list[dict[str, Any]]:
 @router.route("POST", "/observability/events/list")
 def list_events(ctx: Ctx) -> Any:
     events = _events(ctx)
-    return {"count": len(events), "events": page(ctx, events)}
+    limit, offset = page(ctx)
+    return {"count": len(events), "events": events[offset : offset + limit]}
 
 
 @router.route("POST", "/observability/events/count")

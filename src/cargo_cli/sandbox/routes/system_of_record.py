@@ -12,9 +12,8 @@ from typing import Any
 from starlette.responses import PlainTextResponse
 
 from cargo_cli.sandbox import sqlquery
-from cargo_cli.sandbox.http import Ctx, Router, as_int, as_list, bad_request, not_found
-from cargo_cli.sandbox.routes.common import create, listed
-from cargo_cli.sandbox.routes.seeds_common import page
+from cargo_cli.sandbox.http import Ctx, Router, as_list, bad_request, not_found
+from cargo_cli.sandbox.routes.common import create, listed, page
 from cargo_cli.sandbox.routes.storage import csv_blob, storage_resolver
 from cargo_cli.sandbox.store import new_uuid
 
@@ -22,7 +21,6 @@ router = Router()
 SYSTEM = "systemOfRecord"
 LOG = "systemOfRecordLog"
 CLIENT = {"slug": "sandbox", "name": "Sandbox warehouse (DuckDB)", "dialect": "duckdb"}
-DEFAULT_FETCH_LIMIT = 100
 
 
 @router.route("GET", "/systemOfRecordIntegration/systemOfRecords")
@@ -77,8 +75,7 @@ def query(ctx: Ctx) -> Any:
 @router.route("POST", "/systemOfRecordIntegration/clients/fetch")
 def fetch(ctx: Ctx) -> Any:
     rows = _run(ctx, ctx.arg("query"), "fetch")
-    offset = as_int(ctx.arg("offset"), "offset", 0) or 0
-    limit = as_int(ctx.arg("limit"), "limit", DEFAULT_FETCH_LIMIT) or DEFAULT_FETCH_LIMIT
+    limit, offset = page(ctx, most=sqlquery.MAX_ROWS)
     return {"records": rows[offset : offset + limit], "count": len(rows)}
 
 
@@ -96,7 +93,8 @@ def list_logs(ctx: Ctx) -> Any:
         log for log in reversed(listed(ctx, LOG))
         if (not statuses or log["status"] in statuses) and text in log["query"].lower()
     ]  # fmt: skip
-    return {"logs": page(ctx, logs), "count": len(logs)}
+    limit, offset = page(ctx)
+    return {"logs": logs[offset : offset + limit], "count": len(logs)}
 
 
 @router.route("GET", "/systemOfRecordIntegration/logs/metrics")
