@@ -118,6 +118,10 @@ def test_execute_read_only_programs(api: Api) -> None:
         "invalidBody",
     )
     assert run(api, "grep", "-Z", "x", "README.md")["exitCode"] == 2
+    assert error(api, "POST", "/context/runtime/execute", {"command": "grep 'unbalanced"}) == (
+        400,
+        "invalidBody",
+    )
 
 
 def test_graph_links_markdown_and_wiki_links(api: Api) -> None:

@@ -256,7 +256,10 @@ def execute(ctx: Ctx) -> Any:
         raise invalid("command must be a non-empty string")
     if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
         raise invalid("args must be an array of strings")
-    words = shlex.split(command) if not args and " " in command.strip() else [command.strip()]
+    try:
+        words = shlex.split(command) if not args and " " in command.strip() else [command.strip()]
+    except ValueError as exc:  # unbalanced quotes
+        raise invalid(f"command: {exc}") from None
     program, argv = words[0], [*words[1:], *args]
     if program in WRITERS:
         raise ApiError(
