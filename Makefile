@@ -7,18 +7,22 @@ BIN     = $(VENV)/bin
 ARGS   ?= --help
 STAMP   = $(VENV)/.installed
 
-.PHONY: install run test pytest pytest-pythons lint typecheck format docs docs-check endpoints-check bench clean
+.PHONY: install run demo test pytest pytest-pythons lint typecheck format docs docs-check endpoints-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,sandbox]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/cargo-ai $(ARGS)
+
+# The README's main job: a sandbox on a free port, login, a session, stop.
+demo: $(STAMP)
+	$(BIN)/python -m cargo_cli.sandbox.demo
 
 test: $(STAMP) lint typecheck docs-check endpoints-check pytest pytest-pythons
 
@@ -59,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_download.py
 	$(BIN)/python scripts/bench_upload.py
+	$(BIN)/python scripts/bench_sandbox.py
 
 clean:
 	rm -rf $(VENV) $(VENV)-3.* .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from cargo_cli.sandbox import main
+
+main()
