@@ -6,13 +6,14 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 ARGS   ?= --help
 STAMP   = $(VENV)/.installed
+EXTRAS  = dev,sandbox
 
 .PHONY: install run demo test pytest pytest-pythons lint typecheck format docs docs-check endpoints-check bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,sandbox]"
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -31,7 +32,7 @@ pytest: $(STAMP)
 
 # The unit suite on the other supported Pythons (classifiers) that are installed.
 pytest-pythons: $(STAMP)
-	$(BIN)/python scripts/test_pythons.py
+	$(BIN)/python scripts/test_pythons.py --extras $(EXTRAS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

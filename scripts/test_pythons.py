@@ -6,7 +6,11 @@ main ``.venv`` runs is skipped (``make pytest`` already ran it there), and so
 is a version with no interpreter on this machine (a message says so): CI
 machines need not have them all. Exits 1 when a suite fails.
 
-    python scripts/test_pythons.py [--venv-python X.Y]
+    python scripts/test_pythons.py [--extras dev,sandbox]
+
+``--extras`` are the package extras to install (the Makefile passes the ones
+its own ``.venv`` gets); a venv is reinstalled when pyproject.toml or the
+extras change.
 """
 
 from __future__ import annotations
@@ -45,22 +49,24 @@ def find_interpreter(version: str) -> str | None:
     return None
 
 
-def ensure_venv(version: str, interpreter: str) -> Path:
+def ensure_venv(version: str, interpreter: str, extras: str) -> Path:
     venv = ROOT / f".venv-{version}"
     stamp = venv / ".installed"
     python = venv / "bin" / "python"
     pyproject = ROOT / "pyproject.toml"
-    if stamp.exists() and stamp.stat().st_mtime >= pyproject.stat().st_mtime and python.exists():
+    fresh = stamp.exists() and stamp.stat().st_mtime >= pyproject.stat().st_mtime
+    if fresh and python.exists() and stamp.read_text() == extras:
         return python
     print(f"Python {version}: installing into {venv.name} ...", flush=True)
     subprocess.run([interpreter, "-m", "venv", str(venv)], check=True)
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[dev]"], check=True)
-    stamp.touch()
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[{extras}]"], check=True)
+    stamp.write_text(extras)
     return python
 
 
 def main(argv: list[str]) -> int:
+    extras = argv[argv.index("--extras") + 1] if "--extras" in argv else "dev"
     current = f"{sys.version_info[0]}.{sys.version_info[1]}"
     failed = []
     for version in supported_versions():
@@ -71,7 +77,7 @@ def main(argv: list[str]) -> int:
         if interpreter is None:
             print(f"Python {version}: not installed here, skipped", flush=True)
             continue
-        python = ensure_venv(version, interpreter)
+        python = ensure_venv(version, interpreter, extras)
         print(f"Python {version}: unit suite", flush=True)
         result = subprocess.run(
             [str(python), "-m", "pytest", "-m", "not e2e", "-q", "-p", "no:cacheprovider"],
