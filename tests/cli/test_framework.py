@@ -26,7 +26,7 @@ from cargo_cli.cli.params import (
     csv_of,
 )
 from cargo_cli.cli.registry import Entry
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, Options, build_domain
 from cargo_cli.cli.wait import WaitSpec
 from cargo_cli.errors import UsageError
 from tests.conftest import TOKEN, UUID1, UUID2, assert_request
@@ -430,3 +430,24 @@ def test_opt_passes_clicks_own_keywords_through():
         "Tags.",
     )
     assert Opt("--x", required=True, default=None).to_click().required  # default=None is not passed
+
+
+def test_a_rows_options_dataclass_must_match_its_local_options():
+    import dataclasses
+
+    from cargo_cli.cli.spec import build_command
+
+    @dataclasses.dataclass
+    class Wrong:
+        fille: str | None
+
+    row = Cmd("x y", ai.Agent.get, "Toy.", opts=(Opt("--file", local=True),), options=Wrong)
+    with pytest.raises(TypeError, match=r"fields \['fille'\] != local options \['file'\]"):
+        build_command(row)
+
+    @dataclasses.dataclass
+    class Right:
+        file: str | None
+
+    assert Options({"file": "a.json"}).typed(Right).file == "a.json"
+    build_command(Cmd("x y", ai.Agent.get, "Toy.", opts=(Opt("--file", local=True),), options=Right))

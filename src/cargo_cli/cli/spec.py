@@ -29,9 +29,10 @@ as "needs an admin token"; ``text=True`` prints a plain-text answer verbatim.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -148,6 +149,9 @@ class Arg:
         )
 
 
+T = TypeVar("T")
+
+
 class Options(Mapping[str, Any]):
     """A row's local options (``local=True``) by Python name. Reading a name
     the row does not declare is a bug, raised at once (not a silent None)."""
@@ -169,6 +173,11 @@ class Options(Mapping[str, Any]):
     def get(self, name: str, default: Any = None) -> Any:
         value = self[name]
         return default if value is None else value
+
+    def typed(self, cls: type[T]) -> T:
+        """The options as the row's options dataclass (``Cmd(options=...)``):
+        attribute reads, checked by mypy."""
+        return cls(**self._values)
 
 
 @dataclass
@@ -215,6 +224,7 @@ class Cmd:
     download: bool = False
     admin: bool = False
     text: bool = False  # a plain-text answer is printed verbatim, not as a JSON string
+    options: type | None = None  # a dataclass of the row's local options, for inv.options.typed()
     epilog: str = ""
 
     def flag_for(self, field: str | None) -> str | None:
@@ -376,7 +386,21 @@ def invocation(cmd: Cmd, payload: dict[str, Any], local: Mapping[str, Any], rt: 
     return Invocation(cmd, payload, Options(own), rt, waiting=waiting, output_file=local.get("output"))
 
 
+def check_options_type(cmd: Cmd) -> None:
+    """A row's options dataclass must name exactly its local options."""
+    if cmd.options is None:
+        return
+    declared = {a.name for a in cmd.args if a.local} | {o.name for o in cmd.opts if o.local}
+    fields = {f.name for f in dataclasses.fields(cmd.options)}
+    if fields != declared:
+        raise TypeError(
+            f"{cmd.name}: {cmd.options.__name__} fields {sorted(fields)} != local options {sorted(declared)}"
+        )
+
+
 def build_command(cmd: Cmd) -> click.Command:
+    check_options_type(cmd)
+
     def callback(**values: Any) -> None:
         ctx = click.get_current_context()
         rt = get_runtime(ctx)

@@ -5,6 +5,7 @@ Choices where the spec is silent are in docs/seeds-domains.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -22,8 +23,13 @@ KIND_FILTER = Opt("--kind", choice(*KINDS), help="Only native (uploaded) or conn
 
 
 # -- file upload: multipart (file, then folderUuid, then uuid, as the vendor client sends them)
+@dataclass(frozen=True)
+class UploadOptions:
+    file_path: str
+
+
 def _upload_file(inv: Invocation) -> Any:
-    path = inv.options["file_path"]
+    path = inv.options.typed(UploadOptions).file_path
     fields = {name: inv.payload[name] for name in ("folderUuid", "uuid") if name in inv.payload}
     with transfer_progress(click.format_filename(path, shorten=True)) as on_progress:
         return content.File(inv.client).upload(file=path, on_progress=on_progress, **fields)
@@ -63,6 +69,7 @@ COMMANDS: list[Cmd] = [
             Opt("--uuid", UUID, help="Replace the content of this existing file in place (same uuid)."),
         ),
         handler=_upload_file,
+        options=UploadOptions,
     ),
     # libraries
     Cmd(

@@ -7,6 +7,7 @@ Choices where the spec is silent are in docs/orchestration.md.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -108,12 +109,18 @@ def _nodes_from_file(path: str) -> Any:
     return nodes
 
 
+@dataclass(frozen=True)
+class BatchCreateOptions:
+    file: str | None
+
+
 def _create_batch(inv: Invocation) -> Any:
     payload = dict(inv.payload)
-    if inv.options.get("file"):
+    file = inv.options.typed(BatchCreateOptions).file
+    if file:
         if "nodes" in payload:
             raise UsageError("Pass the node graph with either --nodes or --file, not both")
-        payload["nodes"] = _nodes_from_file(inv.options["file"])
+        payload["nodes"] = _nodes_from_file(file)
     return inv.call(payload=payload)
 
 
@@ -198,7 +205,7 @@ COMMANDS: list[Cmd] = [
                 help="A JSON node graph to test-run (instead of --nodes); CDK modules are not evaluated."),
             NODES, RELEASE_UUID, workflow_uuid(required=False),
         ),
-        handler=_create_batch, wait=BATCH_WAIT, epilog=wait_epilog(BATCH_WAIT),
+        handler=_create_batch, options=BatchCreateOptions, wait=BATCH_WAIT, epilog=wait_epilog(BATCH_WAIT),
     ),
     paginated(Cmd(
         "batch list", orchestration.Batch.list, "List batches.",

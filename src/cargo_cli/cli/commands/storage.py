@@ -8,6 +8,7 @@ disagree) are written down in docs/filters-and-pagination.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -97,9 +98,14 @@ def _settable(item: Any, index: int) -> dict[str, Any]:
 
 
 # -- handlers ------------------------------------------------------------------
+@dataclass(frozen=True)
+class RelationshipListOptions:
+    model_uuid: str | None
+
+
 def _list_relationships(inv: Invocation) -> Any:
     result = inv.call()
-    model = inv.options.get("model_uuid")
+    model = inv.options.typed(RelationshipListOptions).model_uuid
     if model and isinstance(result, Mapping) and isinstance(result.get("relationships"), list):
         kept = [
             item
@@ -192,6 +198,7 @@ COMMANDS: list[Cmd] = [
         opts=(Opt("--model-uuid", UUID, local=True,
                   help="Only the relationships from or to this model (filtered client-side)."),),
         handler=_list_relationships,
+        options=RelationshipListOptions,
     ),
     Cmd(
         "relationship set", storage.Relationship.set,

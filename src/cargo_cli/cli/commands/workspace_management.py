@@ -6,6 +6,7 @@ Choices where the spec is silent are in docs/workspace-management.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,8 +61,13 @@ def _create_token(inv: Invocation) -> Any:
 
 
 # -- file upload: streamed multipart (chunked from 50 MiB), progress bar on a TTY stderr
+@dataclass(frozen=True)
+class UploadOptions:
+    file: str
+
+
 def _upload_file(inv: Invocation) -> Any:
-    path = inv.options["file"]
+    path = inv.options.typed(UploadOptions).file
     with transfer_progress(click.format_filename(path, shorten=True)) as on_progress:
         result = workspace_management.File(inv.client).upload(file=path, on_progress=on_progress)
     if isinstance(result, dict):  # uploaded: every later failure names it
@@ -144,6 +150,7 @@ COMMANDS: list[Cmd] = [
                 help="The file to upload (--file-path is the older name)."),
         ),
         handler=_upload_file,
+        options=UploadOptions,
     ),
     Cmd(
         "file list-columns", workspace_management.File.list_columns, "List the CSV columns of an uploaded file.",

@@ -22,28 +22,28 @@ from cargo_cli import output
 from cargo_cli.cli.diagram.ascii import render_ascii
 from cargo_cli.cli.diagram.graph import Marks, build_graph
 from cargo_cli.cli.diagram.mermaid import render_mermaid
-from cargo_cli.cli.diagram.sources import load_nodes
+from cargo_cli.cli.diagram.sources import DiagramOptions, load_nodes
 from cargo_cli.cli.params import CSV, JSON, UUID, choice
 from cargo_cli.cli.spec import Cmd, Invocation, Opt
 
 
 def _diagram(inv: Invocation) -> Any:
-    opts = inv.options
-    nodes, executed, failed = load_nodes(inv)
-    highlight = frozenset(opts.get("highlight") or ())
-    paid = frozenset(opts.get("paid") or ())
+    opts = inv.options.typed(DiagramOptions)
+    nodes, executed, failed = load_nodes(inv, opts)
+    highlight = frozenset(opts.highlight or ())
+    paid = frozenset(opts.paid or ())
     marks = Marks(paid=paid, highlight=highlight | failed, executed=frozenset(executed - failed))
     graph = build_graph(nodes)
-    fmt = opts.get("format") or "mermaid"
+    fmt = opts.format or "mermaid"
     if fmt == "ascii":
-        diagram = render_ascii(graph, marks, opts.get("title"))
+        diagram = render_ascii(graph, marks, opts.title)
     else:
-        diagram = render_mermaid(graph, marks, opts.get("direction") or "TD", opts.get("title"))
+        diagram = render_mermaid(graph, marks, opts.direction or "TD", opts.title)
     for flag, names in (("--highlight", highlight), ("--paid", paid)):
         graph.warnings += [
             f"{flag} {name} matches no node (slug or uuid)" for name in sorted(names - marks.seen)
         ]
-    if opts.get("raw"):
+    if opts.raw:
         for warning in graph.warnings:
             output.info(f"warning: {warning}")
         return f"```mermaid\n{diagram}\n```" if fmt == "mermaid" else diagram
@@ -71,5 +71,6 @@ NODE_DIAGRAM = Cmd(
         Opt("--workflow-uuid", UUID, local=True, help="Draw the workflow's deployed (or --draft) release."),
     ),
     handler=_diagram,
+    options=DiagramOptions,
     text=True,
 )  # fmt: skip

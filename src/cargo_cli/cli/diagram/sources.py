@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -80,24 +81,42 @@ def _run_nodes(inv: Invocation, run_uuid: str) -> tuple[list[Any], set[str], set
     return _release_nodes(release, f"release {release_uuid} of run {run_uuid}"), executed, failed
 
 
-def load_nodes(inv: Invocation) -> tuple[list[Any], set[str], set[str]]:
-    opts = inv.options
-    given = [flag for name, flag in SOURCE_FLAGS.items() if opts.get(name) is not None]
+@dataclass(frozen=True)
+class DiagramOptions:
+    """``node diagram``'s flags (all local: nothing is sent as a payload)."""
+
+    direction: str | None
+    draft: bool | None
+    file: str | None
+    format: str | None
+    highlight: list[str] | None
+    nodes: Any
+    paid: list[str] | None
+    raw: bool | None
+    release_uuid: str | None
+    run_uuid: str | None
+    title: str | None
+    workflow_uuid: str | None
+
+
+def load_nodes(inv: Invocation, opts: DiagramOptions) -> tuple[list[Any], set[str], set[str]]:
+    given = [flag for name, flag in SOURCE_FLAGS.items() if getattr(opts, name) is not None]
     if len(given) != 1:
         found = f"got {', '.join(given)}" if given else "got none"
         raise UsageError(f"Give exactly one source: {', '.join(SOURCE_FLAGS.values())} ({found})")
-    if opts.get("draft") and opts.get("workflow_uuid") is None:
+    if opts.draft and opts.workflow_uuid is None:
         raise UsageError("--draft only applies with --workflow-uuid")
-    if opts.get("nodes") is not None:
-        return _local_nodes(opts["nodes"], "--nodes"), set(), set()
-    if opts.get("file") is not None:
-        return _local_nodes(_read_file(opts["file"]), "--file"), set(), set()
-    if opts.get("release_uuid") is not None:
-        answer = inv.call(orchestration.Release.get, {"uuid": opts["release_uuid"]})
-        return _release_nodes(answer, f"release {opts['release_uuid']}"), set(), set()
-    if opts.get("workflow_uuid") is not None:
-        endpoint = orchestration.DraftRelease.get if opts.get("draft") else orchestration.Release.get_deployed
-        answer = inv.call(endpoint, {"workflowUuid": opts["workflow_uuid"]})
-        what = "draft release" if opts.get("draft") else "deployed release"
-        return _release_nodes(answer, f"{what} of workflow {opts['workflow_uuid']}"), set(), set()
-    return _run_nodes(inv, opts["run_uuid"])
+    if opts.nodes is not None:
+        return _local_nodes(opts.nodes, "--nodes"), set(), set()
+    if opts.file is not None:
+        return _local_nodes(_read_file(opts.file), "--file"), set(), set()
+    if opts.release_uuid is not None:
+        answer = inv.call(orchestration.Release.get, {"uuid": opts.release_uuid})
+        return _release_nodes(answer, f"release {opts.release_uuid}"), set(), set()
+    if opts.workflow_uuid is not None:
+        endpoint = orchestration.DraftRelease.get if opts.draft else orchestration.Release.get_deployed
+        answer = inv.call(endpoint, {"workflowUuid": opts.workflow_uuid})
+        what = "draft release" if opts.draft else "deployed release"
+        return _release_nodes(answer, f"{what} of workflow {opts.workflow_uuid}"), set(), set()
+    assert opts.run_uuid is not None
+    return _run_nodes(inv, opts.run_uuid)
