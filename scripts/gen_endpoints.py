@@ -25,7 +25,7 @@ Each entry: id -> (method, path, path_params, query, body, flags, reasons)
 - path_params: ((placeholder, payload_field, url_encode), ...)
 - query: None, or (((wire_key, payload_field), ...), forwards_unknown_fields)
 - body: None, or (((wire_key, payload_field), ...), forwards_unknown_fields)
-- flags: subset of {"noWorkspace", "upload", "blob", "optionalPayload"}
+- flags: subset of {"noWorkspace", "upload", "blob", "optionalPayload", "void", "text"}
 - reasons: {reason: default message}
 """
 
@@ -76,6 +76,10 @@ def build(spec: list[dict]) -> dict[str, tuple]:
             flags.add("blob")
         if any("payload is optional" in n for n in entry.get("notes") or []):
             flags.add("optionalPayload")
+        if entry["responseType"] == "void":  # a 2xx may have an empty body
+            flags.add("void")
+        if entry["responseType"] == "string":  # a 2xx is plain text (markdown)
+            flags.add("text")
         table[entry["id"]] = (
             entry["http"].upper(),
             path,
@@ -90,7 +94,12 @@ def build(spec: list[dict]) -> dict[str, tuple]:
 
 def render(table: dict[str, tuple]) -> str:
     body = pprint.pformat(table, width=100, sort_dicts=True)
-    body = body.replace("frozenset()", "frozenset()")
+    # A set's repr follows the (per-process) string hash: sort the flags.
+    body = re.sub(
+        r"frozenset\(\{([^}]*)\}\)",
+        lambda m: "frozenset({" + ", ".join(sorted(m.group(1).split(", "))) + "})",
+        body,
+    )
     return HEADER + body + "\n"
 
 

@@ -94,6 +94,10 @@ class WaitTimeoutError(CargoError):
     """``--wait-until-finished`` ran out of time."""
 
 
+class WaitFailedError(CargoError):
+    """``--wait-until-finished`` gave up: too many failed polls in a row."""
+
+
 class ApiError(CargoError):
     """Anything that went wrong talking to the API."""
 
@@ -111,6 +115,18 @@ class ApiError(CargoError):
         self.status = status
         self.reason = reason
         self.body = body
+        self.method: str | None = None
+        self.path: str | None = None
+        self.request_id: str | None = None
+
+    def locate(self, method: str, path: str, request_id: str | None = None) -> ApiError:
+        """Say which call failed (``method``, ``path``, the server's request
+        id); the vendor's bare ``"Unknown error"`` becomes a message a person
+        can act on."""
+        self.method, self.path, self.request_id = method, path, request_id
+        if self.status is not None and self.message == RequestError.default_message:
+            self.message = describe_status(self.status)
+        return self
 
     def to_json(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"errorMessage": self.message}
@@ -118,6 +134,12 @@ class ApiError(CargoError):
             payload["reason"] = self.reason
         if self.status is not None:
             payload["status"] = self.status
+        if self.method:
+            payload["method"] = self.method
+            payload["path"] = self.path
+        if self.request_id:
+            payload["requestId"] = self.request_id
+        payload.update(self.extra)
         return payload
 
 
@@ -131,6 +153,14 @@ class RequestTimeoutError(NetworkError):
     """No (complete) response within the time budget."""
 
     default_message = "Request timed out"
+
+
+class InvalidResponseError(ApiError):
+    """A 2xx (or 3xx) answer that is not what the endpoint returns: not JSON,
+    truncated, nested too deeply, or a redirect. Nothing may be reported as
+    done on the strength of it."""
+
+    default_message = "Invalid response"
 
 
 class AuthorizationError(ApiError):
@@ -149,6 +179,24 @@ class ServerError(ApiError):
     """HTTP 5xx."""
 
     default_message = "Server error"
+
+
+_STATUS_HINTS = {
+    400: "Bad request: the API rejected the input",
+    403: "Forbidden: the token has no access to this resource or workspace (check CARGO_WORKSPACE_UUID)",
+    404: "Not found: no such resource in this workspace (check the id and CARGO_WORKSPACE_UUID)",
+    405: "Method not allowed: the API does not accept this call (is CARGO_API_URL the Cargo API?)",
+    409: "Conflict: the resource changed or already exists",
+    413: "Request too large",
+    422: "The API could not process the input",
+    429: "Rate limited: try again later",
+}
+
+
+def describe_status(status: int) -> str:
+    """A message for a 4xx answer that carried none of its own (instead of
+    the vendor's bare ``"Unknown error"``)."""
+    return _STATUS_HINTS.get(status, f"Request failed with HTTP {status}")
 
 
 def error_class_for_status(status: int) -> type[ApiError]:

@@ -58,7 +58,8 @@ COMMANDS = (
     Cmd("agent get", "ai.agent.get", "Get an agent (toy).", args=(Arg("agent-uuid", type=UUID),)),
     Cmd("agent export", "ai.agent.get", "Export (toy).", args=(Arg("agent-uuid", type=UUID),), download=True),
     Cmd("agent remove", "ai.agent.remove", "Remove (toy).", args=(Arg("agent-uuid", type=UUID),), admin=True),
-    Cmd("agent readme", "ai.agent.get", "Plain text (toy).", args=(Arg("agent-uuid"),), text=True),
+    Cmd("agent readme", "connection.integration.getDocumentation", "Plain text (toy).",
+        args=(Arg("slug", field="slug"),), text=True),
     Cmd(
         "chat search", "ai.chat.list", "Search chats (toy).",
         args=(Arg("keywords", field="name", nargs=-1),),
@@ -162,7 +163,7 @@ def test_handler_streams_an_iterator(cli, api):
 
 
 def test_text_answer_printed_verbatim(cli, api):
-    api.get("/ai/agents/readme").respond(text="# Agent\n\nplain text")
+    api.get("/connection/integrations/readme/documentation").respond(text="# Agent\n\nplain text")
     result = cli("toy", "agent", "readme", "readme")
     assert (result.code, result.out) == (0, "# Agent\n\nplain text\n")
 
@@ -333,7 +334,11 @@ def test_download_failure_leaves_no_file(cli, api, export, tmp_path):
     target = tmp_path / "agent.json"
     target.write_text("previous")
     result = cli("toy", "agent", "export", UUID1, "--output", str(target))
-    assert (result.code, result.json) == (1, {"errorMessage": "Unknown error", "status": 403})
+    assert result.code == 1
+    assert result.json == {
+        "errorMessage": "Download failed: HTTP 403 from the signed URL (it may have expired: run the command again)",
+        "status": 403,
+    }
     assert target.read_text() == "previous"  # untouched: the write is atomic
     assert os.listdir(tmp_path) == ["agent.json"]
 

@@ -9,17 +9,22 @@
 - ``UUID`` / ``NULLABLE_UUID``: validated uuids; the nullable one also takes
   ``null`` / ``none`` and sends JSON ``null`` (clears the value).
 - ``BOOL_STRING``: ``true`` / ``false`` sent as a JSON boolean.
+- ``FLOAT`` / ``SECONDS`` / ``POLLING_MS``: finite numbers in range (``nan``,
+  ``inf``, ``-1``, ``0`` seconds are usage errors).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
 import click
+
+from cargo_cli.settings import MAX_SECONDS
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -69,6 +74,8 @@ def parse_json_text(text: str, flag: str) -> Any:
         raise click.UsageError(
             f"Invalid JSON in {flag}: {exc.msg} at line {exc.lineno} column {exc.colno} (char {exc.pos})"
         ) from None
+    except RecursionError:
+        raise click.UsageError(f"Invalid JSON in {flag}: nested too deeply") from None
 
 
 class JsonType(click.ParamType):
@@ -207,6 +214,16 @@ class NullableString(click.ParamType):
         return NULL if str(value).strip().lower() in NULL_WORDS else str(value)
 
 
+class FiniteFloat(click.FloatRange):
+    """A float range that also refuses ``nan`` and ``inf`` (``1e400``)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if isinstance(number, float) and not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
 JSON = JsonType()
 JSON_OBJECT = JsonType(dict, "object")
 JSON_ARRAY = JsonType(list, "array")
@@ -223,7 +240,9 @@ NULLABLE_UUID = UuidType(nullable=True)
 BOOL_STRING = BoolStringType()
 NULLABLE_STRING = NullableString()
 INT = click.INT
-FLOAT = click.FLOAT
+FLOAT = FiniteFloat()
+SECONDS = FiniteFloat(min=0, min_open=True, max=MAX_SECONDS)
+POLLING_MS = click.IntRange(min=100, max=3_600_000)
 STRING = click.STRING
 
 

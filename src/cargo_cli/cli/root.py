@@ -9,6 +9,7 @@ import click
 
 from cargo_cli import __version__, output
 from cargo_cli.cli.help import ROOT_EPILOG, format_environment, write_paragraphs
+from cargo_cli.cli.params import SECONDS
 from cargo_cli.cli.runtime import Runtime
 from cargo_cli.cli.suggest import SuggestingGroup
 
@@ -109,7 +110,7 @@ def _refuse_chat(ctx: click.Context, param: click.Parameter, value: bool) -> Non
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
+    type=SECONDS,
     default=None,
     metavar="SECONDS",
     help="Per-request time budget (or CARGO_TIMEOUT; default 360).",

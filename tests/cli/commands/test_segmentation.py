@@ -277,4 +277,6 @@ def test_fetch_all_error_on_a_later_page(cli, api):
         "errorMessage": "Invalid filter.",
         "reason": "invalidFilter",
         "status": 400,
+        "method": "POST",
+        "path": "/v1" + FETCH,
     }
