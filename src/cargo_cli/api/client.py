@@ -327,10 +327,11 @@ class CargoClient(Resources):
         with_workspace: bool = True,
         reasons: Mapping[str, str] | None = None,
         idempotent: bool | None = None,
-        kind: str = JSON,
+        kind: str = VOID,
     ) -> Any:
         """One API call within ``CARGO_TIMEOUT``: the answer's JSON (as
-        ``kind`` allows), else a typed error that says which call failed."""
+        ``kind`` allows; ``call`` passes the endpoint's, a raw request may get
+        JSON or nothing), else a typed error that says which call failed."""
         headers = self.headers(with_workspace=with_workspace)
         content: bytes | None = None
         if json_body is not _NO_BODY:
