@@ -81,6 +81,8 @@ _NO_BODY = object()
 # scripts/gen_endpoints.py): JSON; JSON or nothing ("void"); anything ("text":
 # plain-text documentation and blobs).
 JSON, VOID, TEXT = "json", "void", "text"
+# httpx's own message quotes the offending header value (the token): never shown.
+HEADER_REFUSED = "Network error: the request could not be sent (an invalid header)"
 
 
 def response_kind(flags: frozenset[str]) -> str:
@@ -385,7 +387,7 @@ class CargoClient(Resources):
         except httpx.TimeoutException:
             raise self._timed_out() from None
         except httpx.LocalProtocolError:
-            raise NetworkError("Network error: the request could not be sent (an invalid header)") from None
+            raise NetworkError(HEADER_REFUSED) from None
         except httpx.TransportError as exc:
             raise self.network_error(exc, connecting=isinstance(exc, httpx.ConnectError)) from None
         elapsed = self._clock() - started
