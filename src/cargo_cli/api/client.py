@@ -459,9 +459,7 @@ class CargoClient(Resources):
                 raise self._timed_out() from None
             except httpx.LocalProtocolError:
                 # Never echo the exception: it quotes the offending header value.
-                raise NetworkError(
-                    "Network error: the request could not be sent (an invalid header)"
-                ) from None
+                raise NetworkError(HEADER_REFUSED) from None
             except httpx.TransportError as exc:
                 self._debug(f"✗ {method} {url} transport error: {exc!r}")
                 if (
