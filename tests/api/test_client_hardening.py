@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 
 import httpx
 import pytest
 
 from cargo_cli import output
-from cargo_cli.api.client import encode_segment
+from cargo_cli.api.client import _DeadlineAlarm, _watchdog, encode_segment
 from cargo_cli.cli.runtime import Runtime
 from cargo_cli.credentials import clean_token
 from cargo_cli.errors import InvalidResponseError, RequestTimeoutError, ServerError, UsageError
@@ -172,6 +173,16 @@ def test_body_budget_is_checked_per_read(client, api, clock):
     api.get(USER_PATH).mock(return_value=httpx.Response(200, content=drip()))
     with pytest.raises(RequestTimeoutError, match="after 2s"):
         client.call("userManagement.user.getCurrent")
+
+
+def test_watchdog_interrupts_a_blocked_call_and_is_disarmed_after():
+    started = time.monotonic()
+    with pytest.raises(_DeadlineAlarm), _watchdog(0.05):
+        time.sleep(2)  # stands for a read that a dripping server keeps alive
+    assert time.monotonic() - started < 1
+    with _watchdog(0.05):
+        pass
+    time.sleep(0.1)  # the timer was cancelled: nothing fires here
 
 
 def test_download_slower_than_1_kib_per_s_fails(client, api, clock, tmp_path):

@@ -13,10 +13,12 @@ import email.utils
 import json
 import os
 import random
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -52,6 +54,7 @@ BACKOFF_BASE = 0.5
 BACKOFF_MAX = 8.0
 CHUNK = 64 * 1024
 MAX_URL_LENGTH = 65536
+WATCHDOG_GRACE = 0.25  # s: the per-read checks normally end a call first
 LOW_SPEED_LIMIT = 1024  # bytes/s: a download slower than this for CARGO_TIMEOUT seconds fails (curl -Y/-y)
 # Response headers that carry the server's id for one request, first found wins.
 REQUEST_ID_HEADERS = (
@@ -96,6 +99,32 @@ def encode_segment(value: str) -> str:
     segments ``.`` / ``..`` can never change the path."""
     encoded = quote(value, safe=_URI_SAFE)
     return encoded.replace(".", "%2E") if encoded in {".", ".."} else encoded
+
+
+class _DeadlineAlarm(BaseException):
+    """Raised by the SIGALRM watchdog inside a blocked read (see ``_watchdog``)."""
+
+
+@contextmanager
+def _watchdog(seconds: float) -> Iterator[None]:
+    """Interrupt whatever blocks past ``seconds`` (a status line and headers
+    dripped a byte at a time reset httpx's per-read timeout forever) with
+    ``_DeadlineAlarm``. A real-time timer on the main thread where the
+    platform has one; elsewhere the per-read timeouts are the bound."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def fire(_signum: int, _frame: Any) -> None:
+        raise _DeadlineAlarm
+
+    previous = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -442,11 +471,18 @@ class CargoClient(Resources):
                     method, url, headers=headers, content=content, files=files, timeout=timeout
                 )
                 self.check_under_base(request.url)
-                response = self._http.send(request, stream=True)
-                try:
-                    raw = self._read_within_deadline(response, deadline)
-                finally:
-                    response.close()
+                # Real seconds only: a test's fake clock has no alarm.
+                with (
+                    _watchdog(remaining + WATCHDOG_GRACE) if self._clock is time.monotonic else nullcontext()
+                ):
+                    response = self._http.send(request, stream=True)
+                    try:
+                        raw = self._read_within_deadline(response, deadline)
+                    finally:
+                        response.close()
+            except _DeadlineAlarm:
+                self._debug(f"✗ {method} {url} still not answered at the deadline")
+                raise self._timed_out() from None
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # The request never reached the server: safe to re-send anything.
                 self._debug(f"✗ {method} {url} connection failed: {exc!r}")
