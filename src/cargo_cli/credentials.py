@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from cargo_cli import output
 from cargo_cli.errors import CargoError, UsageError
-from cargo_cli.settings import Settings, check_origin, normalize_origin
+from cargo_cli.settings import Settings, check_origin
 
 KEYRING_SERVICE = "cargo-ai"
 KEYRING_USER = "default"
