@@ -261,6 +261,16 @@ def test_unsendable_stored_token_names_the_file(cli, api, monkeypatch, tmp_path)
     assert (result.code, result.json) == (2, {"errorMessage": f"The token in {path} contains a line break"})
 
 
+def test_stored_api_url_is_checked_like_the_variable(cli, api, monkeypatch, tmp_path):
+    monkeypatch.delenv("CARGO_API_TOKEN")
+    path = tmp_path / "config" / "cargo-ai" / "credentials.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"accessToken": TOKEN, "apiUrl": "localhost:8787"}))
+    result = cli("whoami")
+    assert result.code == 2
+    assert result.json["errorMessage"].startswith(f"The apiUrl in {path} must be an http(s) URL")
+
+
 @pytest.mark.parametrize(
     ("argv", "stdin"), [(("--token", "cgo_arg\ttoken"), None), (("--token", "-"), "cgo_in put\n")]
 )
