@@ -9,14 +9,13 @@
 - ``UUID`` / ``NULLABLE_UUID``: validated uuids; the nullable one also takes
   ``null`` / ``none`` and sends JSON ``null`` (clears the value).
 - ``BOOL_STRING``: ``true`` / ``false`` sent as a JSON boolean.
-- ``FLOAT`` / ``SECONDS`` / ``POLLING_MS``: finite numbers in range (``nan``,
+- ``FLOAT`` / ``SECONDS`` / ``POLLING_MS`` (from ``cli.numbers``): finite numbers in range (``nan``,
   ``inf``, ``-1``, ``0`` seconds are usage errors).
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from datetime import UTC, datetime
@@ -24,7 +23,7 @@ from typing import Any
 
 import click
 
-from cargo_cli.settings import MAX_SECONDS
+from cargo_cli.cli.numbers import FiniteFloat
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -214,16 +213,6 @@ class NullableString(click.ParamType):
         return NULL if str(value).strip().lower() in NULL_WORDS else str(value)
 
 
-class FiniteFloat(click.FloatRange):
-    """A float range that also refuses ``nan`` and ``inf`` (``1e400``)."""
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        number = super().convert(value, param, ctx)
-        if isinstance(number, float) and not math.isfinite(number):
-            self.fail(f"{value!r} is not a finite number", param, ctx)
-        return number
-
-
 JSON = JsonType()
 JSON_OBJECT = JsonType(dict, "object")
 JSON_ARRAY = JsonType(list, "array")
@@ -241,8 +230,6 @@ BOOL_STRING = BoolStringType()
 NULLABLE_STRING = NullableString()
 INT = click.INT
 FLOAT = FiniteFloat()
-SECONDS = FiniteFloat(min=0, min_open=True, max=MAX_SECONDS)
-POLLING_MS = click.IntRange(min=100, max=3_600_000)
 STRING = click.STRING
 
 

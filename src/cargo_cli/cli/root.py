@@ -9,7 +9,7 @@ import click
 
 from cargo_cli import __version__, output
 from cargo_cli.cli.help import ROOT_EPILOG, format_environment, write_paragraphs
-from cargo_cli.cli.params import SECONDS
+from cargo_cli.cli.numbers import SECONDS
 from cargo_cli.cli.runtime import Runtime
 from cargo_cli.cli.suggest import SuggestingGroup
 

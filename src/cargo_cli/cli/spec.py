@@ -38,7 +38,8 @@ import click
 
 from cargo_cli import files, output
 from cargo_cli.cli.help import HelpCommand, describe_argument
-from cargo_cli.cli.params import NULL, POLLING_MS, SECONDS
+from cargo_cli.cli.numbers import POLLING_MS, SECONDS
+from cargo_cli.cli.params import NULL
 from cargo_cli.cli.refusals import refuse
 from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.cli.suggest import SuggestingGroup
