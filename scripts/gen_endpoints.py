@@ -144,6 +144,10 @@ def build(spec: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
             "workspace": not entry.get("flags", {}).get("withoutWorkspace"),
             "optional_payload": any("payload is optional" in n for n in entry.get("notes") or []),
             "safe_to_retry": method != "POST" or verb in SAFE_POST_VERBS,
+            # what a 2xx carries: JSON; JSON or nothing (void); plain text or bytes
+            "response": "text"
+            if entry["responseType"] == "string" or entry["transport"] == "blob"
+            else ("void" if entry["responseType"] == "void" else "json"),
             "reasons": dict(entry.get("errorReasons") or {}),
         }
     return table
@@ -152,6 +156,7 @@ def build(spec: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 _DEFAULTS = {
     "query": False, "body": False, "query_forwards": False, "body_forwards": False,
     "transport": "json", "workspace": True, "optional_payload": False, "safe_to_retry": True,
+    "response": "json",
 }  # fmt: skip
 _PARAM_DEFAULTS = {"required": False, "kind": "any", "choices": (), "nullable": False, "encode": False}
 

@@ -56,6 +56,11 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+# Which call failed: added to every API error object (tests/api/test_client_hardening.py
+# checks them); the per-command tables compare the rest.
+LOCATION_FIELDS = ("method", "path", "requestId")
+
+
 @dataclass
 class Result:
     code: int
@@ -63,8 +68,16 @@ class Result:
     err: str
 
     @property
-    def json(self) -> Any:
+    def full_json(self) -> Any:
         return json.loads(self.out)
+
+    @property
+    def json(self) -> Any:
+        """The printed JSON; an error object without its LOCATION_FIELDS."""
+        data = self.full_json
+        if isinstance(data, dict) and "errorMessage" in data:
+            return {k: v for k, v in data.items() if k not in LOCATION_FIELDS}
+        return data
 
 
 @pytest.fixture

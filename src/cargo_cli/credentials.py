@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cargo_cli import output
-from cargo_cli.errors import CargoError
-from cargo_cli.settings import Settings, normalize_origin
+from cargo_cli.errors import CargoError, UsageError
+from cargo_cli.settings import Settings, check_origin
 
 KEYRING_SERVICE = "cargo-ai"
 KEYRING_USER = "default"
@@ -37,6 +37,28 @@ T = TypeVar("T")
 
 class KeyringUnavailableError(Exception):
     pass
+
+
+def clean_token(value: str, source: str) -> str:
+    """A token as sent in a header: surrounding whitespace (the newline of a
+    file or ``$(cat ...)``) is stripped; one that still holds whitespace,
+    control or non-ASCII characters is refused, naming ``source`` (never the
+    value): ``CARGO_API_TOKEN contains a line break``."""
+    token = value.strip()
+    problem = None
+    if not token:
+        problem = "is empty"
+    elif "\n" in token or "\r" in token:
+        problem = "contains a line break"
+    elif any(char.isspace() for char in token):
+        problem = "contains whitespace"
+    elif not token.isascii():
+        problem = "contains a non-ASCII character"
+    elif not token.isprintable():
+        problem = "contains a control character"
+    if problem:
+        raise UsageError(f"{source} {problem}")
+    return token
 
 
 @dataclass
@@ -55,7 +77,9 @@ class Credentials:
         return data
 
     @classmethod
-    def from_json(cls, data: Any, source: str) -> Credentials | None:
+    def from_json(cls, data: Any, source: str, label: str | None = None) -> Credentials | None:
+        """A stored login; a token that cannot be sent is a usage error
+        naming ``label`` (where it was read)."""
         if not isinstance(data, dict):
             return None
         token = data.get("accessToken")
@@ -64,10 +88,14 @@ class Credentials:
         workspace = data.get("workspaceUuid")
         api_url = data.get("apiUrl")
         return cls(
-            access_token=token.strip(),
+            access_token=clean_token(token, f"The token in {label or source}"),
             workspace_uuid=workspace if isinstance(workspace, str) and workspace else None,
             source=source,
-            api_url=normalize_origin(api_url) if isinstance(api_url, str) and api_url.strip() else None,
+            api_url=(
+                check_origin(api_url, f"The apiUrl in {label or source}")
+                if isinstance(api_url, str) and api_url.strip()
+                else None
+            ),
         )
 
 
@@ -115,7 +143,7 @@ class CredentialStore:
             data = json.loads(raw.decode("utf-8"))
         except ValueError:
             return None
-        return Credentials.from_json(data, "file")
+        return Credentials.from_json(data, "file", str(self.path))
 
     def _tighten(self, fd: int) -> None:
         """A login readable by others is a leak: say so, and make it 0600
@@ -218,7 +246,7 @@ class CredentialStore:
             raw = None
         if raw:
             try:
-                creds = Credentials.from_json(json.loads(raw), "keyring")
+                creds = Credentials.from_json(json.loads(raw), "keyring", "the keyring")
             except ValueError:
                 creds = None
             if creds:
@@ -259,7 +287,8 @@ def resolve(settings: Settings, store: CredentialStore | None = None) -> Credent
     origin (``apiUrl``) goes back there, unless ``CARGO_API_URL`` is set:
     ``settings.api_url`` then follows the login."""
     if settings.env_token:
-        return Credentials(settings.env_token, settings.env_workspace_uuid, source="env")
+        token = clean_token(settings.env_token, "CARGO_API_TOKEN")
+        return Credentials(token, settings.env_workspace_uuid, source="env")
     creds = (store or CredentialStore(settings)).load()
     if creds and settings.env_workspace_uuid:
         creds.workspace_uuid = settings.env_workspace_uuid

@@ -39,6 +39,7 @@ from cargo_cli.api.errors import (
     RequestTimeout,
     ServerError,
     Unauthorized,
+    describe_status,
     error_class_for_status,
 )
 
@@ -114,18 +115,54 @@ class WaitTimeoutError(CargoError):
     """``--wait-until-finished`` ran out of time."""
 
 
+class WaitFailedError(CargoError):
+    """``--wait-until-finished`` gave up: too many failed polls in a row."""
+
+
 # The API layer's exceptions (api/errors.py), under the names the CLI uses.
 AuthorizationError = Unauthorized
 RequestError = ClientError
 RequestTimeoutError = RequestTimeout
+InvalidResponseError = InvalidResponse
 
 __all__ = [
-    "EXIT_ERROR", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE",
-    "ApiError", "AuthorizationError", "BadRequest", "CargoError", "ClientError", "Conflict",
-    "Forbidden", "HttpError", "InterruptedCliError", "InvalidRequest", "InvalidResponse",
-    "NetworkError", "NotFound", "NotLoggedInError", "RateLimited", "RequestError",
-    "RequestTimeout", "RequestTimeoutError", "ServerError", "Unauthorized", "UsageError",
-    "WaitTimeoutError", "error_class_for_status", "error_json", "exit_code_for",
+    "EXIT_BROKEN_PIPE",
+    "EXIT_ERROR",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_SIGNAL_BASE",
+    "EXIT_USAGE",
+    "ApiError",
+    "AuthorizationError",
+    "BadRequest",
+    "CargoError",
+    "ClientError",
+    "Conflict",
+    "FileWriteError",
+    "Forbidden",
+    "HttpError",
+    "InterruptedCliError",
+    "InvalidRequest",
+    "InvalidResponse",
+    "InvalidResponseError",
+    "NetworkError",
+    "NotFound",
+    "NotLoggedInError",
+    "OutputClosedError",
+    "RateLimited",
+    "RequestError",
+    "RequestTimeout",
+    "RequestTimeoutError",
+    "ServerError",
+    "Unauthorized",
+    "UsageError",
+    "WaitFailedError",
+    "WaitTimeoutError",
+    "describe_status",
+    "error_class_for_status",
+    "error_json",
+    "exit_code_for",
 ]  # fmt: skip
 
 
@@ -139,6 +176,12 @@ def error_json(exc: CargoError | ApiError) -> dict[str, Any]:
         payload["reason"] = exc.reason
     if exc.status is not None:
         payload["status"] = exc.status
+    if exc.method:
+        payload["method"] = exc.method
+        payload["path"] = exc.path
+    if exc.request_id:
+        payload["requestId"] = exc.request_id
+    payload.update(exc.extra)
     return payload
 
 

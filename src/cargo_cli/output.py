@@ -63,13 +63,24 @@ def created() -> dict[str, Any]:
 
 
 def register_secret(value: str | None) -> None:
-    """A value (the API token) that must never appear in an error or on stderr."""
-    if value and len(value) >= MIN_SECRET:
-        _secrets.add(value)
+    """A value (the API token) that must never appear in an error or on
+    stderr, in any of the forms an exception or a log may quote it: as is,
+    stripped, escaped (``repr``, JSON, bytes ``repr``)."""
+    if not value:
+        return
+    forms = {value, value.strip()}
+    for form in list(forms):
+        forms.add(repr(form)[1:-1])
+        forms.add(json.dumps(form)[1:-1])
+        forms.add(json.dumps(form, ensure_ascii=False)[1:-1])
+        forms.add(repr(form.encode("utf-8", "surrogateescape"))[2:-1])
+    for form in list(forms):
+        forms.add(json.dumps(form, ensure_ascii=False)[1:-1])  # as printed inside the error JSON
+    _secrets.update(form for form in forms if len(form) >= MIN_SECRET)
 
 
 def scrub(text: str) -> str:
-    for secret in _secrets:
+    for secret in sorted(_secrets, key=len, reverse=True):  # longest first: no half-scrubbed form
         text = text.replace(secret, "***")
     return text
 

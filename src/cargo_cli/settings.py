@@ -13,15 +13,19 @@ DEFAULT_API_URL = "https://api.getcargo.io"
 DEFAULT_TIMEOUT = 360.0
 CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2  # 3 attempts in all
+MAX_SECONDS = 30 * 24 * 3600  # the largest time budget accepted anywhere (30 days)
+MAX_RETRIES = 20
 
 
 def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _number(env: Mapping[str, str], name: str, default: float, *, whole: bool = False) -> float:
-    """A non-negative number from the environment (``whole``: an integer);
-    anything else is a usage error naming the variable."""
+def _number(
+    env: Mapping[str, str], name: str, default: float, *, whole: bool = False, maximum: float = MAX_SECONDS
+) -> float:
+    """A finite number from 0 to ``maximum`` from the environment (``whole``:
+    an integer); anything else is a usage error naming the variable."""
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -34,6 +38,8 @@ def _number(env: Mapping[str, str], name: str, default: float, *, whole: bool = 
         raise UsageError(f"{name} must be {kind}, got {raw!r}")
     if value < 0:
         raise UsageError(f"{name} must not be negative, got {raw!r}")
+    if value > maximum:
+        raise UsageError(f"{name} must be at most {maximum:.0f}, got {raw!r}")
     return value
 
 
@@ -50,6 +56,30 @@ def normalize_origin(url: str) -> str:
     if url.endswith("/v1"):
         url = url[: -len("/v1")]
     return url
+
+
+def check_origin(url: str, name: str = "CARGO_API_URL") -> str:
+    """An ``http(s)://host[:port][/prefix]`` URL, normalized; anything else
+    (no scheme, no host, a bad port, a query) is a usage error at once, not
+    a network error after retries."""
+    origin = normalize_origin(url)
+    if origin == DEFAULT_API_URL:
+        return origin
+    from urllib.parse import urlsplit  # not for --help: ~3 ms with ipaddress
+
+    problem = None
+    try:
+        parts = urlsplit(origin)
+        parts.port  # noqa: B018 (raises on a bad port)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname:
+        problem = "must be an http(s) URL"
+    elif parts.query or parts.fragment or not origin.isprintable() or any(c.isspace() for c in origin):
+        problem = "must be a plain http(s) URL (no query, fragment or spaces)"
+    if problem:
+        raise UsageError(f"{name} {problem} such as {DEFAULT_API_URL}, got {url!r}")
+    return origin
 
 
 @dataclass
@@ -83,16 +113,22 @@ class Settings:
 
         timeout = read(lambda: _seconds(env, "CARGO_TIMEOUT", DEFAULT_TIMEOUT), DEFAULT_TIMEOUT)
         retries = read(
-            lambda: _number(env, "CARGO_MAX_RETRIES", DEFAULT_MAX_RETRIES, whole=True), DEFAULT_MAX_RETRIES
+            lambda: _number(env, "CARGO_MAX_RETRIES", DEFAULT_MAX_RETRIES, whole=True, maximum=MAX_RETRIES),
+            DEFAULT_MAX_RETRIES,
         )
+        api_url = DEFAULT_API_URL
+        try:
+            api_url = check_origin(env.get("CARGO_API_URL") or DEFAULT_API_URL)
+        except UsageError as exc:
+            problems.append(exc.message)
         settings = cls(
-            api_url=normalize_origin(env.get("CARGO_API_URL") or DEFAULT_API_URL),
+            api_url=api_url,
             api_url_source="env" if env.get("CARGO_API_URL") else "default",
             timeout=timeout,
             max_retries=int(retries),
             debug=_truthy(env.get("CARGO_DEBUG")),
             env_token=(env.get("CARGO_API_TOKEN") or None),
-            env_workspace_uuid=(env.get("CARGO_WORKSPACE_UUID") or None),
+            env_workspace_uuid=(env.get("CARGO_WORKSPACE_UUID") or "").strip() or None,
             use_keyring=not _truthy(env.get("CARGO_NO_KEYRING")),
             config_dir=os.path.join(config_home, "cargo-ai"),
             problem=problems[0] if problems else None,

@@ -138,8 +138,35 @@ def test_code_expires_on_the_clock(cli, flow, clock):
     result = cli("login", "--oauth")
     assert result.code == 1
     assert result.json["reason"] == "expired_token"
-    assert clock.sleeps == [5, 5, 5]  # gave up once 12 s had passed
+    assert clock.sleeps == [5, 5, 2]  # the last wait ends at expires_in; then it gives up
     assert flow.token.call_count == 3
+
+
+@pytest.mark.parametrize(
+    ("interval", "slept"),
+    [(99999, 60.0), (0, 5.0), (-3, 5.0), (0.2, 1.0), (7, 7.0)],
+    ids=["huge-is-60", "zero-is-default", "negative-is-default", "tiny-is-1", "sane-is-kept"],
+)
+def test_server_interval_is_clamped(cli, flow, clock, interval, slept):
+    flow.device.respond(json=device_answer(interval=interval))
+    flow.token.mock(side_effect=[pending(), GRANTED])
+    assert cli("login", "--oauth").code == 0
+    assert clock.sleeps == [slept, slept]
+
+
+def test_slow_down_never_goes_past_60_s(cli, flow, clock):
+    flow.device.respond(json=device_answer(interval=58))
+    flow.token.mock(side_effect=[pending("slow_down"), pending("slow_down"), GRANTED])
+    assert cli("login", "--oauth").code == 0
+    assert clock.sleeps == [58.0, 60.0, 60.0]
+
+
+def test_huge_expires_in_is_bounded(cli, flow, clock):
+    flow.device.respond(json=device_answer(interval=60, expires_in=10**9))
+    flow.token.mock(return_value=pending())
+    result = cli("login", "--oauth")
+    assert result.json["reason"] == "expired_token"
+    assert sum(clock.sleeps) == 3600.0  # an hour at most, whatever the server says
 
 
 def test_no_discovery_document(cli, flow):

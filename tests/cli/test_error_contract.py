@@ -20,6 +20,7 @@ import pytest
 from cargo_cli.api.endpoints import ENDPOINTS
 from cargo_cli.cli.registry import DOMAINS
 from cargo_cli.cli.spec import Cmd
+from cargo_cli.errors import describe_status
 
 
 def _mechanism(cmd: Cmd) -> str:
@@ -86,7 +87,7 @@ def test_the_bodys_error_message_and_status(cli, api, domain, cmd, argv, method,
 @pytest.mark.parametrize(("domain", "cmd", "argv", "method", "path"), ROWS)
 def test_the_endpoints_reason_table(cli, api, domain, cmd, argv, method, path):
     reasons = {k: v for k, v in ENDPOINTS[cmd.endpoint_id].reasons.items() if isinstance(v, str)}
-    reason, message = next(iter(reasons.items()), ("unknownReason", "Unknown error"))
+    reason, message = next(iter(reasons.items()), ("unknownReason", describe_status(400)))
     api.route(method=method, path=path).respond(400, json={"reason": reason})
     result = cli(domain, *argv)
     assert (result.code, result.json) == (1, {"errorMessage": message, "reason": reason, "status": 400})

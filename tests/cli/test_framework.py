@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cargo_cli.api.resources import ai
+from cargo_cli.api.resources import ai, connection
 from cargo_cli.cli import root
 from cargo_cli.cli.params import (
     CSV,
@@ -61,7 +61,8 @@ COMMANDS = (
     Cmd("agent get", ai.Agent.get, "Get an agent (toy).", args=(Arg("agent-uuid", type=UUID),)),
     Cmd("agent export", ai.Agent.get, "Export (toy).", args=(Arg("agent-uuid", type=UUID),), download=True),
     Cmd("agent remove", ai.Agent.remove, "Remove (toy).", args=(Arg("agent-uuid", type=UUID),), admin=True),
-    Cmd("agent readme", ai.Agent.get, "Plain text (toy).", args=(Arg("agent-uuid"),), text=True),
+    Cmd("agent readme", connection.Integration.get_documentation, "Plain text (toy).",
+        args=(Arg("slug", field="slug"),), text=True),
     Cmd(
         "chat search", ai.Chat.list, "Search chats (toy).",
         args=(Arg("keywords", field="name", nargs=-1),),
@@ -169,7 +170,7 @@ def test_handler_streams_an_iterator(cli, api):
 
 
 def test_text_answer_printed_verbatim(cli, api):
-    api.get("/ai/agents/readme").respond(text="# Agent\n\nplain text")
+    api.get("/connection/integrations/readme/documentation").respond(text="# Agent\n\nplain text")
     result = cli("toy", "agent", "readme", "readme")
     assert (result.code, result.out) == (0, "# Agent\n\nplain text\n")
 
@@ -333,7 +334,11 @@ def test_download_failure_leaves_no_file(cli, api, export, tmp_path):
     target = tmp_path / "agent.json"
     target.write_text("previous")
     result = cli("toy", "agent", "export", UUID1, "--output", str(target))
-    assert (result.code, result.json) == (1, {"errorMessage": "Unknown error", "status": 403})
+    assert result.code == 1
+    assert result.json == {
+        "errorMessage": "Download failed: HTTP 403 from the signed URL (it may have expired: run the command again)",
+        "status": 403,
+    }
     assert target.read_text() == "previous"  # untouched: the write is atomic
     assert os.listdir(tmp_path) == ["agent.json"]
 
@@ -407,8 +412,9 @@ def test_the_wait_limit_is_not_the_http_deadline(cli, api, create):
     poll = api.get(f"/ai/agents/{UUID1}").respond(json={"uuid": UUID1, "status": "success"})
     result = cli("toy", "agent", "create", "--name", "Bot", "--wait-until-finished", "--timeout", "5")
     assert result.code == 0, result.out
-    assert create.calls[0].request.extensions["timeout"]["read"] == 360.0
-    assert poll.calls[0].request.extensions["timeout"]["read"] == 360.0
+    # each request's read timeout is what is left of its 360 s call budget, not 5 s
+    assert create.calls[0].request.extensions["timeout"]["read"] > 300
+    assert poll.calls[0].request.extensions["timeout"]["read"] > 300
 
 
 def test_undeclared_local_option_is_a_bug_not_none():

@@ -292,7 +292,12 @@ def test_fetch_all_failing_on_page_two_prints_one_document(server: ScriptedServe
     _pages(server, [(200, {"records": [{"_id": "0"}, {"_id": "1"}]}), (500, {"errorMessage": "boom"})])
     result = run_cli(*FETCH_ALL, env={"CARGO_MAX_RETRIES": "0"})
     assert result.code == 1
-    assert result.json == {"errorMessage": "boom", "status": 500}  # json.loads: exactly one document
+    assert result.json == {  # json.loads: exactly one document
+        "errorMessage": "boom",
+        "status": 500,
+        "method": "POST",
+        "path": "/v1/segmentation/segments/fetch",
+    }
 
 
 def test_fetch_all_larger_than_the_memory_spool(server: ScriptedServer, run_cli: Any) -> None:
@@ -315,7 +320,13 @@ def test_poll_dying_with_401_names_the_run(server: ScriptedServer, run_cli: Any)
     serve_run(server, json_answer({"errorMessage": "Token revoked"}, status=401))
     result = run_cli(*WAIT)
     assert result.code == 1
-    assert result.json == {"errorMessage": "Token revoked", "status": 401, "runUuid": RUN}
+    assert result.json == {
+        "errorMessage": "Token revoked",
+        "status": 401,
+        "method": "GET",
+        "path": f"/v1/orchestration/runs/{RUN}",
+        "runUuid": RUN,
+    }
 
 
 def test_wait_timeout_names_the_run(server: ScriptedServer, run_cli: Any) -> None:

@@ -22,6 +22,7 @@ from typing import Any, Literal, NamedTuple
 Location = Literal["path", "query", "body", "form"]
 Kind = Literal["str", "number", "bool", "list", "object", "any"]
 Transport = Literal["json", "upload", "blob"]
+Response = Literal["json", "void", "text"]
 NO_REASONS: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -51,6 +52,7 @@ class Endpoint(NamedTuple):
     workspace: bool = True  # send the selected-workspace-uuid header
     optional_payload: bool = False  # a JSON body ``{}`` is sent without a payload
     safe_to_retry: bool = True  # may be re-sent after the server answered
+    response: Response = "json"  # a 2xx carries JSON; "void": JSON or nothing; "text": text or bytes
     reasons: Mapping[str, Any] = NO_REASONS  # reason -> message (or sub-table)
 
     def located(self, location: Location) -> tuple[Param, ...]:

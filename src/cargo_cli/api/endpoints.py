@@ -48,6 +48,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'agentNotFound': 'Agent not found'},
         ),
         E(
@@ -116,6 +117,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'chatNotFound': 'Chat not found'},
         ),
         E(
@@ -222,6 +224,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'mcpServerNotFound': 'MCP server not found', 'mcpServerIsReadOnly': 'MCP server is read-only'},
         ),
         E(
@@ -262,6 +265,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             query=True,
             query_forwards=True,
+            response='void',
             reasons={'memoryNotFound': 'Memory not found'},
         ),
         E(
@@ -276,6 +280,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'memoryNotFound': 'Memory not found'},
         ),
         E(
@@ -287,6 +292,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
         ),
         E(
             'ai.message.create',
@@ -343,6 +349,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'messageNotFound': 'Message not found', 'messageNotUser': 'Message is not a user message'},
         ),
         E(
@@ -586,6 +593,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'subscriptionNotFound': 'Subscription not found', 'subscriptionNotEnterprise': 'Credits overage behavior is only available for enterprise subscriptions'},
         ),
         E(
@@ -597,6 +605,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'subscriptionNotFound': 'Subscription not found'},
         ),
         E(
@@ -733,6 +742,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'connectorNotFound': 'Connector not found', 'connectorIsUsedInWorkflows': 'Connector is used in some workflows', 'connectorIsUsedInModels': 'Connector is used in some models'},
         ),
         E(
@@ -786,6 +796,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'customIntegrationNotFound': 'Custom integration not found'},
         ),
         E(
@@ -829,6 +840,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('slug', 'slug', 'path', required=True),
             ),
+            response='text',
         ),
         E(
             'connection.integration.initiateOauth',
@@ -888,6 +900,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 P('uuid', 'uuid', 'path', required=True),
             ),
             transport='blob',
+            response='text',
             reasons={'fileNotFound': 'File not found', 'tooLarge': 'File is too large to preview'},
         ),
         E(
@@ -897,6 +910,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'fileNotFound': 'File not found'},
         ),
         E(
@@ -922,6 +936,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             transport='upload',
             safe_to_retry=False,
+            response='void',
             reasons={'noFile': 'No file provided'},
         ),
         E(
@@ -966,6 +981,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'libraryNotFound': 'Library not found', 'libraryHasFiles': 'Library has files'},
         ),
         E(
@@ -1057,6 +1073,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             query=True,
             transport='blob',
+            response='text',
             reasons={'repositoryNotFound': 'Context repository not found.', 'fileNotFound': 'File not found in the context runtime.', 'tooLarge': 'File is too large to read from the context runtime.', 'invalidQuery': 'Invalid raw read query.'},
         ),
         E(
@@ -1208,6 +1225,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
         ),
         E(
             'expression.recipe.create',
@@ -1323,6 +1341,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 P('uuid', 'uuid', 'path', required=True),
             ),
             body=True,
+            response='void',
         ),
         E(
             'hosting.app.update',
@@ -1523,6 +1542,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True, kind='str', encode=True),
             ),
+            response='void',
         ),
         E(
             'hosting.envVars.update',
@@ -1578,6 +1598,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 P('uuid', 'uuid', 'path', required=True),
             ),
             body=True,
+            response='void',
         ),
         E(
             'hosting.worker.update',
@@ -1645,6 +1666,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'alertNotFound': 'Alert not found.'},
         ),
         E(
@@ -1740,6 +1762,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'batchNotFound': 'Batch not found.', 'batchAlreadyFinished': 'Batch already finished.', 'failedToStart': 'Failed to cancel batch.'},
         ),
         E(
@@ -1945,6 +1968,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'playNotFound': 'Play not found.', 'failedToRemoveSegment': 'Failed to remove segment linked to play.'},
         ),
         E(
@@ -2004,6 +2028,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'failedToStart': 'Failed to cancel runs.', 'tooManyRecordsSelected': 'Selecting more than 2000 records is not supported.'},
         ),
         E(
@@ -2182,6 +2207,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'failedToStart': 'Failed to cancel runs.'},
         ),
         E(
@@ -2460,6 +2486,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'toolNotFound': 'Tool not found.', 'toolIsReadOnly': 'Tool is read only.'},
         ),
         E(
@@ -2556,6 +2583,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'allocationNotFound': 'Allocation not found.'},
         ),
         E(
@@ -2598,6 +2626,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'capacityNotFound': 'Capacity not found.'},
         ),
         E(
@@ -2653,6 +2682,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             body=True,
             body_forwards=True,
             safe_to_retry=False,
+            response='void',
         ),
         E(
             'revenueOrganization.member.unarchive',
@@ -2710,6 +2740,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'territoryNotFound': 'Territory not found.'},
         ),
         E(
@@ -2860,6 +2891,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 P('uuid', 'uuid', 'path', required=True),
             ),
             body=True,
+            response='void',
             reasons={'segmentLinkedToWorkflow': 'Segment is linked to a workflow.', 'segmentAlreadyRemoved': 'Segment is already removed', 'segmentNotFound': 'Segment not found.'},
         ),
         E(
@@ -2902,6 +2934,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             body=True,
             body_forwards=True,
             safe_to_retry=False,
+            response='void',
             reasons={'modelNotFound': 'Model not found.', 'datasetNotFound': 'Dataset not found.', 'duplicateSlug': 'Column slug is already used.', 'aiExpressionNotAllowed': 'AI expression is not allowed.', 'invalidRelationship': 'Invalid relationship.'},
         ),
         E(
@@ -2934,6 +2967,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'modelNotFound': 'Model not found.', 'datasetNotFound': 'Dataset not found.', 'columnNotFound': 'Column not found.'},
         ),
         E(
@@ -2947,6 +2981,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'modelNotFound': 'Model not found.', 'columnNotFound': 'Column not found.', 'invalidIndex': 'Invalid index.'},
         ),
         E(
@@ -2959,6 +2994,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'modelNotFound': 'Model not found.', 'datasetNotFound': 'Dataset not found.', 'columnNotFound': 'Column not found.', 'aiExpressionNotAllowed': 'AI expression is not allowed.', 'invalidRelationship': 'Invalid relationship.'},
         ),
         E(
@@ -3070,6 +3106,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 P('uuid', 'uuid', 'path', required=True),
             ),
             body=True,
+            response='void',
             reasons={'modelNotFound': 'Model not found.', 'datasetNotFound': 'Dataset not found.', 'modelNotCompatible': 'Model is not compatible.', 'hasSegments': 'Model has related segments.', 'hasWorkflows': 'Model has related workflows.', 'connectorNotFound': 'Connector not found.', 'integrationNotFound': 'Integration not found.', 'invalidConfig': 'Configuration is not valid.'},
         ),
         E(
@@ -3177,6 +3214,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'modelNotFound': 'Model not found.', 'datasetNotFound': 'Dataset not found.', 'connectorNotFound': 'Connector not found.', 'integrationNotFound': 'Integration not found.', 'integrationNotCompatible': 'Integration not compatible.', 'incompatibleWithRecordAction': 'Incompatible with record action.', 'notEnoughCredits': 'Not enough credits.'},
         ),
         E(
@@ -3189,6 +3227,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'modelNotFound': 'Model not found.', 'datasetNotFound': 'Dataset not found.', 'connectorNotFound': 'Connector not found.', 'integrationNotFound': 'Integration not found.', 'integrationNotCompatible': 'Integration not compatible.', 'incompatibleWithRecordAction': 'Incompatible with record action.', 'notEnoughCredits': 'Not enough credits.'},
         ),
         E(
@@ -3250,6 +3289,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'runNotFound': 'Run not found.', 'runAlreadyFinished': 'Run already finished.'},
         ),
         E(
@@ -3308,6 +3348,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('slug', 'slug', 'path', required=True),
             ),
+            response='text',
         ),
         E(
             'systemOfRecordIntegration.client.list',
@@ -3373,6 +3414,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 P('uuid', 'uuid', 'path', required=True, kind='str'),
             ),
             safe_to_retry=False,
+            response='void',
         ),
         E(
             'systemOfRecordIntegration.systemOfRecord.get',
@@ -3391,6 +3433,7 @@ ENDPOINTS: dict[str, Endpoint] = {
                 P('uuid', 'uuid', 'path', required=True, kind='str'),
             ),
             safe_to_retry=False,
+            response='void',
         ),
         E(
             'systemOfRecordIntegration.systemOfRecord.remove',
@@ -3431,6 +3474,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             body=True,
             body_forwards=True,
             workspace=False,
+            response='void',
             reasons={'userNotFound': 'User not found.'},
         ),
         E(
@@ -3450,6 +3494,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             '/workspaceManagement/files/upload',
             transport='upload',
             safe_to_retry=False,
+            response='void',
             reasons={'noFile': 'No file provided'},
         ),
         E(
@@ -3488,6 +3533,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
             reasons={'folderNotFound': 'Folder not found.'},
         ),
         E(
@@ -3561,6 +3607,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             params=(
                 P('uuid', 'uuid', 'path', required=True),
             ),
+            response='void',
         ),
         E(
             'workspaceManagement.token.update',
@@ -3591,6 +3638,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             body=True,
             body_forwards=True,
             safe_to_retry=False,
+            response='void',
         ),
         E(
             'workspaceManagement.user.getCurrent',
@@ -3606,6 +3654,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'invalidUserEmail': 'User email is invalid'},
         ),
         E(
@@ -3619,6 +3668,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'userNotFound': 'User not found'},
         ),
         E(
@@ -3631,6 +3681,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             ),
             body=True,
             body_forwards=True,
+            response='void',
             reasons={'userNotFound': 'User not found'},
         ),
         E(
@@ -3647,6 +3698,7 @@ ENDPOINTS: dict[str, Endpoint] = {
             body=True,
             body_forwards=True,
             safe_to_retry=False,
+            response='void',
             reasons={'failedToCreateUsers': 'Failed to create users', 'failedToUpsertPermissions': 'Failed to add permissions'},
         ),
         E(

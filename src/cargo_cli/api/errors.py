@@ -42,9 +42,22 @@ class ApiError(Exception):
         self.status = status
         self.reason = reason
         self.body = body
+        self.method: str | None = None
+        self.path: str | None = None
+        self.request_id: str | None = None
+        self.extra: dict[str, Any] = {}  # more fields for the error object (e.g. a created uuid)
 
     def __str__(self) -> str:
         return self.message
+
+    def locate(self, method: str, path: str, request_id: str | None = None) -> ApiError:
+        """Say which call failed (``method``, ``path``, the server's request
+        id); the vendor's bare ``"Unknown error"`` becomes a message a person
+        can act on."""
+        self.method, self.path, self.request_id = method, path, request_id
+        if self.status is not None and self.message == ClientError.default_message:
+            self.message = describe_status(self.status)
+        return self
 
 
 class InvalidRequest(ApiError):
@@ -70,7 +83,9 @@ class RequestTimeout(NetworkError):
 
 
 class InvalidResponse(ApiError):
-    """The server answered, but not with something the client can use."""
+    """The server answered, but not with something the client can use: a
+    2xx (or 3xx) that is not JSON, truncated, nested too deeply, or a
+    redirect. Nothing may be reported as done on the strength of it."""
 
     default_message = "Invalid response"
 
@@ -113,6 +128,24 @@ class ServerError(HttpError):
     """HTTP 5xx (and anything else that is not a 4xx)."""
 
     default_message = "Server error"
+
+
+_STATUS_HINTS = {
+    400: "Bad request: the API rejected the input",
+    403: "Forbidden: the token has no access to this resource or workspace (check CARGO_WORKSPACE_UUID)",
+    404: "Not found: no such resource in this workspace (check the id and CARGO_WORKSPACE_UUID)",
+    405: "Method not allowed: the API does not accept this call (is CARGO_API_URL the Cargo API?)",
+    409: "Conflict: the resource changed or already exists",
+    413: "Request too large",
+    422: "The API could not process the input",
+    429: "Rate limited: try again later",
+}
+
+
+def describe_status(status: int) -> str:
+    """A message for a 4xx answer that carried none of its own (instead of
+    the vendor's bare ``"Unknown error"``)."""
+    return _STATUS_HINTS.get(status, f"Request failed with HTTP {status}")
 
 
 _BY_STATUS: dict[int, type[HttpError]] = {

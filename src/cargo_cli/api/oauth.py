@@ -4,6 +4,7 @@ authorization server, discovered through RFC 8414 metadata at
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -11,11 +12,24 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from cargo_cli.api.client import CargoClient, decode_body
-from cargo_cli.api.errors import ApiError, InvalidResponse, NetworkError, RequestTimeout, Unauthorized
+from cargo_cli.api.errors import ApiError, InvalidResponse, RequestTimeout, Unauthorized
 
 CLIENT_ID = "cargo-ai-cli"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 SLOW_DOWN_STEP = 5.0
+DEFAULT_INTERVAL = 5.0  # RFC 8628 section 3.2: when the server sends none
+MIN_INTERVAL = 1.0
+MAX_INTERVAL = 60.0  # a server asking for more is treated as asking for 60 s
+DEFAULT_EXPIRES_IN = 900.0
+MAX_EXPIRES_IN = 3600.0  # a login code is good for minutes, never hours
+
+
+def _clamp(value: float, default: float, low: float, high: float) -> float:
+    """A server-sent number of seconds, made sane: ``default`` when it is
+    missing, not finite or not positive; else bounded by ``low``/``high``."""
+    if not math.isfinite(value) or value <= 0:
+        return default
+    return min(max(value, low), high)
 
 
 class ServerMetadata(BaseModel):
@@ -55,16 +69,18 @@ class DeviceFlow:
         except httpx.TimeoutException:
             raise RequestTimeout("OAuth request timed out") from None
         except httpx.TransportError as exc:
-            raise NetworkError(f"Network error: {exc}") from None
-        return response.status_code, decode_body(response.content, None)
+            raise self.client.network_error(exc, connecting=isinstance(exc, httpx.ConnectError)) from None
+        return response.status_code, decode_body(response.content)
 
     def metadata(self) -> ServerMetadata:
         url = self.client.settings.api_url + "/.well-known/oauth-authorization-server"
         try:
             response = self.client.plain_request("GET", url)
+        except httpx.TimeoutException:
+            raise RequestTimeout("OAuth request timed out") from None
         except httpx.TransportError as exc:
-            raise NetworkError(f"Network error: {exc}") from None
-        body = decode_body(response.content, None)
+            raise self.client.network_error(exc, connecting=isinstance(exc, httpx.ConnectError)) from None
+        body = decode_body(response.content)
         if response.status_code >= 400 or not isinstance(body, dict):
             raise ApiError(
                 "OAuth login is not available: no authorization server metadata at " + url,
@@ -91,15 +107,23 @@ class DeviceFlow:
             ) from None
 
     def poll(self, meta: ServerMetadata, auth: DeviceAuthorization) -> str:
-        interval = max(auth.interval, 1.0)
-        deadline = self.clock() + auth.expires_in
+        """Poll the token endpoint every ``interval`` (clamped to 1..60 s,
+        default 5) until approved, denied, or ``expires_in`` has passed."""
+        interval = _clamp(auth.interval, DEFAULT_INTERVAL, MIN_INTERVAL, MAX_INTERVAL)
+        deadline = self.clock() + _clamp(auth.expires_in, DEFAULT_EXPIRES_IN, 1.0, MAX_EXPIRES_IN)
         form = {
             "grant_type": DEVICE_GRANT,
             "device_code": auth.device_code,
             "client_id": self.client_id,
         }
         while True:
-            self.sleep(interval)
+            left = deadline - self.clock()
+            if left <= 0:
+                raise Unauthorized(
+                    "The login code expired before it was approved; run `cargo-ai login --oauth` again",
+                    reason="expired_token",
+                )
+            self.sleep(min(interval, left))
             status, body = self._post_form(meta.token_endpoint, form)
             if status < 400 and isinstance(body, dict) and body.get("access_token"):
                 return str(body["access_token"])
@@ -107,7 +131,7 @@ class DeviceFlow:
             if error == "authorization_pending":
                 pass
             elif error == "slow_down":
-                interval += SLOW_DOWN_STEP
+                interval = min(interval + SLOW_DOWN_STEP, MAX_INTERVAL)
             elif error == "expired_token":
                 raise Unauthorized(
                     "The login code expired before it was approved; run `cargo-ai login --oauth` again",
@@ -118,11 +142,6 @@ class DeviceFlow:
                 raise Unauthorized("Login was denied in the browser", status=status, reason="access_denied")
             else:
                 raise _oauth_error(status, body, "OAuth login failed")
-            if self.clock() >= deadline:
-                raise Unauthorized(
-                    "The login code expired before it was approved; run `cargo-ai login --oauth` again",
-                    reason="expired_token",
-                )
 
 
 def _oauth_error(status: int, body: Any, default: str) -> ApiError:

@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from cargo_cli.cli.numbers import SECONDS
 from cargo_cli.cli.runtime import get_runtime
 
 DEBUG_HELP = "Log each request and response on stderr (or CARGO_DEBUG=1)."
@@ -46,7 +47,7 @@ debug_option = click.option("--debug", hidden=True, help=DEBUG_HELP, **_DEBUG)
 
 def request_timeout_params() -> list[click.Option]:
     common: dict[str, Any] = {
-        "type": click.FloatRange(min=0, min_open=True),
+        "type": SECONDS,
         "default": None,
         "metavar": "SECONDS",
         "expose_value": False,

@@ -9,6 +9,8 @@
 - ``UUID`` / ``NULLABLE_UUID``: validated uuids; the nullable one also takes
   ``null`` / ``none`` and sends JSON ``null`` (clears the value).
 - ``BOOL_STRING``: ``true`` / ``false`` sent as a JSON boolean.
+- ``FLOAT`` / ``SECONDS`` / ``POLLING_MS`` (from ``cli.numbers``): finite numbers in range (``nan``,
+  ``inf``, ``-1``, ``0`` seconds are usage errors).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import click
+
+from cargo_cli.cli.numbers import FiniteFloat
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -69,6 +73,8 @@ def parse_json_text(text: str, flag: str) -> Any:
         raise click.UsageError(
             f"Invalid JSON in {flag}: {exc.msg} at line {exc.lineno} column {exc.colno} (char {exc.pos})"
         ) from None
+    except RecursionError:
+        raise click.UsageError(f"Invalid JSON in {flag}: nested too deeply") from None
 
 
 class JsonType(click.ParamType):
@@ -223,7 +229,7 @@ NULLABLE_UUID = UuidType(nullable=True)
 BOOL_STRING = BoolStringType()
 NULLABLE_STRING = NullableString()
 INT = click.INT
-FLOAT = click.FLOAT
+FLOAT = FiniteFloat()
 STRING = click.STRING
 
 

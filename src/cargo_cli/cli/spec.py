@@ -40,6 +40,7 @@ from cargo_cli import files, output
 from cargo_cli.api.resources import endpoint_id_of
 from cargo_cli.cli.flags import WaitFlags, debug_param
 from cargo_cli.cli.help import HelpCommand, describe_argument
+from cargo_cli.cli.numbers import POLLING_MS, SECONDS
 from cargo_cli.cli.params import NULL
 from cargo_cli.cli.refusals import refuse
 from cargo_cli.cli.runtime import Runtime, get_runtime
@@ -255,9 +256,9 @@ class Cmd:
 WAIT_OPTS = (
     Opt("--wait-until-finished", is_flag=True, local=True,
         help="Poll until the status is terminal (success, error, cancelled, ...), then print it."),
-    Opt("--polling-interval", click.IntRange(min=100), local=True, metavar="MS",
+    Opt("--polling-interval", POLLING_MS, local=True, metavar="MS",
         help="Polling interval in milliseconds while waiting."),
-    Opt("--timeout", click.FloatRange(min=0, min_open=True), local=True, metavar="SECONDS", name="wait_limit",
+    Opt("--timeout", SECONDS, local=True, metavar="SECONDS", name="wait_limit",
         help="Give up waiting after this many seconds (the work keeps running)."),
     Opt("--exit-status", is_flag=True, local=True,
         help="With --wait-until-finished: exit 1 when the final status is not success "

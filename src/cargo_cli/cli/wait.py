@@ -4,8 +4,10 @@
 - a terminal ``error`` status is data (exit 0), unless ``--exit-status``
   asks for exit 1 when the final status is not ``success`` (see
   ``exit_status_of``; the result is printed either way);
-- transient failures (5xx, 429, network) while polling are survived, up to
-  ``MAX_CONSECUTIVE_FAILURES`` in a row (each already retried by the client);
+- a failed poll (5xx, 429, network, an answer that is not JSON, an answer
+  without a status) is survived, up to ``MAX_CONSECUTIVE_FAILURES`` in a row
+  (each already retried by the client); then the wait ends with exit 1 and the
+  uuid;
 - ``--timeout`` gives up with an errorMessage carrying the uuid (exit 1);
 - Ctrl-C exits 130 with the uuid in the errorMessage and cancels nothing;
 - a rich spinner with status and elapsed time runs on stderr when it is a TTY.
@@ -22,16 +24,18 @@ from cargo_cli.errors import (
     EXIT_ERROR,
     ApiError,
     InterruptedCliError,
+    InvalidResponseError,
     NetworkError,
     ServerError,
     UsageError,
+    WaitFailedError,
     WaitTimeoutError,
 )
 
 # A typed resource method (api/resources), naming the call to make.
 Endpoint = Callable[..., Any]
 
-MAX_CONSECUTIVE_FAILURES = 10
+MAX_CONSECUTIVE_FAILURES = 5
 TERMINAL = frozenset({"success", "error", "cancelled"})
 
 
@@ -66,7 +70,7 @@ def field_of(key: str, attribute: Literal["uuid", "status"]) -> Callable[[Any], 
 
 
 def _is_transient(exc: ApiError) -> bool:
-    if isinstance(exc, (ServerError, NetworkError)):
+    if isinstance(exc, (ServerError, NetworkError, InvalidResponseError)):
         return True
     return exc.status == 429
 
@@ -93,18 +97,28 @@ def wait_for(
     )
     try:
         while True:
+            failure: str | None = None
             try:
                 result = call(spec.get_endpoint, spec.get_payload(uuid))
-                failures = 0
             except ApiError as exc:
-                if not _is_transient(exc) or failures + 1 >= MAX_CONSECUTIVE_FAILURES:
+                if not _is_transient(exc):
                     raise
-                failures += 1
-                result = None
-            if result is not None:
-                status = spec.status_of(result)
-                if status in spec.terminal:
-                    return result
+                failure = exc.message
+            else:
+                polled = spec.status_of(result)
+                if polled is None:
+                    failure = f"the answer to {spec.get_endpoint} has no {spec.label} status"
+                else:
+                    status = polled
+                    if status in spec.terminal:
+                        return result
+            failures = failures + 1 if failure else 0
+            if failure and failures >= MAX_CONSECUTIVE_FAILURES:
+                raise WaitFailedError(
+                    f"Gave up waiting for {spec.label} {uuid} after {failures} failed polls in a row "
+                    f"(last: {failure}); it may still be running",
+                    extra={"uuid": uuid, "status": status},
+                )
             elapsed = clock() - started
             if spinner:
                 spinner.update(status, elapsed)

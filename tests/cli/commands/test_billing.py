@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cargo_cli.errors import describe_status
 from tests.conftest import CASE_FIELDS, UUID1, UUID2, check_case
 
 UUID3 = "55555555-5555-4555-8555-555555555555"
@@ -88,7 +89,7 @@ def test_reason_table(cli, api, argv, reason, message):
     ("status", "body", "base"),
     [
         (401, {}, "Not authorized"),
-        (403, {}, "Unknown error"),
+        (403, {}, describe_status(403)),
         (403, {"errorMessage": "Forbidden"}, "Forbidden"),
     ],
 )

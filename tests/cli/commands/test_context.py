@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cargo_cli.errors import describe_status
 from tests.conftest import check_api_error, check_usage_error, table_tests
 
 COMMIT = {"commit": {"sha": "abc123", "message": "Add persona"}}
@@ -58,8 +59,9 @@ def test_reason_table(cli, api, argv, method, path, reason, message):
 
 
 def test_reason_without_default_message_stays_unknown(cli, api):
-    # deniedPath has no default message in the vendor client: the error is left unchanged.
-    expected = {"errorMessage": "Unknown error", "reason": "deniedPath"}
+    # deniedPath has no default message in the vendor client: the vendor's bare
+    # "Unknown error" becomes the status's actionable message (issue 12).
+    expected = {"errorMessage": describe_status(403), "reason": "deniedPath"}
     argv = ["context", "runtime", "write", "--path", ".git/config", "--content", "x"]
     check_api_error(
         cli, api, argv, "PUT", "/context/runtime/content", 403, {"reason": "deniedPath"}, expected

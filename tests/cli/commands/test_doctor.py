@@ -97,7 +97,7 @@ def test_api_answers_map_to_checks(cli, api, status, code, check):
 @pytest.mark.parametrize(
     ("error", "needle"),
     [
-        (httpx.ConnectError("refused"), "Network error: refused"),
+        (httpx.ConnectError("refused"), "Network error: could not connect to api.getcargo.io (refused)"),
         (httpx.ReadTimeout("slow"), "timed out after 10s"),
     ],
 )

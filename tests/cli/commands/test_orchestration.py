@@ -8,6 +8,7 @@ import pytest
 
 from cargo_cli.api.endpoints import ENDPOINTS
 from cargo_cli.cli.commands.orchestration import COMMANDS
+from cargo_cli.errors import describe_status
 from tests.conftest import UUID1, UUID2, assert_request
 
 W = UUID1  # a workflow
@@ -332,8 +333,8 @@ def test_server_error_message_wins_over_reason_table(cli, api):
         ("noRecords", "No records."),
         ("segmentLinkedToPlay", "This segment belongs to a play and cannot be enrolled directly. Trigger the "
          'play with {"kind":"filter","modelUuid":"<uuid>"} instead.'),
-        ("somethingNew", "Unknown error"),
-        (None, "Unknown error"),
+        ("somethingNew", describe_status(400)),
+        (None, describe_status(400)),
     ],
 )  # fmt: skip
 def test_batch_create_data_error_second_table(cli, api, sub_reason, message):

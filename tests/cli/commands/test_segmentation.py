@@ -274,8 +274,10 @@ def test_fetch_all_error_on_a_later_page(cli, api):
     api.post(FETCH).mock(side_effect=[*_pages(2), httpx.Response(400, json={"reason": "invalidFilter"})])
     result = _fetch_all(cli, "--fetching-limit", "2")
     assert result.code == 1
-    assert result.json == {  # one document: the error alone, not a partial array before it
+    assert result.full_json == {  # one document: the error alone, not a partial array before it
         "errorMessage": "Invalid filter.",
         "reason": "invalidFilter",
         "status": 400,
+        "method": "POST",
+        "path": "/v1" + FETCH,
     }

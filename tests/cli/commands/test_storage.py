@@ -7,6 +7,7 @@ import json
 import httpx
 import pytest
 
+from cargo_cli.errors import describe_status
 from tests.conftest import UUID1, UUID2, assert_request, check_api_error, check_usage_error, table_tests
 
 DATASET = "44444444-4444-4444-8444-444444444444"
@@ -126,7 +127,7 @@ def test_unknown_reason_keeps_reason(cli, api):
     api.post("/storage/query").respond(400, json={"reason": "unknown"})
     result = cli("storage", "query", "execute", SQL)
     assert result.code == 1
-    assert result.json == {"errorMessage": "Unknown error", "reason": "unknown", "status": 400}
+    assert result.json == {"errorMessage": describe_status(400), "reason": "unknown", "status": 400}
 
 
 def test_remove_with_empty_answer_prints_empty_object(cli, api):

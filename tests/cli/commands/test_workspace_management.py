@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cargo_cli.cli.commands import workspace_management
+from cargo_cli.errors import describe_status
 from tests.conftest import CASE_FIELDS, UUID1, UUID2, assert_request, check_case
 
 WM = "/workspaceManagement"
@@ -147,7 +148,7 @@ NON_ADMIN_COMMANDS = [
 
 @pytest.mark.parametrize("argv", ADMIN_COMMANDS)
 @pytest.mark.parametrize(
-    ("status", "body", "base"), [(401, {}, "Not authorized"), (403, {}, "Unknown error")]
+    ("status", "body", "base"), [(401, {}, "Not authorized"), (403, {}, describe_status(403))]
 )
 def test_admin_commands_explain_401_403(cli, api, argv, status, body, base):
     api.route().respond(status, json=body)

@@ -63,10 +63,16 @@ def login(
         )
     if bool(token) == bool(oauth):
         raise UsageError("Pass exactly one of --token <token> or --oauth.")
+    from cargo_cli.credentials import clean_token
+
     if token == "-":
-        token = sys.stdin.readline().strip()
-        if not token:
+        token = sys.stdin.readline()
+        if not token.strip():
             raise UsageError("No token on stdin.")
+        token = clean_token(token, "The token read from stdin")
+    elif token:
+        output.register_secret(token)
+        token = clean_token(token, "--token")
     if oauth:
         from cargo_cli.api.oauth import DeviceFlow
 
@@ -77,7 +83,7 @@ def login(
             auth = flow.start(meta)
             url = auth.verification_uri_complete or auth.verification_uri
             output.info(f"To log in, open {url} and enter the code: {auth.user_code}")
-            token = flow.poll(meta, auth)
+            token = clean_token(flow.poll(meta, auth), "The token from the OAuth server")
         finally:
             client.close()
     assert token is not None
