@@ -27,8 +27,11 @@ demo: $(STAMP)
 
 test: $(STAMP) lint typecheck docs-check endpoints-check pytest pytest-pythons
 
+# Unit tests in parallel on every core; the end-to-end tests (real sockets,
+# subprocesses, signals, deadlines) one at a time so that timing stays honest.
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m 'not e2e'
+	$(BIN)/python -m pytest -m e2e -n 0
 
 # The unit suite on the other supported Pythons (classifiers) that are installed.
 pytest-pythons: $(STAMP)
