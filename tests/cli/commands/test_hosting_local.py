@@ -185,3 +185,17 @@ def test_templates_are_package_data_and_extensions_override_their_base():
     main = PurePosixPath("src/main.ts")
     assert territories[main].read_text() != blank[main].read_text()
     assert set(territories) == {*blank, PurePosixPath("src/api.ts")}
+
+
+@pytest.mark.parametrize("kind", ["app", "worker"])
+def test_list_templates_needs_no_directory(cli, api, kind):
+    route = api.route()
+    result = cli("hosting", kind, "init", "--list-templates")
+    assert result.code == 0, result.out
+    assert "blank" in [t["slug"] for t in result.json]
+    assert not route.called
+
+
+@pytest.mark.parametrize("kind", ["app", "worker"])
+def test_init_without_a_directory_is_a_usage_error(cli, api, kind):
+    check_usage_error(cli, api, ["hosting", kind, "init"], "Missing argument '<dir>'")

@@ -15,7 +15,7 @@ import shlex
 from collections.abc import Iterator, Mapping, Sequence
 from fnmatch import fnmatch
 from importlib import resources
-from importlib.abc import Traversable
+from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -346,6 +346,10 @@ def _check_empty_target(target: Path) -> None:
 def scaffold(kind: str, inv: Invocation) -> Any:
     if inv.options.get("list_templates"):
         return _template_list(kind)
+    if not inv.options.get("dir"):  # optional only so that --list-templates needs no directory
+        raise UsageError(
+            f"Missing argument '<dir>': the directory to scaffold (`cargo-ai hosting {kind} init <dir>`)"
+        )
     target = Path(inv.options["dir"])
     slug = inv.options.get("template") or "blank"
     _check_template(kind, slug)
@@ -376,7 +380,8 @@ def _init_command(kind: str) -> Cmd:
         f"Scaffold {article} project from a template shipped with cargo-ai (local only, nothing is sent).\n\n"
         "Templates build with public npm packages only (see docs/seeds-domains.md). <dir> must be new or "
         "empty: init never overwrites files.",
-        args=(Arg("dir", local=True, type=click.Path(file_okay=True, dir_okay=True)),),
+        args=(Arg("dir", local=True, required=False, type=click.Path(file_okay=True, dir_okay=True),
+                  help="The new or empty project directory (not needed with --list-templates)."),),
         opts=(
             Opt("--list-templates", is_flag=True, local=True, help="Print the templates as JSON and exit."),
             Opt("--template", local=True, metavar="SLUG", help="The template (default: blank)."),
