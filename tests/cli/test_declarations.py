@@ -82,6 +82,40 @@ def test_no_string_endpoint_ids_in_the_cli():
     assert not found
 
 
+def test_no_string_option_reads_in_the_cli():
+    """Handlers read their options through the row's options dataclass
+    (``inv.options.typed(RowOptions)``), never ``options["name"]`` or
+    ``options.get("name")``, where a typo would only show when run."""
+    import re
+    from pathlib import Path
+
+    import cargo_cli.cli
+
+    pattern = re.compile(r"""options(?:\[|\.get\()\s*["']""")
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in Path(cargo_cli.cli.__file__).parent.rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert not found
+    assert pattern.search('x = inv.options.get("all")') and pattern.search("inv.options['dir']")
+
+
+def test_every_handler_with_local_options_declares_its_options_dataclass():
+    """A row whose handler gets local options names them in a dataclass
+    (checked against the flags when the command is built)."""
+    rows = [cmd for domain in DOMAINS for cmd in importlib.import_module(domain.module).COMMANDS]
+    with_handlers = [cmd for cmd in rows if cmd.handler is not None]
+    missing = [
+        cmd.name
+        for cmd in with_handlers
+        if cmd.options is None and any(p.local for p in (*cmd.opts, *cmd.args))
+    ]
+    assert not missing
+    assert sum(cmd.options is not None for cmd in with_handlers) >= 25  # paging, catalog, hosting, ...
+
+
 def test_root_help_and_domain_help_come_from_the_registry(cli):
     from cargo_cli.cli.registry import ENTRIES
 

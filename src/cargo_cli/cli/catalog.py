@@ -271,8 +271,8 @@ def check_limit(limit: Any) -> int:
     return value
 
 
-def keywords_of(inv: Invocation, *, required: bool = True) -> tuple[str, list[str]]:
-    raw = [str(k) for k in inv.options.get("keywords") or ()]
+def keywords_of(given: Iterable[Any] | None, *, required: bool = True) -> tuple[str, list[str]]:
+    raw = [str(k) for k in given or ()]
     keywords = split_keywords(raw)
     if not keywords and (required or raw):
         raise UsageError("Give at least one keyword to search for")
@@ -300,13 +300,35 @@ def envelope(query: str, matched: list[Entry], limit: int) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class ActionListOptions:
+    """``orchestration action list``'s flags (all local: nothing is sent as is)."""
+
+    keywords: tuple[str, ...] | None
+    integration_slug: str | None
+    kind: str | None
+    limit: int | None
+
+
+@dataclass(frozen=True)
+class ActionSearchOptions:
+    """``connection action search``'s flags (all local)."""
+
+    keywords: tuple[str, ...] | None
+    category: str | None
+    credits_only: bool | None
+    integration: str | None
+    limit: int | None
+
+
 def _action_list(inv: Invocation) -> dict[str, Any]:
     """``orchestration action list``: connectors, native actions, tools, agents.
     Keywords are optional: ``action list --kind tool`` lists every tool."""
-    query, keywords = keywords_of(inv, required=False)
-    limit = check_limit(inv.options.get("limit"))
-    kind = inv.options.get("kind")
-    integration_slug = inv.options.get("integration_slug")
+    opts = inv.options.typed(ActionListOptions)
+    query, keywords = keywords_of(opts.keywords, required=False)
+    limit = check_limit(opts.limit)
+    kind = opts.kind
+    integration_slug = opts.integration_slug
     if integration_slug and kind not in (None, "connector"):
         raise UsageError(f"--integration-slug only applies to connector actions, not --kind {kind}")
     kinds = [kind] if kind else (["connector"] if integration_slug else list(KINDS))
@@ -322,13 +344,14 @@ def _action_list(inv: Invocation) -> dict[str, Any]:
 def _action_search(inv: Invocation) -> dict[str, Any]:
     """``connection action search``: connector actions only, with credit and
     category filters."""
-    query, keywords = keywords_of(inv)
-    limit = check_limit(inv.options.get("limit"))
-    category = inv.options.get("category")
-    entries = connector_entries(inv, inv.options.get("integration"), category)
+    opts = inv.options.typed(ActionSearchOptions)
+    query, keywords = keywords_of(opts.keywords)
+    limit = check_limit(opts.limit)
+    category = opts.category
+    entries = connector_entries(inv, opts.integration, category)
     if category:
         entries = [e for e in entries if (e.category or "").lower() == category.lower()]
-    if inv.options.get("credits_only"):
+    if opts.credits_only:
         entries = [e for e in entries if e.has_credits]
     return envelope(query, rank(entries, keywords), limit)
 
@@ -350,6 +373,7 @@ ACTION_LIST = Cmd(
         Opt("--limit", INT, local=True, metavar="N", help=LIMIT_HELP),
     ),
     handler=_action_list,
+    options=ActionListOptions,
 )  # fmt: skip
 
 CONNECTION_ACTION_SEARCH = Cmd(
@@ -364,4 +388,5 @@ CONNECTION_ACTION_SEARCH = Cmd(
         Opt("--limit", INT, local=True, metavar="N", help=LIMIT_HELP),
     ),
     handler=_action_search,
+    options=ActionSearchOptions,
 )  # fmt: skip

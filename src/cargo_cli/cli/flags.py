@@ -66,3 +66,4 @@ class WaitFlags:
     wait_until_finished: bool = False
     polling_interval: int | None = None  # ms
     wait_limit: float | None = None  # seconds (the vendor's --timeout on waiting commands)
+    exit_status: bool = False  # --exit-status: exit 1 when the status waited for is not a success

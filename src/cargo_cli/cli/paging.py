@@ -65,11 +65,18 @@ def all_opt(what: str, size_flag: str = "--limit") -> Opt:
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class PageOptions:
+    """A paginated row's local option (``--all``)."""
+
+    all: bool | None
+
+
 def page_all(pages: Pages) -> Callable[[Invocation], Any]:
     """The handler: one call, or with ``--all`` an iterator over every page."""
 
     def handler(inv: Invocation) -> Any:
-        if not inv.options.get("all"):
+        if not inv.options.typed(PageOptions).all:
             return inv.call()
         if inv.cmd.endpoint is None:
             raise ValueError(f"{inv.cmd.name} has no endpoint")
@@ -82,4 +89,6 @@ def paginated(cmd: Cmd, items_key: str, **pages: Any) -> Cmd:
     """``cmd`` with ``--all`` (see the module docstring)."""
     spec = Pages(items_key, **pages)
     size_flag = "--" + "".join("-" + c.lower() if c.isupper() else c for c in spec.limit_field)
-    return replace(cmd, opts=(*cmd.opts, all_opt(items_key, size_flag)), handler=page_all(spec))
+    return replace(
+        cmd, opts=(*cmd.opts, all_opt(items_key, size_flag)), handler=page_all(spec), options=PageOptions
+    )

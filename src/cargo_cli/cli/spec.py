@@ -376,13 +376,19 @@ def run_wait(spec: WaitSpec, created: Any, inv: Invocation) -> Any:
     )
 
 
-def invocation(cmd: Cmd, payload: dict[str, Any], local: Mapping[str, Any], rt: Runtime) -> Invocation:
-    """Split the local values: the framework's flags become typed fields."""
-    waiting = WaitFlags(
+def wait_flags(local: Mapping[str, Any]) -> WaitFlags:
+    """The waiting flags among the local values, typed."""
+    return WaitFlags(
         wait_until_finished=bool(local.get("wait_until_finished")),
         polling_interval=local.get("polling_interval"),
         wait_limit=local.get("wait_limit"),
+        exit_status=bool(local.get("exit_status")),
     )
+
+
+def invocation(cmd: Cmd, payload: dict[str, Any], local: Mapping[str, Any], rt: Runtime) -> Invocation:
+    """Split the local values: the framework's flags become typed fields."""
+    waiting = wait_flags(local)
     own = {name: value for name, value in local.items() if name not in FRAMEWORK_OPTS}
     return Invocation(cmd, payload, Options(own), rt, waiting=waiting, output_file=local.get("output"))
 
@@ -406,10 +412,11 @@ def build_command(cmd: Cmd) -> click.Command:
         ctx = click.get_current_context()
         rt = get_runtime(ctx)
         payload, local = build_payload(cmd, values)
-        check_exit_status(local)
+        check_exit_status(wait_flags(local))
         if cmd.prepare is not None:
             payload = cmd.prepare(payload)
-        result = execute(cmd, invocation(cmd, payload, local, rt))
+        inv = invocation(cmd, payload, local, rt)
+        result = execute(cmd, inv)
         if local.get("output") == files.STDOUT:
             return  # stdout carried the downloaded bytes
         if isinstance(result, Iterator):
@@ -418,7 +425,7 @@ def build_command(cmd: Cmd) -> click.Command:
             output.emit_text(result)
         else:
             output.emit({} if result is None else result)
-        code = exit_status_of(cmd.wait, local, result)
+        code = exit_status_of(cmd.wait, inv.waiting, result)
         if code is not None:
             ctx.exit(code)  # after printing the result (--exit-status)
 

@@ -15,9 +15,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cargo_cli import output
 from cargo_cli.errors import (
@@ -31,6 +31,9 @@ from cargo_cli.errors import (
     WaitFailedError,
     WaitTimeoutError,
 )
+
+if TYPE_CHECKING:
+    from cargo_cli.cli.flags import WaitFlags
 
 # A typed resource method (api/resources), naming the call to make.
 Endpoint = Callable[..., Any]
@@ -160,15 +163,15 @@ class _Spinner:
         self._status.stop()
 
 
-def check_exit_status(options: Mapping[str, Any]) -> None:
+def check_exit_status(waiting: WaitFlags) -> None:
     """``--exit-status`` judges the status a wait ends on: it needs the wait."""
-    if options.get("exit_status") and not options.get("wait_until_finished"):
+    if waiting.exit_status and not waiting.wait_until_finished:
         raise UsageError("--exit-status needs --wait-until-finished")
 
 
-def exit_status_of(spec: WaitSpec | None, options: Mapping[str, Any], result: Any) -> int | None:
+def exit_status_of(spec: WaitSpec | None, waiting: WaitFlags, result: Any) -> int | None:
     """``--exit-status``: the exit code after printing ``result`` (1 when the
     waited-for status is not a success), or ``None`` (not asked: exit 0)."""
-    if spec is None or not options.get("exit_status") or not options.get("wait_until_finished"):
+    if spec is None or not waiting.exit_status or not waiting.wait_until_finished:
         return None
     return None if spec.succeeded(result) else EXIT_ERROR

@@ -5,6 +5,7 @@ Choices where the spec is silent are in docs/connection-ai-billing.md.
 
 from __future__ import annotations
 
+from dataclasses import astuple, dataclass
 from typing import Any
 
 from cargo_cli.api.resources import billing
@@ -28,11 +29,18 @@ def _check_range(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-CARD_FLAGS = ("card_number", "card_exp", "card_cvc", "card_stdin")
+@dataclass(frozen=True)
+class PaymentMethodOptions:
+    """The refused card flags (local: never sent)."""
+
+    card_number: str | None
+    card_exp: str | None
+    card_cvc: str | None
+    card_stdin: bool | None
 
 
 def _update_payment_method(inv: Invocation) -> Any:
-    if any(inv.options.get(name) for name in CARD_FLAGS):
+    if any(astuple(inv.options.typed(PaymentMethodOptions))):
         raise UsageError(
             "Card details cannot be used by this CLI: they must be tokenized against Stripe first, "
             "which it does not do (and card numbers do not belong on a command line). Pass "
@@ -91,6 +99,7 @@ COMMANDS: list[Cmd] = [
             Opt("--card-stdin", is_flag=True, local=True, help=_CARD_HELP),
         ),
         handler=_update_payment_method,
+        options=PaymentMethodOptions,
     ),
 ]  # fmt: skip
 

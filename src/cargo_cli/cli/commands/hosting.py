@@ -13,6 +13,7 @@ import os
 import re
 import shlex
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from fnmatch import fnmatch
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -213,10 +214,19 @@ def exactly_one_target(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+@dataclass(frozen=True)
+class DeploymentCreateOptions:
+    """``deployment create``'s local flags: the files are read, not sent as flags."""
+
+    source: str
+    ignore: list[str] | None
+
+
 def _create_deployment(inv: Invocation) -> Any:
     kind = _target(inv.payload)
-    root = Path(inv.options["source"])
-    ignores = inv.options.get("ignore")
+    opts = inv.options.typed(DeploymentCreateOptions)
+    root = Path(opts.source)
+    ignores = opts.ignore
     ignores = list(DEFAULT_IGNORES) if ignores is None else ignores
     files = collect_source(root, ignores)
     _check_deployable(root, str(kind), files, ignores)
@@ -245,6 +255,11 @@ def dotenv_line(key: str, value: Any) -> str:
     return f'{key}="{escaped}"'
 
 
+@dataclass(frozen=True)
+class AppEnvOptions:
+    api_url: str | None
+
+
 def _app_env(inv: Invocation) -> str:
     uuid = inv.payload["uuid"]
     found = inv.call(hosting.App.get, {"uuid": uuid})
@@ -253,7 +268,7 @@ def _app_env(inv: Invocation) -> str:
         raise CargoError("The API answer has no app", extra={"result": found})
     listed = inv.call(hosting.EnvVars.list, {"appUuid": uuid})
     env_vars = listed.get("envVars") if isinstance(listed, Mapping) else None
-    api_url = normalize_origin(inv.options.get("api_url") or inv.runtime.settings.api_url)
+    api_url = normalize_origin(inv.options.typed(AppEnvOptions).api_url or inv.runtime.settings.api_url)
     workspace = app.get("workspaceUuid") or inv.client.workspace_uuid or ""
     lines = [
         f"# .env.local for the Cargo app {' '.join(str(app.get('name') or uuid).split())} (cargo-ai hosting app env)",
@@ -343,18 +358,29 @@ def _check_empty_target(target: Path) -> None:
         raise UsageError(f"{target} is not empty: init never overwrites files; pick a new or empty directory")
 
 
+@dataclass(frozen=True)
+class InitOptions:
+    """``app init`` / ``worker init``: local only, nothing is sent."""
+
+    dir: str | None
+    list_templates: bool | None
+    template: str | None
+    name: str | None
+
+
 def scaffold(kind: str, inv: Invocation) -> Any:
-    if inv.options.get("list_templates"):
+    opts = inv.options.typed(InitOptions)
+    if opts.list_templates:
         return _template_list(kind)
-    if not inv.options.get("dir"):  # optional only so that --list-templates needs no directory
+    if not opts.dir:  # optional only so that --list-templates needs no directory
         raise UsageError(
             f"Missing argument '<dir>': the directory to scaffold (`cargo-ai hosting {kind} init <dir>`)"
         )
-    target = Path(inv.options["dir"])
-    slug = inv.options.get("template") or "blank"
+    target = Path(opts.dir)
+    slug = opts.template or "blank"
     _check_template(kind, slug)
     _check_empty_target(target)
-    name = inv.options.get("name") or target.resolve().name
+    name = opts.name or target.resolve().name
     package = _SLUG.sub("-", name.lower()).strip("-") or f"cargo-{kind}"
     written = []
     for rel, source in sorted(template_files(kind, slug).items()):
@@ -388,6 +414,7 @@ def _init_command(kind: str) -> Cmd:
             Opt("--name", local=True, help="Display name (default: the directory's name)."),
         ),
         handler=lambda inv: scaffold(kind, inv),
+        options=InitOptions,
     )  # fmt: skip
 
 
@@ -444,6 +471,7 @@ COMMANDS: list[Cmd] = [
         opts=(Opt("--api-url", local=True, metavar="URL",
                   help="The API origin written to VITE_CARGO_API_URL (default: this CLI's, CARGO_API_URL)."),),
         handler=_app_env,
+        options=AppEnvOptions,
         text=True,
     ),
     *_slot_commands("worker"),
@@ -477,6 +505,7 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=exactly_one_target,
         handler=_create_deployment,
+        options=DeploymentCreateOptions,
         wait=DEPLOYMENT_WAIT,
         epilog="With --wait-until-finished, polls the deployment (`hosting deployment get`) every 3000 ms (--polling-interval) "
         "until success, error or cancelled, then prints it; an `error` status is data (exit 0) "
