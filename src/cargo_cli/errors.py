@@ -27,6 +27,7 @@ from typing import Any
 from cargo_cli.api.errors import (
     ApiError,
     BadRequest,
+    CallInterrupted,
     ClientError,
     Conflict,
     Forbidden,
@@ -39,6 +40,7 @@ from cargo_cli.api.errors import (
     RequestTimeout,
     ServerError,
     Unauthorized,
+    UploadFailed,
     describe_status,
     error_class_for_status,
 )
@@ -50,6 +52,7 @@ EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 EXIT_SIGNAL_BASE = 128  # + the signal number: 129 SIGHUP, 130 SIGINT, 143 SIGTERM
 EXIT_BROKEN_PIPE = EXIT_SIGNAL_BASE + 13  # what a shell reports for a SIGPIPE death
+_SIGTERM = 15  # signal.SIGTERM (POSIX and Windows), without importing signal here
 
 
 class CargoError(Exception):
@@ -136,6 +139,7 @@ __all__ = [
     "ApiError",
     "AuthorizationError",
     "BadRequest",
+    "CallInterrupted",
     "CargoError",
     "ClientError",
     "Conflict",
@@ -156,6 +160,7 @@ __all__ = [
     "RequestTimeoutError",
     "ServerError",
     "Unauthorized",
+    "UploadFailed",
     "UsageError",
     "WaitFailedError",
     "WaitTimeoutError",
@@ -163,6 +168,7 @@ __all__ = [
     "error_class_for_status",
     "error_json",
     "exit_code_for",
+    "is_interruption",
 ]  # fmt: skip
 
 
@@ -190,4 +196,11 @@ def exit_code_for(exc: CargoError | ApiError) -> int:
         return exc.exit_code
     if isinstance(exc, InvalidRequest):
         return EXIT_USAGE  # nothing was sent: the command line did not fit the call
+    if isinstance(exc, CallInterrupted):  # main.py names the signal it handled itself
+        return EXIT_SIGNAL_BASE + _SIGTERM if exc.signal == "SIGTERM" else EXIT_INTERRUPTED
     return EXIT_ERROR
+
+
+def is_interruption(exc: CargoError | ApiError) -> bool:
+    """Ctrl-C or a signal stopped the command (exit 130, or 128 + the signal)."""
+    return isinstance(exc, (InterruptedCliError, CallInterrupted))

@@ -27,10 +27,10 @@ from cargo_cli.errors import (
     EXIT_USAGE,
     ApiError,
     CargoError,
-    InterruptedCliError,
     OutputClosedError,
     error_json,
     exit_code_for,
+    is_interruption,
 )
 
 HANDLED_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
@@ -171,7 +171,7 @@ def _run(args: list[str], runtime: Any, signals: _Signals) -> int:
         return _report(lambda: output.emit_error({"errorMessage": message})) or EXIT_USAGE
     except (CargoError, ApiError) as exc:
         payload, code = error_json(exc), exit_code_for(exc)
-        if isinstance(exc, InterruptedCliError):
+        if is_interruption(exc):
             payload, code = signals.interrupted(payload)
         return _report(lambda: output.emit_error(payload)) or code
     except OSError as exc:  # the environment (a file, a directory, the disk), not a bug

@@ -21,7 +21,7 @@ import respx
 
 from cargo_cli.api import uploads
 from cargo_cli.api.client import CargoClient
-from cargo_cli.errors import InterruptedCliError
+from cargo_cli.api.errors import CallInterrupted
 from cargo_cli.settings import Settings
 from tests.conftest import API, TOKEN, WORKSPACE, body_of
 
@@ -389,7 +389,7 @@ class _ProcessExit(BaseException):
 
 
 @pytest.mark.parametrize(
-    ("raised", "expected"), [(_ProcessSignal, InterruptedCliError), (_ProcessExit, _ProcessExit)]
+    ("raised", "expected"), [(_ProcessSignal, CallInterrupted), (_ProcessExit, _ProcessExit)]
 )
 def test_an_existing_sigterm_handler_is_kept_and_its_exception_aborts(api, storage, big, raised, expected):
     def process_handler(_signum: int, _frame: Any) -> None:
@@ -405,8 +405,9 @@ def test_an_existing_sigterm_handler_is_kept_and_its_exception_aborts(api, stora
         assert signal.getsignal(signal.SIGTERM) is process_handler
     finally:
         signal.signal(signal.SIGTERM, previous)
-    if expected is InterruptedCliError:
-        assert type(caught.value) is InterruptedCliError  # main.py gives it the signal's exit code
+    if expected is CallInterrupted:
+        assert type(caught.value) is CallInterrupted  # main.py gives it the signal's exit code
+        assert caught.value.signal is None  # the process's own handler caught it, not ours
         assert caught.value.extra == {"uploadId": "up-42", "s3Filename": "abc123-big.csv", "aborted": True}
     assert storage.abort.call_count == 1
     assert not storage.complete.called

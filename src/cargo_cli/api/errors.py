@@ -7,6 +7,8 @@
     ├── NetworkError        no answer: refused, DNS, reset, TLS, ...
     │   └── RequestTimeout  no complete answer within the deadline
     ├── InvalidResponse     an answer the client cannot use
+    ├── UploadFailed        a chunked upload failed for good (it names the upload)
+    ├── CallInterrupted     Ctrl-C or a signal stopped the work part way
     └── HttpError           the server answered 4xx/5xx
         ├── ClientError     any other 4xx
         │   ├── BadRequest 400, Unauthorized 401, Forbidden 403,
@@ -88,6 +90,29 @@ class InvalidResponse(ApiError):
     redirect. Nothing may be reported as done on the strength of it."""
 
     default_message = "Invalid response"
+
+
+class UploadFailed(ApiError):
+    """A chunked upload that failed for good; ``extra`` names the upload
+    (``uploadId``, ``s3Filename``, ``aborted``, and the cause's ``reason`` and
+    ``status``)."""
+
+    default_message = "Upload failed"
+
+
+class CallInterrupted(ApiError):
+    """Ctrl-C (or a signal handled like it) stopped the work part way;
+    ``extra`` names what was left behind. ``signal`` names a signal the API
+    layer caught itself (its fallback SIGTERM handler), else ``None``."""
+
+    default_message = "Interrupted"
+
+    def __init__(
+        self, message: str | None = None, *, signal: str | None = None, extra: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.signal = signal
+        self.extra = {**(extra or {}), **({"signal": signal} if signal else {})}
 
 
 class HttpError(ApiError):

@@ -16,7 +16,8 @@ the error names the upload and says whether it was aborted.
 
 Parts are streamed from disk in ``READ_CHUNK`` slices with a known
 Content-Length, so memory is bounded by the parts in flight, not the file.
-This module is the API layer: it never imports ``cargo_cli.cli``.
+This module is the API layer: it never imports the CLI (``cargo_cli.cli``,
+``output``, ``errors``); it raises ``cargo_cli.api.errors``.
 """
 
 from __future__ import annotations
@@ -36,8 +37,15 @@ from typing import Any
 import httpx
 
 from cargo_cli.api.client import CargoClient, _describe, decode_body, error_from_response
-from cargo_cli.api.errors import ApiError, InvalidRequest, NetworkError, RequestTimeout, ServerError
-from cargo_cli.errors import CargoError, InterruptedCliError
+from cargo_cli.api.errors import (
+    ApiError,
+    CallInterrupted,
+    InvalidRequest,
+    NetworkError,
+    RequestTimeout,
+    ServerError,
+    UploadFailed,
+)
 
 ENDPOINT = "workspaceManagement.file.upload"  # the one upload the vendor chunks
 BASE_PATH = "/workspaceManagement/files/multipart"
@@ -50,7 +58,6 @@ READ_CHUNK = 1024 * 1024
 ABORT_TIMEOUT = 10.0  # the abort is best effort: never hang an exit on it
 STOP_GRACE = 1.0  # how long in-flight parts get to stop before the abort
 TRANSIENT_STATUSES = frozenset({408, 429})  # plus every 5xx
-EXIT_TERMINATED = 128 + int(signal.SIGTERM)
 
 Progress = Callable[[int, int | None], None]
 
@@ -73,20 +80,6 @@ def plan_parts(size: int, part_size: int) -> list[Part]:
         Part(index + 1, offset, min(part_size, size - offset))
         for index, offset in enumerate(range(0, size, part_size))
     ]
-
-
-class MultipartUploadError(CargoError):
-    """A chunked upload that failed for good (exit 1); it names the upload."""
-
-
-class UploadTerminatedError(InterruptedCliError):
-    """SIGTERM during a chunked upload, caught by our own fallback handler:
-    the same error as a process-wide handler gives (exit 143, ``signal``)."""
-
-    exit_code = EXIT_TERMINATED
-
-    def __init__(self, message: str = "Interrupted", *, extra: dict[str, Any] | None = None) -> None:
-        super().__init__(message, extra={**(extra or {}), "signal": "SIGTERM"})
 
 
 class _Terminated(KeyboardInterrupt):
@@ -210,24 +203,24 @@ class MultipartUpload:
     def _failure(self, exc: BaseException) -> BaseException:
         """Abort the upload (if one was created) and pick what to raise."""
         if self.upload_id is None:  # nothing to abort: the error as it is
-            return UploadTerminatedError() if isinstance(exc, _Terminated) else exc
+            return CallInterrupted(signal="SIGTERM") if isinstance(exc, _Terminated) else exc
         abort_problem = self._abort()
         what = f"multipart upload {self.upload_id} of {self.source.name} ({self.s3_filename})"
         state = "was aborted" if abort_problem is None else f"could not be aborted ({abort_problem})"
         extra: dict[str, Any] = {"uploadId": self.upload_id, "s3Filename": self.s3_filename}
         extra["aborted"] = abort_problem is None
         if isinstance(exc, KeyboardInterrupt):  # Ctrl-C, or a signal handled like it (main.py)
-            interrupted = UploadTerminatedError if isinstance(exc, _Terminated) else InterruptedCliError
-            return interrupted(f"Interrupted: the {what} {state}", extra=extra)
+            signal_name = "SIGTERM" if isinstance(exc, _Terminated) else None
+            return CallInterrupted(f"Interrupted: the {what} {state}", signal=signal_name, extra=extra)
         cause = exc.cause if isinstance(exc, _PartFailedError) else exc
-        if not isinstance(cause, (CargoError, ApiError)):  # a signal handler's own exception, a bug: as it is
+        if not isinstance(cause, ApiError):  # a signal handler's own exception, a bug: as it is
             return cause
         where = f" at part {exc.part.number}" if isinstance(exc, _PartFailedError) else ""
         if isinstance(cause, ApiError):
             for key, value in (("reason", cause.reason), ("status", cause.status)):
                 if value is not None:
                     extra[key] = value
-        error = MultipartUploadError(
+        error = UploadFailed(
             f"Upload of {self.source.name} failed{where}: {cause.message}; the {what} {state}"
         )
         error.extra.update(extra)
@@ -363,7 +356,7 @@ class MultipartUpload:
                     raise _CancelledError()
                 chunk = handle.read(min(READ_CHUNK, remaining))
                 if not chunk:
-                    raise CargoError(f"{self.source.name} changed (shrank) during the upload")
+                    raise UploadFailed(f"{self.source.name} changed (shrank) during the upload")
                 remaining -= len(chunk)
                 self._advance(part, len(chunk))
                 yield chunk
