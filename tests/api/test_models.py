@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cargo_cli.api.models import DownloadAnswer, RecordsPage, RunAnswer, Status, entity, items, read
+from cargo_cli.api.models import DownloadAnswer, Node, RecordsPage, RunAnswer, Status, entity, items, read
 
 
 def test_extra_fields_are_kept_and_misfits_give_none():
@@ -61,3 +61,30 @@ def test_items_reads_a_page_array():
     assert items({"runs": None}, "runs") is None
     assert items({"runs": {"a": 1}}, "runs") is None
     assert items([], "runs") is None
+
+
+def test_a_node_reads_by_wire_name_and_odd_shapes_read_as_absent():
+    node = read(
+        Node,
+        {
+            "uuid": "n1", "kind": "native", "actionSlug": "branch", "toolUuid": "t", "config": {"x": 1},
+            "childrenUuids": ["a", None, {"odd": 1}], "fallbackChildUuid": "b", "action_slug": "not read",
+        },
+    )  # fmt: skip
+    assert node is not None
+    assert (node.uuid, node.kind, node.action_slug, node.tool_uuid, node.fallback_child_uuid) == (
+        "n1", "native", "branch", "t", "b",
+    )  # fmt: skip
+    assert node.config == {"x": 1} and node.children_uuids == ["a", None, {"odd": 1}]
+    assert node.model_extra == {"action_slug": "not read"}  # wire names only
+    odd = read(Node, {"uuid": 5, "config": ["a"], "childrenUuids": "u2", "fallbackChildUuid": "", "name": 3})
+    assert odd is not None
+    assert (odd.uuid, odd.config, odd.children_uuids, odd.fallback_child_uuid, odd.name) == (
+        None,
+        {},
+        [],
+        None,
+        3,
+    )
+    assert read(Node, {"uuid": ""}) == read(Node, {}) and read(Node, {}).uuid is None
+    assert read(Node, "not a node") is None and read(Node, None) is None

@@ -416,3 +416,26 @@ def test_title_needing_quotes_and_wide_ascii(cli):
         "the ASCII diagram is 130 columns wide; --format mermaid renders wide graphs better"
     ]
     assert "\n" + "x" * 59 + "…\nvariables" in body["diagram"]  # long labels are cut at 60
+
+
+def test_nodes_of_odd_shapes_read_as_absent_fields(cli):
+    """Whatever a node holds, the diagram draws what it can: a non-object or
+    a non-string uuid is skipped, a non-array childrenUuids means no
+    children, a non-object config no routing labels, an empty fallback none."""
+    nodes = [
+        node("s", "start", "start", ["sp"]),
+        node("sp", "split", "split", ["a", "b"], config=["not", "an", "object"], fallbackChildUuid=""),
+        node("a", "a", "variables", childrenUuids="not-a-list"),
+        node("b", "b", "variables", [], name=7, kind="tool", toolUuid="tool-uuid-0123"),
+        "not a node",
+        {"uuid": 42, "slug": "numbered"},
+    ]
+    body = diagram(cli, "--nodes", json.dumps(nodes)).json
+    assert body["warnings"] == ["node #5 has no uuid: skipped", "node #6 has no uuid: skipped"]
+    assert body["diagram"].endswith(
+        'n3[["b<br/>tool tool-uui"]]\n    n0 --> n1\n    n1 -->|A| n2\n    n1 -->|B| n3'
+    )
+    ascii_body = diagram(cli, "--nodes", json.dumps(nodes), "--format", "ascii").json
+    assert ascii_body["diagram"].splitlines() == [
+        "start", "│", "split", "├─ A", "│  a", "│  variables", "└─ B", "   b", "   tool tool-uui",
+    ]  # fmt: skip

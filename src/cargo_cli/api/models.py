@@ -11,6 +11,7 @@ answers (waiting, downloads, diagrams, paging), never for ``--help``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
@@ -66,6 +67,44 @@ class Message(Status):
 class Release(Model):
     uuid: str | None = None
     nodes: list[Any] | None = None
+
+
+class Node(Model):
+    """A workflow node as a diagram reads it (releases, runs, templates, a
+    group's ``config._nodes``). Every field may be missing or of another
+    shape: those read as absent (``uuid`` None, ``config`` {}, no children)
+    and the diagram says what it skipped. Fields are read by their wire names
+    only."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=False, frozen=True)
+
+    uuid: str | None = None  # a non-empty string, else None (the node is skipped)
+    slug: Any = None
+    name: Any = None
+    kind: Any = None
+    action_slug: Any = Field(None, alias="actionSlug")
+    integration_slug: Any = Field(None, alias="integrationSlug")
+    template_slug: Any = Field(None, alias="templateSlug")
+    tool_uuid: Any = Field(None, alias="toolUuid")
+    agent_uuid: Any = Field(None, alias="agentUuid")
+    config: dict[Any, Any] = {}  # a JSON object, else {}
+    children_uuids: list[Any] = Field([], alias="childrenUuids")  # in order: the routing meaning
+    fallback_child_uuid: str | None = Field(None, alias="fallbackChildUuid")  # non-empty, else None
+
+    @field_validator("uuid", "fallback_child_uuid", mode="before")
+    @classmethod
+    def _non_empty_string(cls, value: Any) -> str | None:
+        return value if isinstance(value, str) and value else None
+
+    @field_validator("config", mode="before")
+    @classmethod
+    def _object(cls, value: Any) -> dict[Any, Any]:
+        return dict(value) if isinstance(value, Mapping) else {}
+
+    @field_validator("children_uuids", mode="before")
+    @classmethod
+    def _array(cls, value: Any) -> list[Any]:
+        return list(value) if isinstance(value, list) else []
 
 
 class RunAnswer(Model):

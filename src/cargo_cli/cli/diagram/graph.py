@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-Node = Mapping[str, Any]
+if TYPE_CHECKING:  # pydantic loads when a diagram is drawn, not with the command tree
+    from cargo_cli.api.models import Node
 
 ROUTING = frozenset({"branch", "filter", "switch", "split"})
 CODE = frozenset({"python", "script"})
@@ -47,7 +48,7 @@ class Marks:
     seen: set[str] = field(default_factory=set)
 
     def _hit(self, names: frozenset[str], node: Node) -> bool:
-        keys = {str(node.get("uuid")), str(node.get("slug"))} & names
+        keys = {str(node.uuid), str(node.slug)} & names
         self.seen |= keys
         return bool(keys)
 
@@ -58,26 +59,23 @@ class Marks:
         return self._hit(self.highlight, node)
 
     def is_executed(self, node: Node) -> bool:
-        return str(node.get("uuid")) in self.executed
+        return str(node.uuid) in self.executed
 
 
 def action_of(node: Node) -> str:
-    return str(node.get("actionSlug") or "") if node.get("kind") == "native" else ""
+    return str(node.action_slug or "") if node.kind == "native" else ""
 
 
 def config_of(node: Node) -> Mapping[str, Any]:
-    config = node.get("config")
-    return config if isinstance(config, Mapping) else {}
+    return node.config
 
 
 def children_of(node: Node) -> list[Any]:
-    children = node.get("childrenUuids")
-    return list(children) if isinstance(children, list) else []
+    return node.children_uuids
 
 
 def fallback_of(node: Node) -> str | None:
-    value = node.get("fallbackChildUuid")
-    return value if isinstance(value, str) and value else None
+    return node.fallback_child_uuid
 
 
 def edge_labels(node: Node, count: int) -> list[str | None]:
@@ -107,18 +105,18 @@ def _route_name(routes: list[Any], index: int) -> str:
 
 
 def headline(node: Node) -> str:
-    name = node.get("name")
+    name = node.name
     text = name.strip() if isinstance(name, str) and name.strip() else ""
-    return text or str(node.get("slug") or node.get("kind") or "node")
+    return text or str(node.slug or node.kind or "node")
 
 
 def detail(node: Node) -> str | None:
-    kind = node.get("kind")
+    kind = node.kind
     if kind == "connector":
-        return f"{node.get('integrationSlug') or '?'}.{node.get('actionSlug') or '?'}"
+        return f"{node.integration_slug or '?'}.{node.action_slug or '?'}"
     if kind in ("tool", "agent"):
-        ref = node.get(f"{kind}Uuid")
-        return f"{kind} {str(ref)[:8]}" if ref else f"{kind} {node.get('templateSlug') or '?'}"
+        ref = node.tool_uuid if kind == "tool" else node.agent_uuid
+        return f"{kind} {str(ref)[:8]}" if ref else f"{kind} {node.template_slug or '?'}"
     if kind == "native":
         action = action_of(node)
         return None if action in TERMINAL else (action or None)
@@ -150,8 +148,8 @@ class Graph:
     def ref(self, uuid: str) -> str:
         """How a warning names a node: its slug, plus the uuid when the slug repeats."""
         node = self.nodes[uuid]
-        slug = str(node.get("slug") or uuid)
-        twins = sum(1 for other in self.nodes.values() if other.get("slug") == node.get("slug"))
+        slug = str(node.slug or uuid)
+        twins = sum(1 for other in self.nodes.values() if other.slug == node.slug)
         return f"{slug} ({uuid[:8]})" if twins > 1 else slug
 
     def arms(self, uuid: str) -> list[tuple[str | None, str | None, Any]]:
@@ -165,15 +163,18 @@ class Graph:
 
 
 def build_graph(raw_nodes: list[Any], where: str = "") -> Graph:
+    from cargo_cli.api.models import Node, read
+
     warnings: list[str] = []
     nodes: dict[str, Node] = {}
-    for index, node in enumerate(raw_nodes):
-        if not isinstance(node, Mapping) or not isinstance(node.get("uuid"), str) or not node.get("uuid"):
+    for index, raw in enumerate(raw_nodes):
+        node = read(Node, raw)
+        if node is None or node.uuid is None:
             warnings.append(f"{where}node #{index + 1} has no uuid: skipped")
-        elif node["uuid"] in nodes:
-            warnings.append(f"{where}duplicate node uuid {node['uuid']}: only the first is drawn")
+        elif node.uuid in nodes:
+            warnings.append(f"{where}duplicate node uuid {node.uuid}: only the first is drawn")
         else:
-            nodes[node["uuid"]] = node
+            nodes[node.uuid] = node
     if not nodes:
         warnings.append(f"{where}the graph has no nodes")
         return Graph({}, [], [], set(), [], warnings)

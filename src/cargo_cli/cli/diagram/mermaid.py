@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from cargo_cli.cli.diagram.graph import (
     CLASS_DEFS,
@@ -14,12 +15,14 @@ from cargo_cli.cli.diagram.graph import (
     TERMINAL,
     Graph,
     Marks,
-    Node,
     action_of,
     build_graph,
     group_nodes,
     label_lines,
 )
+
+if TYPE_CHECKING:
+    from cargo_cli.api.models import Node
 
 
 def _escape(text: str) -> str:
@@ -29,7 +32,7 @@ def _escape(text: str) -> str:
 
 
 def _shape(node: Node) -> tuple[str, str]:
-    kind, action = node.get("kind"), action_of(node)
+    kind, action = node.kind, action_of(node)
     if kind == "native":
         if action in TERMINAL:
             return '(["', '"])'
