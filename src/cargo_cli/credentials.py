@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cargo_cli import output
-from cargo_cli.errors import CargoError, UsageError
+from cargo_cli.api.tokens import clean_token
+from cargo_cli.errors import CargoError
 from cargo_cli.settings import Settings, check_origin
 
 KEYRING_SERVICE = "cargo-ai"
@@ -37,28 +38,6 @@ T = TypeVar("T")
 
 class KeyringUnavailableError(Exception):
     pass
-
-
-def clean_token(value: str, source: str) -> str:
-    """A token as sent in a header: surrounding whitespace (the newline of a
-    file or ``$(cat ...)``) is stripped; one that still holds whitespace,
-    control or non-ASCII characters is refused, naming ``source`` (never the
-    value): ``CARGO_API_TOKEN contains a line break``."""
-    token = value.strip()
-    problem = None
-    if not token:
-        problem = "is empty"
-    elif "\n" in token or "\r" in token:
-        problem = "contains a line break"
-    elif any(char.isspace() for char in token):
-        problem = "contains whitespace"
-    elif not token.isascii():
-        problem = "contains a non-ASCII character"
-    elif not token.isprintable():
-        problem = "contains a control character"
-    if problem:
-        raise UsageError(f"{source} {problem}")
-    return token
 
 
 @dataclass

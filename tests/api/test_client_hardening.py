@@ -16,9 +16,9 @@ import pytest
 from cargo_cli import output
 from cargo_cli.api.client import _DeadlineAlarm, _watchdog, encode_segment
 from cargo_cli.api.errors import InvalidRequest
+from cargo_cli.api.tokens import clean_token
 from cargo_cli.cli.runtime import Runtime
-from cargo_cli.credentials import clean_token
-from cargo_cli.errors import InvalidResponseError, RequestTimeoutError, ServerError, UsageError
+from cargo_cli.errors import InvalidResponseError, RequestTimeoutError, ServerError
 from cargo_cli.main import main
 from cargo_cli.settings import Settings
 from tests.conftest import TOKEN, UUID1, UUID2
@@ -248,7 +248,7 @@ def test_unsendable_env_token_is_exit_2_naming_the_source(cli, api, monkeypatch,
      (" \n", "is empty")],
 )  # fmt: skip
 def test_clean_token_names_the_problem(token, problem):
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(InvalidRequest) as caught:
         clean_token(token, "CARGO_API_TOKEN")
     assert caught.value.message == f"CARGO_API_TOKEN {problem}"
 

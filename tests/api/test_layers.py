@@ -62,13 +62,14 @@ def test_the_scan_sees_every_import_form():
     ]
 
 
-def test_importing_the_whole_api_layer_loads_no_cli_module():
+def test_importing_the_whole_api_layer_loads_no_cli_module_nor_output():
     code = (
         "import importlib, pkgutil, sys\n"
         "import cargo_cli.api as api\n"
         "for m in pkgutil.walk_packages(api.__path__, 'cargo_cli.api.'):\n"
         "    importlib.import_module(m.name)\n"
-        "print(sorted(k for k in sys.modules if k == 'cargo_cli.cli' or k.startswith('cargo_cli.cli.')))\n"
+        "print(sorted(k for k in sys.modules if k in ('cargo_cli.cli', 'cargo_cli.output')"
+        " or k.startswith('cargo_cli.cli.')))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

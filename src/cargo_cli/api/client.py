@@ -38,7 +38,7 @@ from cargo_cli.api.errors import (
     Unauthorized,
     error_class_for_status,
 )
-from cargo_cli.credentials import clean_token
+from cargo_cli.api.tokens import clean_token
 from cargo_cli.settings import CONNECT_TIMEOUT, Settings
 
 if "httpx" not in sys.modules:

@@ -63,7 +63,7 @@ def login(
         )
     if bool(token) == bool(oauth):
         raise UsageError("Pass exactly one of --token <token> or --oauth.")
-    from cargo_cli.credentials import clean_token
+    from cargo_cli.api.tokens import clean_token
 
     if token == "-":
         token = sys.stdin.readline()
