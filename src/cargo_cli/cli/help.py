@@ -94,7 +94,10 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
     ("CARGO_API_TOKEN", "API token; wins over the stored login (set it in CI)."),
     ("CARGO_API_URL", "API origin (default https://api.getcargo.io)."),
     ("CARGO_WORKSPACE_UUID", "Workspace to act in; overrides the stored login's workspace."),
-    ("CARGO_TIMEOUT", "Per-request time budget in seconds (default 360; also --timeout)."),
+    (
+        "CARGO_TIMEOUT",
+        "Deadline of each API call in seconds, retries included (default 360; also --request-timeout).",
+    ),
     ("CARGO_MAX_RETRIES", "Retries of a failed request (default 2; 0 disables)."),
     ("CARGO_NO_KEYRING", "1: never use the OS keyring, only ~/.config/cargo-ai/credentials.json."),
     ("CARGO_DEBUG", "1: log every request and response on stderr (also --debug)."),
