@@ -8,6 +8,7 @@ vendor's examples use most, with their documented example values.
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ SPEC = ROOT / "spec" / "commands.json"
 TARGET = ROOT / "src" / "cargo_cli" / "cli" / "examples_data.py"
 MAX_OPTIONAL = 2  # optional flags in the second example
 TRUNCATED = 120
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 
 HEADER = '''"""Usage examples per command ("domain area verb" -> command lines), read
 lazily by cli/help.py when a help page is shown.
@@ -34,9 +36,16 @@ def _placeholder(name: str) -> str:
     return f"<{name.strip('<>?').lstrip('-')}>"
 
 
-def _concrete(value: str) -> bool:
+def _concrete(value: str, kind: str) -> bool:
     """A documented value that can be copied as is (not a placeholder, not
-    an elided or truncated JSON document)."""
+    an elided or truncated JSON document, not a made-up id such as
+    ``agent-abc`` for a flag that takes uuids; ``null`` clears one)."""
+    if (
+        "uuid" in kind
+        and value not in ("null", "none")
+        and not all(UUID.fullmatch(v) for v in value.split(","))
+    ):
+        return False
     if not value or value[0] in "<$" or "..." in value or "…" in value or "<" in value:
         return False
     if len(value) >= TRUNCATED:  # the spec cuts long values at 120 characters
@@ -51,7 +60,7 @@ def _concrete(value: str) -> bool:
 
 def _value(flag: dict[str, Any]) -> str:
     for value in flag["example_values"]:
-        if _concrete(value):
+        if _concrete(value, flag["kind"]):
             return shlex.quote(value)
     kind = flag["kind"]
     if kind.startswith("enum:"):
@@ -80,10 +89,14 @@ def examples(command: dict[str, Any]) -> list[str]:
         (f for f in flags if not f["required"] and f["seen_in_examples"] > 0),
         key=lambda f: -f["seen_in_examples"],
     )[:MAX_OPTIONAL]
+    if command["path"][-1] == "update" and not popular:  # `update --uuid X` alone changes nothing
+        popular = [f for f in flags if not f["required"]][:1]
     if not popular:
         return [_line(command, required)]
-    if not required:  # the bare command may not even be valid (run create needs a graph)
-        return [_line(command, popular)]
+    if not required or command["path"][-1] == "update":
+        # the bare command may not even be valid (run create needs a graph),
+        # and an update without a field is refused
+        return [_line(command, required + popular)]
     return [_line(command, required), _line(command, required + popular)]
 
 

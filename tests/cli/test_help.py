@@ -5,12 +5,14 @@ the root help lists every environment variable; example data stays lazy."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
 import sys
 
 import click
+import httpx
 
 from cargo_cli.cli.help import ENVIRONMENT, EXTRA_EXAMPLES, REPLACED_EXAMPLES, examples_for, fill
 from cargo_cli.cli.root import cli as root
@@ -209,3 +211,55 @@ def test_example_data_is_read_only_for_help():
     )
     assert shown.stderr == "True", shown.stderr
     assert "Examples:" in shown.stdout
+
+
+PLACEHOLDER = re.compile(r"<[^<>]+>")
+SOME_UUID = "2b7d6dfe-7b1b-5033-8deb-bd68852622df"
+RELATIONSHIPS = json.dumps(
+    [
+        {
+            "fromModelUuid": SOME_UUID,
+            "fromColumnSlug": "company_id",
+            "toModelUuid": SOME_UUID,
+            "toColumnSlug": "id",
+            "relation": "manyToOne",
+        }
+    ]
+)
+
+
+def test_examples_copied_verbatim_pass_the_local_checks(cli, api, tmp_path, monkeypatch):
+    """Every help example, its placeholders filled in and its files present,
+    gets past the checks made before a request (no exit 2): no exclusive
+    flags together, no update without a field, no flag another one needs
+    left out. Refusals (commands with no wire spec) are exit 2 by design."""
+    api.route().mock(return_value=httpx.Response(400, json={"errorMessage": "stop here"}))
+    monkeypatch.chdir(tmp_path)
+    failures = []
+    for path, _, _ in LEAVES:
+        for example in examples_for(path):
+            words = _command_words(example)
+            placeheld = {words[i - 1] for i, w in enumerate(words) if PLACEHOLDER.search(w) and i}
+            words = [PLACEHOLDER.sub(SOME_UUID, w) for w in words]
+            for word in words:
+                if word.startswith("@"):
+                    (tmp_path / word[1:]).write_text(RELATIONSHIPS if "relationships" in word else "{}")
+                elif word.startswith("./"):
+                    target = tmp_path / word[2:]
+                    if "." in target.name:
+                        target.write_text("id\n1\n")
+                    else:
+                        (target / "src").mkdir(parents=True, exist_ok=True)
+                        (target / "src" / "index.ts").write_text("export default {}\n")
+                        (target / "package.json").write_text('{"name": "x"}')
+            stdin = "cgo_token\n" if example.startswith("echo ") else None
+            result = cli(*words[1:], stdin=stdin)
+            if result.code != 2:
+                continue
+            message = result.full_json["errorMessage"]
+            if "is not available in this cargo-ai" in message:
+                continue
+            if any(f"'{flag}'" in message or f"in {flag}:" in message for flag in placeheld):
+                continue  # the placeholder stands for a value of another type (JSON, a date)
+            failures.append(f"{example}: {message}")
+    assert "\n".join(failures) == ""

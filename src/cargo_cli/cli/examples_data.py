@@ -18,11 +18,10 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai ai agent remove <agent-uuid>",
     ),
     "ai agent update": (
-        "cargo-ai ai agent update --uuid <agent-uuid>",
         "cargo-ai ai agent update --uuid <agent-uuid> --name 'Senior Lead Researcher' --description 'Updated description'",
     ),
     "ai chat create": (
-        "cargo-ai ai chat create --agent-uuid agent-abc --name 'Research session'",
+        "cargo-ai ai chat create --agent-uuid <agent-uuid> --name 'Research session'",
     ),
     "ai chat list": (
         "cargo-ai ai chat list --agent-uuid <agent-uuid> --limit 10",
@@ -50,7 +49,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai ai mcp-server remove <mcp-server-uuid>",
     ),
     "ai mcp-server update": (
-        "cargo-ai ai mcp-server update --uuid <mcp-server-uuid>",
         "cargo-ai ai mcp-server update --uuid <mcp-server-uuid> --name 'Updated Name'",
     ),
     "ai memory list": (
@@ -62,7 +60,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai ai memory remove --mem0-id <mem0-id> --scope agent --agent-uuid <agent-uuid>",
     ),
     "ai memory update": (
-        "cargo-ai ai memory update --mem0-id <mem0-id> --scope agent",
         "cargo-ai ai memory update --mem0-id <mem0-id> --scope agent --agent-uuid <agent-uuid> --content 'Updated memory'",
     ),
     "ai message create": (
@@ -90,8 +87,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai ai release list --agent-uuid <agent-uuid>",
     ),
     "ai release update-draft": (
-        "cargo-ai ai release update-draft --agent-uuid agent-abc",
-        "cargo-ai ai release update-draft --agent-uuid agent-abc --language-model-slug gpt-4o --system-prompt <system-prompt>",
+        "cargo-ai ai release update-draft --agent-uuid <agent-uuid>",
+        "cargo-ai ai release update-draft --agent-uuid <agent-uuid> --language-model-slug gpt-4o --system-prompt <system-prompt>",
     ),
     "ai template list": (
         "cargo-ai ai template list",
@@ -169,7 +166,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai connection connector remove <connector-uuid>",
     ),
     "connection connector update": (
-        "cargo-ai connection connector update --uuid <connector-uuid>",
         "cargo-ai connection connector update --uuid <connector-uuid> --name 'Clearbit - Staging' --config '{\"apiKey\":\"new-key\"}'",
     ),
     "connection integration complete-oauth": (
@@ -197,7 +193,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai content file remove <file-uuid>",
     ),
     "content file update": (
-        "cargo-ai content file update --uuid <file-uuid>",
         "cargo-ai content file update --uuid <file-uuid> --folder-uuid <folder-uuid> --name 'Q1 Research Notes'",
     ),
     "content file upload": (
@@ -218,7 +213,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai content library remove <library-uuid>",
     ),
     "content library update": (
-        "cargo-ai content library update --uuid <library-uuid>",
         "cargo-ai content library update --uuid <library-uuid> --name 'Updated Name'",
     ),
     "context graph get": (
@@ -273,7 +267,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai hosting app remove <app-uuid>",
     ),
     "hosting app update": (
-        "cargo-ai hosting app update --uuid <app-uuid>",
         "cargo-ai hosting app update --uuid <app-uuid> --folder-uuid null --name Renamed",
     ),
     "hosting deployment create": (
@@ -309,7 +302,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai hosting worker remove <worker-uuid>",
     ),
     "hosting worker update": (
-        "cargo-ai hosting worker update --uuid <worker-uuid>",
         "cargo-ai hosting worker update --uuid <worker-uuid> --name Renamed --folder-uuid null",
     ),
     "init": (
@@ -353,7 +345,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai mailboxManagement mailbox stop-warmup <uuid>",
     ),
     "mailboxManagement mailbox update": (
-        "cargo-ai mailboxManagement mailbox update --uuid <uuid>",
         "cargo-ai mailboxManagement mailbox update --uuid <uuid> --first-name Janet --folder-uuid none",
     ),
     "mailboxManagement mailbox update-warmup": (
@@ -402,7 +393,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai observability alert remove <alert-uuid>",
     ),
     "observability alert update": (
-        "cargo-ai observability alert update --uuid <uuid>",
         "cargo-ai observability alert update --uuid <uuid> --description none --enabled false",
     ),
     "observability event list": (
@@ -504,7 +494,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai orchestration release update-draft --workflow-uuid <play.workflowUuid> --nodes <nodes>",
     ),
     "orchestration run cancel": (
-        "cargo-ai orchestration run cancel --uuids run-uuid-1,run-uuid-2 --workflow-uuid <play.workflowUuid>",
+        "cargo-ai orchestration run cancel --uuids <run-uuid-1>,<run-uuid-2> --workflow-uuid <play.workflowUuid>",
     ),
     "orchestration run count": (
         "cargo-ai orchestration run count --workflow-uuid <play.workflowUuid>",
@@ -645,7 +635,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai segmentation segment remove <segment-uuid>",
     ),
     "segmentation segment update": (
-        "cargo-ai segmentation segment update --uuid <segment-uuid>",
         "cargo-ai segmentation segment update --uuid <segment-uuid> --filter <filter> --name 'Updated Name'",
     ),
     "start": (
@@ -691,7 +680,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai storage model remove <model-uuid>",
     ),
     "storage model update": (
-        "cargo-ai storage model update --uuid <model-uuid>",
         "cargo-ai storage model update --uuid <model-uuid> --name 'New Name'",
     ),
     "storage query download": (
@@ -777,7 +765,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai workspaceManagement folder remove <folder-uuid>",
     ),
     "workspaceManagement folder update": (
-        "cargo-ai workspaceManagement folder update --uuid <folder-uuid>",
         "cargo-ai workspaceManagement folder update --uuid <folder-uuid> --name 'Q1 2025 Campaigns'",
     ),
     "workspaceManagement report create": (
@@ -812,7 +799,6 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai workspaceManagement user remove --user-uuid <user-uuid>",
     ),
     "workspaceManagement user update": (
-        "cargo-ai workspaceManagement user update --user-uuid <user-uuid>",
         "cargo-ai workspaceManagement user update --user-uuid <user-uuid> --role-slug <new-role-slug>",
     ),
 }

@@ -61,7 +61,10 @@ EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
 # Where the spec's example would mislead: documented by name only (no flags),
 # a flag that does not exist (`model list --dataset-uuid`, see
 # docs/filters-and-pagination.md), exclusive flags together (`--app-uuid` and
-# `--worker-uuid`), email-code login (no wire spec).
+# `--worker-uuid`), two spellings of one flag together (`--file`,
+# `--file-path`), a flag that another needs left out (`--scope agent` needs
+# `--agent-uuid`, one relationship needs all five flags), email-code login (no
+# wire spec).
 REPLACED_EXAMPLES: dict[str, tuple[str, ...]] = {
     "storage model list": ("cargo-ai storage model list",),
     "hosting deployment create": (
@@ -81,6 +84,29 @@ REPLACED_EXAMPLES: dict[str, tuple[str, ...]] = {
     "ai document list": ("cargo-ai ai document list --uuid <document-uuid> --all",),
     "ai document reset": (
         "cargo-ai ai document reset --uuid <document-uuid> --created-at 2025-01-31T09:00:00Z",
+    ),
+    "hosting deployment get-promoted": (
+        "cargo-ai hosting deployment get-promoted --app-uuid <app-uuid>",
+        "cargo-ai hosting deployment get-promoted --worker-uuid <worker-uuid>",
+    ),
+    "workspaceManagement file upload": (
+        "cargo-ai workspaceManagement file upload --file ./leads-sample.csv",
+        "cargo-ai workspaceManagement file upload --file-path ./my-companies.csv",
+    ),
+    "ai memory list": (
+        "cargo-ai ai memory list --scope workspace",
+        "cargo-ai ai memory list --scope agent --agent-uuid <agent-uuid>",
+    ),
+    "ai memory remove": (
+        "cargo-ai ai memory remove --mem0-id <mem0-id> --scope agent --agent-uuid <agent-uuid>",
+    ),
+    "storage relationship set": (
+        "cargo-ai storage relationship set --from-model-uuid <from-model-uuid> --from-column-slug company_id "
+        "--to-model-uuid <to-model-uuid> --to-column-slug id --relation manyToOne",
+        "cargo-ai storage relationship set --relationships @relationships.json",
+    ),
+    "billing subscription update-payment-method": (
+        "cargo-ai billing subscription update-payment-method --payment-method-id <pm-id>",
     ),
     "login": (
         "cargo-ai login --token <your-api-token>",
