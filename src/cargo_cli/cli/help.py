@@ -50,10 +50,10 @@ EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
     "docs": ("cargo-ai docs", "cargo-ai docs exit-codes"),
     "api": (
         "cargo-ai api orchestration.run.get -f uuid=<run-uuid>",
-        "cargo-ai api orchestration.run.list -F limit=10 -f statuses[]=error",
+        "cargo-ai api orchestration.run.list -f workflowUuid=<workflow-uuid> -F limit=10 -f statuses[]=error",
         "cargo-ai api storage.record.remove --data @record.json",
         "cargo-ai api GET /v1/orchestration/runs/<run-uuid>",
-        "cargo-ai api POST /v1/orchestration/runs/list --data '{\"limit\": 10}'",
+        'cargo-ai api POST /v1/orchestration/runs/list --data \'{"workflowUuid": "<workflow-uuid>", "limit": 10}\'',
         "cargo-ai api --list orchestration.run",
     ),
 }
@@ -63,7 +63,8 @@ EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
 # docs/filters-and-pagination.md), exclusive flags together (`--app-uuid` and
 # `--worker-uuid`), two spellings of one flag together (`--file`,
 # `--file-path`), a flag that another needs left out (`--scope agent` needs
-# `--agent-uuid`, one relationship needs all five flags), email-code login (no
+# `--agent-uuid`, one relationship needs all five flags, a play needs its
+# name and model and `created` is no change kind), email-code login (no
 # wire spec).
 REPLACED_EXAMPLES: dict[str, tuple[str, ...]] = {
     "storage model list": ("cargo-ai storage model list",),
@@ -104,6 +105,10 @@ REPLACED_EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai storage relationship set --from-model-uuid <from-model-uuid> --from-column-slug company_id "
         "--to-model-uuid <to-model-uuid> --to-column-slug id --relation manyToOne",
         "cargo-ai storage relationship set --relationships @relationships.json",
+    ),
+    "orchestration play create": (
+        "cargo-ai orchestration play create --name 'New accounts' --model-uuid <model-uuid> "
+        "--change-kinds added,updated --run-creation-rule once",
     ),
     "billing subscription update-payment-method": (
         "cargo-ai billing subscription update-payment-method --payment-method-id <pm-id>",
