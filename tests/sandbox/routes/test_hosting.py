@@ -38,6 +38,10 @@ def test_app_crud_and_slug_uniqueness(api: Api) -> None:
         "slugAlreadyExists",
     )
     assert error(api, "POST", "/hosting/apps", {"name": "No slug"}) == (400, "invalidPayload")
+    ok(api, "POST", "/hosting/workers", {"name": "W", "slug": "w-dup"})
+    assert call(api, "POST", "/hosting/workers", {"name": "W", "slug": "w-dup"})[1]["errorMessage"] == (
+        "A worker with the slug 'w-dup' already exists"
+    )
     renamed = ok(api, "PUT", f"/hosting/apps/{app['uuid']}", {"name": "Board 2"})["app"]
     assert renamed["name"] == "Board 2"
     listed = ok(api, "POST", "/hosting/apps/list", {})["apps"]

@@ -58,7 +58,10 @@ def _register_slot(kind: str) -> None:
         if not isinstance(name, str) or not name or not isinstance(slug, str) or not slug:
             raise bad_request("name and slug are required")
         if any(d["slug"] == slug for d in listed(ctx, SLOTS[kind])):
-            raise ApiError(409, f"An {kind} with the slug {slug!r} already exists", "slugAlreadyExists")
+            article = "An" if kind == "app" else "A"
+            raise ApiError(
+                409, f"{article} {kind} with the slug {slug!r} already exists", "slugAlreadyExists"
+            )
         fields: dict[str, Any] = {
             "name": name, "slug": slug, "description": body.get("description"),
             "folderUuid": body.get("folderUuid"), "promotedDeploymentUuid": None,
