@@ -207,7 +207,7 @@ class CredentialStore:
         if module is None:
             return {
                 "status": "unavailable",
-                "detail": "no usable keyring backend (the credentials file is used)",
+                "detail": "no usable keyring backend",
             }
         backend = type(module.get_keyring())
         health: dict[str, Any] = {"backend": f"{backend.__module__}.{backend.__name__}"}

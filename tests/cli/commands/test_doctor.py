@@ -258,6 +258,21 @@ def test_keyring_with_a_login(cli, server, monkeypatch):
     assert "kr-token-secret" not in result.out
 
 
+def test_no_keyring_backend_is_one_clear_warning(cli, server, monkeypatch):
+    from keyring.backends import fail
+
+    install_keyring(monkeypatch, fail.Keyring())
+    result = cli("doctor")
+    assert result.code == 0, result.out
+    assert result.json["keyring"] == {"status": "unavailable", "detail": "no usable keyring backend"}
+    keyring = next(check for check in result.json["checks"] if check["name"] == "keyring")
+    assert keyring == {
+        "name": "keyring",
+        "status": "warn",
+        "message": "no usable keyring backend; the credentials file is used",
+    }
+
+
 def test_hanging_keyring_is_a_warning_and_does_not_hang(cli, server, monkeypatch):
     backend = install_keyring(monkeypatch, HangingKeyring())
     try:
