@@ -46,22 +46,23 @@ def _concrete(value: str, kind: str) -> bool:
         and not all(UUID.fullmatch(v) for v in value.split(","))
     ):
         return False
-    if not value or value[0] in "<$" or "..." in value or "…" in value or "<" in value:
+    if not value or value[0] in "<$" or "..." in value or "…" in value:
         return False
     if len(value) >= TRUNCATED:  # the spec cuts long values at 120 characters
         return False
-    if value[0] in "[{":
+    if value[0] in "[{":  # a JSON document; "<uuid>" inside a string is for the reader to fill in
         try:
             json.loads(value)
         except ValueError:
             return False
-    return True
+        return True
+    return "<" not in value
 
 
 def _value(flag: dict[str, Any]) -> str:
-    for value in flag["example_values"]:
-        if _concrete(value, flag["kind"]):
-            return shlex.quote(value)
+    concrete = [value for value in flag["example_values"] if _concrete(value, flag["kind"])]
+    for value in sorted(concrete, key=lambda value: "<" in value):  # one with nothing to fill in first
+        return shlex.quote(value)
     kind = flag["kind"]
     if kind.startswith("enum:"):
         return kind[len("enum:") :].split("|")[0]

@@ -376,8 +376,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai mcp --server <server>",
     ),
     "observability alert create": (
-        "cargo-ai observability alert create --cron '*/30 * * * *' --name 'CRM sync error rate' --scope <scope> --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}'",
-        "cargo-ai observability alert create --cron '*/30 * * * *' --name 'CRM sync error rate' --scope <scope> --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}' --actions <actions> --description 'Page when the HubSpot sync starts failing'",
+        "cargo-ai observability alert create --cron '*/30 * * * *' --name 'CRM sync error rate' --scope '{\"kind\":\"runs\",\"workflowUuid\":\"<workflow-uuid>\",\"statuses\":[\"error\"]}' --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}'",
+        "cargo-ai observability alert create --cron '*/30 * * * *' --name 'CRM sync error rate' --scope '{\"kind\":\"runs\",\"workflowUuid\":\"<workflow-uuid>\",\"statuses\":[\"error\"]}' --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}' --actions <actions> --description 'Page when the HubSpot sync starts failing'",
     ),
     "observability alert get": (
         "cargo-ai observability alert get <alert-uuid>",
@@ -386,8 +386,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai observability alert list",
     ),
     "observability alert preview": (
-        "cargo-ai observability alert preview --scope <scope> --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}'",
-        "cargo-ai observability alert preview --scope <scope> --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}' --window-minutes 1440",
+        "cargo-ai observability alert preview --scope '{\"kind\":\"runs\",\"workflowUuid\":\"<uuid>\",\"statuses\":[\"error\"]}' --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}'",
+        "cargo-ai observability alert preview --scope '{\"kind\":\"runs\",\"workflowUuid\":\"<uuid>\",\"statuses\":[\"error\"]}' --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}' --window-minutes 1440",
     ),
     "observability alert remove": (
         "cargo-ai observability alert remove <alert-uuid>",

@@ -28,6 +28,15 @@ EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
         'cargo-ai orchestration run create --workflow-uuid <workflow-uuid> --data \'{"domain":"acme.com"}\' '
         "--wait-until-finished --exit-status",
     ),
+    "orchestration batch create": (
+        "cargo-ai orchestration batch create --workflow-uuid <workflow-uuid> "
+        '--data \'{"kind":"segment","segmentUuid":"<segment-uuid>"}\' --wait-until-finished --exit-status',
+    ),
+    "segmentation segment create": (
+        "cargo-ai segmentation segment create --model-uuid <model-uuid> --name 'French accounts' --filter "
+        '\'{"conjonction":"and","groups":[{"conjonction":"and","conditions":'
+        '[{"kind":"string","columnSlug":"country","operator":"is","values":["FR"]}]}]}\'',
+    ),
     "orchestration run list": ("cargo-ai orchestration run list --workflow-uuid <workflow-uuid> --all",),
     "segmentation segment fetch": (
         "cargo-ai segmentation segment fetch --model-uuid <model-uuid> --filter "

@@ -10,22 +10,35 @@ import shlex
 import pytest
 
 from cargo_cli.cli.help import examples_for
+from cargo_cli.sandbox import seed
 from tests.e2e.sandbox.conftest import Cli
 
 pytestmark = pytest.mark.e2e
 
+FILLED = {
+    "model-uuid": seed.COMPANIES,
+    "segment-uuid": seed.SEGMENT_FR,
+    "workflow-uuid": seed.TOOL_WORKFLOW,
+    "play.workflowUuid": seed.PLAY_WORKFLOW,
+}
 
-def _filled(example: str, values: dict[str, str]) -> list[str]:
-    line = re.sub(r"<([^<>]+)>", lambda m: values[m.group(1)], example)
-    return shlex.split(line)[1:]
+
+def _filled(example: str, workflow: str) -> list[str]:
+    values = {**FILLED, "workflow-uuid": workflow}
+    return shlex.split(re.sub(r"<([^<>]+)>", lambda m: values[m.group(1)], example))[1:]
 
 
-@pytest.mark.parametrize("path", ["orchestration play create", "api"])
-def test_examples_run_against_the_sandbox(cli: Cli, path: str) -> None:
-    models = cli.ok("storage", "model", "list")["models"]
-    tool = cli.ok("orchestration", "tool", "list")["tools"][0]
-    values = {"model-uuid": models[0]["uuid"], "workflow-uuid": tool["workflowUuid"], "run-uuid": "x"}
+@pytest.mark.parametrize(
+    ("path", "workflow"),
+    [
+        ("orchestration play create", seed.TOOL_WORKFLOW),
+        ("api", seed.TOOL_WORKFLOW),
+        ("orchestration batch create", seed.PLAY_WORKFLOW),
+        ("segmentation segment create", seed.TOOL_WORKFLOW),
+    ],
+)
+def test_examples_run_against_the_sandbox(cli: Cli, path: str, workflow: str) -> None:
     for example in examples_for(path):
-        if path == "api" and ("<run-uuid>" in example or "@" in example or "--list" in example):
-            continue  # a run of its own / a file: covered by test_doctor_api_e2e
-        cli.ok(*_filled(example, values))
+        if re.search(r"<(data|filter|run-uuid)>|@|--list", example):
+            continue  # a whole JSON document or a file to write / a run of its own (test_doctor_api_e2e)
+        cli.ok(*_filled(example, workflow))
