@@ -90,6 +90,8 @@ def test_edit_rules(api: Api) -> None:
 def test_execute_read_only_programs(api: Api) -> None:
     assert run(api, "ls", "persona")["stdout"] == "revops-lead.md\nvp-sales.md\n"
     assert run(api, "ls -l persona")["exitCode"] == 0  # one string is split like a shell would
+    assert run(api, "ls", "-1", "persona")["stdout"] == "revops-lead.md\nvp-sales.md\n"  # -1 is a flag of ls
+    assert run(api, "head", "-1", "persona/vp-sales.md")["stdout"].count("\n") == 1  # and -N a count of head
     grep = run(api, "grep", "-r", "-l", "-i", "vp sales", ".")
     assert (grep["exitCode"], grep["stdout"]) == (
         0,

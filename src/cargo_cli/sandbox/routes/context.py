@@ -297,7 +297,7 @@ def _options(argv: list[str], flags: str, valued: str = "") -> tuple[set[str], d
         if arg == "--":
             operands.extend(items)
             break
-        if arg.startswith("-") and len(arg) > 1 and not arg[1:].isdigit():
+        if arg.startswith("-") and len(arg) > 1 and not (arg[1:].isdigit() and "n" in valued):
             letters = arg[1:]
             for index, letter in enumerate(letters):
                 if letter in valued:
