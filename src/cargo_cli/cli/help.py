@@ -37,6 +37,11 @@ EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
         '\'{"conjonction":"and","groups":[{"conjonction":"and","conditions":'
         '[{"kind":"string","columnSlug":"country","operator":"is","values":["FR"]}]}]}\'',
     ),
+    "expression eval evaluate": (
+        "cargo-ai expression eval evaluate --expression "
+        '\'{"kind":"templateExpression","expression":"{{nodes.start.name}}","instructTo":"none","fromRecipe":false}\' '
+        '--variables \'{"nodes":{"start":{"name":"Acme"}}}\'',
+    ),
     "orchestration run list": ("cargo-ai orchestration run list --workflow-uuid <workflow-uuid> --all",),
     "segmentation segment fetch": (
         "cargo-ai segmentation segment fetch --model-uuid <model-uuid> --filter "

@@ -35,10 +35,11 @@ def _filled(example: str, workflow: str) -> list[str]:
         ("api", seed.TOOL_WORKFLOW),
         ("orchestration batch create", seed.PLAY_WORKFLOW),
         ("segmentation segment create", seed.TOOL_WORKFLOW),
+        ("expression eval evaluate", seed.TOOL_WORKFLOW),
     ],
 )
 def test_examples_run_against_the_sandbox(cli: Cli, path: str, workflow: str) -> None:
     for example in examples_for(path):
-        if re.search(r"<(data|filter|run-uuid)>|@|--list", example):
+        if re.search(r"<(data|filter|run-uuid|expression)>|@|--list", example):
             continue  # a whole JSON document or a file to write / a run of its own (test_doctor_api_e2e)
         cli.ok(*_filled(example, workflow))
