@@ -41,6 +41,12 @@ def _positive(value: str) -> float:
     return number
 
 
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535 (got {value!r})")
+    return int(value)
+
+
 def _count(value: str) -> int:
     if not value.isdigit():
         raise argparse.ArgumentTypeError(f"expected a whole number (got {value!r})")
@@ -54,7 +60,7 @@ def parser() -> argparse.ArgumentParser:
         '{"url", "token", "workspaceUuid"} on stdout when ready; logs requests on stderr.',
     )
     p.add_argument("--host", default="127.0.0.1", help="Interface to listen on (default 127.0.0.1).")
-    p.add_argument("--port", type=int, default=0, help="Port (default 0: a free port).")
+    p.add_argument("--port", type=_port, default=0, help="Port (default 0: a free port).")
     p.add_argument("--data-dir", type=Path, help="Keep state here across restarts (default: a temp dir).")
     p.add_argument(
         "--speed",
@@ -92,8 +98,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cargo-sandbox-")))
         else:
             data_dir = args.data_dir
-            data_dir.mkdir(parents=True, exist_ok=True)
         try:
+            data_dir.mkdir(parents=True, exist_ok=True)
             store = Store(data_dir, persistent=args.data_dir is not None)
         except (OSError, duckdb.Error) as exc:  # e.g. another sandbox holds the --data-dir
             print(json.dumps({"errorMessage": f"Cannot open the sandbox state in {data_dir}: {exc}"}))

@@ -34,6 +34,25 @@ def test_console_script_prints_one_ready_line(tmp_path: Path) -> None:
     assert "GET /v1/storage/models/list 200" in (process.stderr.read() if process.stderr else "")
 
 
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--port", "70000"], 2, "expected a port from 0 to 65535"),
+        (["--data-dir", "{file}"], 1, "Cannot open the sandbox state in"),
+    ],
+)
+def test_bad_startup_is_one_clear_message_not_a_traceback(
+    tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
+    (tmp_path / "file").write_text("")
+    script = Path(sys.executable).with_name("cargo-ai-sandbox")
+    argv = [str(script), *(arg.format(file=tmp_path / "file") for arg in args)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert done.returncode == code
+    assert message in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_rate_limit_answers_429_and_the_cli_retries(tmp_path: Path) -> None:
     for cli in start(tmp_path, ["--rate-limit", "1/s", "--speed", "100"]):
         # whoami makes two calls back to back: the second gets a 429 + Retry-After, then succeeds.
