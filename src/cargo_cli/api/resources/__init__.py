@@ -11,13 +11,12 @@ methods (``orchestration.Run.get``) and ``endpoint_id_of`` gives their call id.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
+
+from cargo_cli.api.resource import Progress, Resource, endpoint, endpoint_id_of
 
 if TYPE_CHECKING:
-    from cargo_cli.api.client import CargoClient
     from cargo_cli.api.resources.ai import AiDomain
     from cargo_cli.api.resources.billing import BillingDomain
     from cargo_cli.api.resources.connection import ConnectionDomain
@@ -35,46 +34,7 @@ if TYPE_CHECKING:
     from cargo_cli.api.resources.user_management import UserManagementDomain
     from cargo_cli.api.resources.workspace_management import WorkspaceManagementDomain
 
-F = TypeVar("F", bound=Callable[..., Any])
-Progress = Callable[[int, int | None], None]
-
-
-def endpoint(endpoint_id: str) -> Callable[[F], F]:
-    """Mark a resource method with the id of the call it makes."""
-
-    def mark(method: F) -> F:
-        setattr(method, "endpoint_id", endpoint_id)  # noqa: B010
-        return method
-
-    return mark
-
-
-def endpoint_id_of(method: Callable[..., Any]) -> str:
-    endpoint_id = getattr(method, "endpoint_id", None)
-    if not isinstance(endpoint_id, str):
-        raise TypeError(f"{method!r} is not a resource method")
-    return endpoint_id
-
-
-class Resource:
-    def __init__(self, client: CargoClient) -> None:
-        self._client = client
-
-    def _call(self, endpoint_id: str, fields: Mapping[str, Any], extra: Mapping[str, Any] | None = None) -> Any:
-        """Check the payload against the call's request model (InvalidRequest:
-        nothing sent), then send it."""
-        from cargo_cli.api.endpoints import ENDPOINTS
-        from cargo_cli.api.payloads import validate_payload
-
-        payload = {name: value for name, value in fields.items() if value is not None}
-        payload.update(extra or {})
-        validate_payload(ENDPOINTS[endpoint_id], payload)
-        return self._client.call(endpoint_id, payload)
-
-    def _upload(
-        self, endpoint_id: str, file: str | os.PathLike[str], on_progress: Progress | None, fields: Mapping[str, str]
-    ) -> Any:
-        return self._client.upload(endpoint_id, file, fields=fields, on_progress=on_progress)
+__all__ = ["Api", "Progress", "Resource", "endpoint", "endpoint_id_of"]
 
 
 

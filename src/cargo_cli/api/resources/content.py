@@ -6,7 +6,7 @@ import os
 from functools import cached_property
 from typing import Any, Literal
 
-from cargo_cli.api.resources import Progress, Resource, endpoint
+from cargo_cli.api.resource import Progress, Resource, endpoint
 
 List = list  # a method may be called ``list``
 
