@@ -52,11 +52,13 @@ docs: $(STAMP)
 	$(BIN)/python scripts/gen_resources.py
 	$(BIN)/python scripts/gen_examples.py
 	$(BIN)/python scripts/gen_reference.py
+	$(BIN)/python scripts/gen_entities.py
 
 docs-check: $(STAMP)
 	$(BIN)/python scripts/gen_reference.py --check
 	$(BIN)/python scripts/gen_resources.py --check
 	$(BIN)/python scripts/gen_examples.py --check
+	$(BIN)/python scripts/gen_entities.py --check
 
 endpoints-check: $(STAMP)
 	$(BIN)/python scripts/gen_endpoints.py --check
