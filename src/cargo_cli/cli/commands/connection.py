@@ -6,7 +6,7 @@ Choices where the spec is silent are in docs/connection-ai-billing.md.
 from __future__ import annotations
 
 from cargo_cli.api.resources import connection
-from cargo_cli.cli.catalog import CONNECTION_ACTION_SEARCH
+from cargo_cli.cli.action_search import CONNECTION_ACTION_SEARCH
 from cargo_cli.cli.params import BOOL_STRING, CSV, JSON, UUID
 from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
 
@@ -20,7 +20,7 @@ GET_DOCUMENTATION = Cmd(
 )  # fmt: skip
 
 COMMANDS: list[Cmd] = [
-    # Client-side command (cli/catalog.py):
+    # Client-side command (cli/action_search.py):
     CONNECTION_ACTION_SEARCH,
     # integrations
     Cmd(

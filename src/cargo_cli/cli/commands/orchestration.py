@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from cargo_cli.api.resources import orchestration
-from cargo_cli.cli.catalog import ACTION_LIST
+from cargo_cli.cli.action_search import ACTION_LIST
 from cargo_cli.cli.diagram import NODE_DIAGRAM
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import (
@@ -31,7 +31,7 @@ from cargo_cli.cli.params import (
     choice,
     read_text_source,
 )
-from cargo_cli.cli.shapes import defaults, uuid_arg
+from cargo_cli.cli.row_helpers import defaults, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.wait import TERMINAL, Endpoint, WaitSpec, field_of
 from cargo_cli.errors import UsageError
