@@ -227,6 +227,7 @@ class Cmd:
     text: bool = False  # a plain-text answer is printed verbatim, not as a JSON string
     options: type | None = None  # a dataclass of the row's local options, for inv.options.typed()
     epilog: str = ""
+    examples: tuple[str, ...] = ()  # command lines shown under "Examples:" in its help
 
     def flag_for(self, field: str | None) -> str | None:
         """The flag (or ``<positional>``) that fills payload ``field``."""
@@ -435,6 +436,7 @@ def build_command(cmd: Cmd) -> click.Command:
     return HelpCommand(
         cmd.verb,
         arguments=[arg.help_row for arg in cmd.args],
+        examples=cmd.examples,
         callback=callback,
         params=params,
         help=cmd.help,

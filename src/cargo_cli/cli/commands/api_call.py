@@ -326,7 +326,15 @@ See `cargo-ai docs api-command`."""
 
 @click.command(
     "api",
-    cls=HelpCommand,  # its examples: cli/help.py
+    cls=HelpCommand,
+    examples=(
+        "cargo-ai api orchestration.run.get -f uuid=<run-uuid>",
+        "cargo-ai api orchestration.run.list -f workflowUuid=<workflow-uuid> -F limit=10 -f statuses[]=error",
+        "cargo-ai api storage.record.remove --data @record.json",
+        "cargo-ai api GET /v1/orchestration/runs/<run-uuid>",
+        'cargo-ai api POST /v1/orchestration/runs/list --data \'{"workflowUuid": "<workflow-uuid>", "limit": 10}\'',
+        "cargo-ai api --list orchestration.run",
+    ),
     arguments=[
         (
             "<domain.area.method | METHOD>",

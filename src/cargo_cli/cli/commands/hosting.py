@@ -141,6 +141,7 @@ def _init_command(kind: str) -> Cmd:
         ),
         handler=lambda inv: _init(kind, inv),
         options=InitOptions,
+        examples=(f"cargo-ai hosting {kind} init <dir> --list-templates --name 'My {kind.title()}'",),
     )  # fmt: skip
 
 
@@ -158,9 +159,10 @@ def _slot_commands(kind: str) -> list[Cmd]:
         Cmd(
             f"{kind} list", area.list, f"List {plural} → {{{plural}}}.",
             opts=(Opt("--folder-uuid", UUID, help=f"Only the {plural} in this folder."),),
+            examples=(f"cargo-ai hosting {kind} list --folder-uuid <folder-uuid>",),
         ),
         Cmd(f"{kind} get", area.get, f"Get {'an' if kind == 'app' else 'a'} {kind} (incl. its url).",
-            args=(uuid_arg(metavar),)),
+            args=(uuid_arg(metavar),), examples=(f"cargo-ai hosting {kind} get <{metavar}>",)),
         Cmd(
             f"{kind} create", area.create,
             f"Create the {kind} slot; --slug becomes part of its host name → {{{kind}}}.",
@@ -168,6 +170,10 @@ def _slot_commands(kind: str) -> list[Cmd]:
                 Opt("--name", required=True, help="Display name."),
                 Opt("--slug", required=True, help="Slug, unique in the workspace (part of the live host)."),
                 Opt("--folder-uuid", UUID, help="File it into this folder."),
+            ),
+            examples=(
+                f"cargo-ai hosting {kind} create --name 'My {kind.title()}' --slug my-{kind}",
+                f"cargo-ai hosting {kind} create --name 'My {kind.title()}' --slug my-{kind} --folder-uuid <folder-uuid>",
             ),
         ),
         Cmd(
@@ -178,9 +184,14 @@ def _slot_commands(kind: str) -> list[Cmd]:
                 Opt("--folder-uuid", NULLABLE_UUID, help="New folder; null/none moves it to the top level."),
             ),
             prepare=something_to_update("--name", "--folder-uuid"),
+            examples=(  # in the spec's order of flags, which differs
+                f"cargo-ai hosting app update --uuid <{metavar}> --folder-uuid null --name Renamed"
+                if kind == "app" else
+                f"cargo-ai hosting worker update --uuid <{metavar}> --name Renamed --folder-uuid null",
+            ),
         ),
         Cmd(f"{kind} remove", area.remove, f"Remove the {kind} and all its deployments.",
-            args=(uuid_arg(metavar),)),
+            args=(uuid_arg(metavar),), examples=(f"cargo-ai hosting {kind} remove <{metavar}>",)),
         _init_command(kind),
     ]  # fmt: skip
 
@@ -199,20 +210,26 @@ COMMANDS: list[Cmd] = [
         handler=_app_env,
         options=AppEnvOptions,
         text=True,
+        examples=("cargo-ai hosting app env <app-uuid> --api-url https://api.getcargo.io",),
     ),
     *_slot_commands("worker"),
     paginated(Cmd(
         "deployment list", hosting.Deployment.list, "List the deployments of an app or a worker.",
         opts=(APP_UUID, WORKER_UUID),
         prepare=exactly_one_target,
+        examples=("cargo-ai hosting deployment list --app-uuid <app-uuid>",),
     ), "deployments"),
     Cmd("deployment get", hosting.Deployment.get, "Get a deployment (poll its status) → {deployment}.",
-        args=(uuid_arg("deployment-uuid"),)),
+        args=(uuid_arg("deployment-uuid"),), examples=("cargo-ai hosting deployment get <deployment-uuid>",)),
     Cmd(
         "deployment get-promoted", hosting.Deployment.get_promoted,
         "The deployment that is live for an app or a worker → {deployment}.",
         opts=(APP_UUID, WORKER_UUID),
         prepare=exactly_one_target,
+        examples=(
+            "cargo-ai hosting deployment get-promoted --app-uuid <app-uuid>",
+            "cargo-ai hosting deployment get-promoted --worker-uuid <worker-uuid>",
+        ),
     ),
     Cmd(
         "deployment create", hosting.Deployment.create,
@@ -236,10 +253,15 @@ COMMANDS: list[Cmd] = [
         epilog="With --wait-until-finished, polls the deployment (`hosting deployment get`) every 3000 ms (--polling-interval) "
         "until success, error or cancelled, then prints it; an `error` status is data (exit 0) "
         "unless --exit-status is given (exit 1).",
+        examples=(
+            "cargo-ai hosting deployment create --source ./my-app --app-uuid <app-uuid>",
+            "cargo-ai hosting deployment create --source ./worker --worker-uuid <worker-uuid> --wait-until-finished --exit-status",
+        ),
     ),
     Cmd(
         "deployment promote", hosting.Deployment.promote, "Make a deployment live → {deployment}.",
         opts=(Opt("--uuid", UUID, required=True, help="The deployment's uuid."),),
+        examples=("cargo-ai hosting deployment promote --uuid <deployment-uuid>",),
     ),
 ]  # fmt: skip
 
