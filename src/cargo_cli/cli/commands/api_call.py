@@ -110,7 +110,7 @@ class FileRef:
     path: str
 
     def text(self, key: str) -> str:
-        return read_text_source("@" + self.path, key) if self.path != "-" else sys.stdin.read()
+        return read_text_source("@" + self.path) if self.path != "-" else sys.stdin.read()
 
 
 _KEY_RE = re.compile(r"^([^\[\]=]+)((?:\[[^\[\]]*\])*)$")

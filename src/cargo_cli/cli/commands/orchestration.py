@@ -95,7 +95,7 @@ def wait_epilog(spec: WaitSpec) -> str:
 
 # -- custom actions ------------------------------------------------------------
 def _nodes_from_file(path: str) -> Any:
-    text = read_text_source("@" + path, "--file")
+    text = read_text_source("@" + path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
