@@ -109,7 +109,7 @@ class FileRef:
 
     path: str
 
-    def text(self, key: str) -> str:
+    def text(self) -> str:
         return read_text_source("@" + self.path) if self.path != "-" else sys.stdin.read()
 
 
@@ -176,7 +176,7 @@ def parse_fields(raw_fields: tuple[str, ...], typed_fields: tuple[str, ...]) -> 
 
 def _resolve_files(value: Any, key: str) -> Any:
     if isinstance(value, FileRef):
-        return value.text(key)
+        return value.text()
     if isinstance(value, dict):
         return {k: _resolve_files(v, f"{key}[{k}]") for k, v in value.items()}
     if isinstance(value, list):

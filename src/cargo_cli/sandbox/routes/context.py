@@ -130,7 +130,7 @@ def _context(ctx: Ctx) -> tuple[dict[str, Any], dict[str, str]]:
     return repo, head_tree(ctx.store, repo)
 
 
-def _file(ctx: Ctx, tree: dict[str, str], path: str) -> str:
+def _file(tree: dict[str, str], path: str) -> str:
     if path not in tree:
         raise ApiError(404, f"File not found in the context runtime: {path}", "fileNotFound")
     return tree[path]
@@ -171,7 +171,7 @@ def browse(ctx: Ctx) -> Any:
 def read(ctx: Ctx) -> Any:
     _, tree = _context(ctx)
     path = clean_path(ctx.arg("path"))
-    sha = _file(ctx, tree, path)
+    sha = _file(tree, path)
     if ctx.store.blob_path(_blob_key(sha)).stat().st_size > MAX_READ_BYTES:
         raise ApiError(400, "File is too large to read from the context runtime.", "tooLarge")
     lines = read_text(ctx.store, sha).splitlines()
@@ -191,7 +191,7 @@ def read(ctx: Ctx) -> Any:
 def read_bytes(ctx: Ctx) -> Any:
     _, tree = _context(ctx)
     path = clean_path(ctx.arg("path"))
-    sha = _file(ctx, tree, path)
+    sha = _file(tree, path)
     return Response(ctx.store.blob_path(_blob_key(sha)).read_bytes(), media_type="text/plain; charset=utf-8")
 
 
@@ -222,7 +222,7 @@ def edit(ctx: Ctx) -> Any:
     old, new = ctx.arg("oldString"), ctx.arg("newString")
     if not isinstance(old, str) or not old or not isinstance(new, str):
         raise invalid("oldString (non-empty) and newString must be strings")
-    text = read_text(ctx.store, _file(ctx, tree, path))
+    text = read_text(ctx.store, _file(tree, path))
     count = text.count(old)
     if count == 0:
         raise ApiError(400, "String to replace was not found in the file.", "stringNotFound")
