@@ -105,3 +105,31 @@ def test_check_target_refuses(tmp_path, name, message):
 def test_check_target_accepts_stdout_devices_and_missing_directories(tmp_path):
     for target in ("-", "/dev/null", str(tmp_path / "new" / "dir" / "f")):
         files.check_target(target, "--output")
+
+
+def test_is_stdout_names_and_the_file_fd_1_is_open_on(tmp_path, monkeypatch):
+    for name in ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"):
+        assert files.is_stdout(name), name
+    mine, other = tmp_path / "out.bin", tmp_path / "other.bin"
+    mine.write_bytes(b"")
+    other.write_bytes(b"")
+    real_fstat = os.fstat
+    monkeypatch.setattr(files.os, "fstat", lambda fd: os.stat(mine) if fd == 1 else real_fstat(fd))
+    assert files.is_stdout(str(mine))  # > out.bin, --output out.bin
+    assert files.is_stdout(str(tmp_path / "." / "out.bin"))  # another spelling of the same file
+    assert not files.is_stdout(str(other))
+    assert not files.is_stdout(str(tmp_path / "missing.bin"))
+    files.check_target(str(mine), "--output")  # stdout: nothing to check
+
+
+def test_is_stdout_without_an_fd_1(tmp_path, monkeypatch):
+    real_fstat = os.fstat
+
+    def closed(fd):
+        if fd != 1:
+            return real_fstat(fd)
+        raise OSError(9, "Bad file descriptor")
+
+    monkeypatch.setattr(files.os, "fstat", closed)
+    (tmp_path / "f").write_bytes(b"")
+    assert not files.is_stdout(str(tmp_path / "f"))

@@ -1,7 +1,9 @@
 """Writing a file the safe way: the one mechanism behind ``--output`` and the
 credentials file (docs/output-and-signals.md).
 
-- ``-`` is stdout: the bytes are spooled and copied out once complete;
+- ``-`` is stdout: the bytes are spooled and copied out once complete
+  (``--output`` also takes /dev/stdout, /dev/fd/1 or the file stdout is open
+  on as stdout, :func:`is_stdout`);
 - an existing non-regular file (``/dev/null``, a FIFO, a terminal) is written
   in place: it is never replaced by a regular file;
 - anything else gets a temporary file in the same directory (created, with
@@ -27,6 +29,7 @@ from cargo_cli import output
 from cargo_cli.errors import FileWriteError, UsageError
 
 STDOUT = "-"
+STDOUT_NAMES = frozenset({STDOUT, "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"})
 
 
 def _reason(exc: OSError) -> str:
@@ -40,11 +43,24 @@ def _stat(path: str) -> os.stat_result | None:
         return None
 
 
+def is_stdout(path: str) -> bool:
+    """``path`` is the stdout stream: ``-``, /dev/stdout, /dev/fd/1, or a
+    path to the very file fd 1 is open on (the same st_dev and st_ino: the
+    terminal, the pipe, the file that ``> out.bin`` opened)."""
+    if path in STDOUT_NAMES:
+        return True
+    try:
+        target, out = os.stat(path), os.fstat(1)
+    except (OSError, ValueError):
+        return False
+    return (target.st_dev, target.st_ino) == (out.st_dev, out.st_ino)
+
+
 def check_target(path: str, flag: str) -> None:
     """Refuse (exit 2, before anything is sent) a target that cannot be
     written: a directory, a read-only directory, a path through a file, a bad
     name. Missing directories are fine: they get created."""
-    if path == STDOUT:
+    if is_stdout(path):
         return
     try:
         found = _stat(path)

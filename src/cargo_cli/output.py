@@ -167,6 +167,12 @@ def emit(value: Any) -> None:
     _write(_encode((_highlighted(text) if use_color(_stdout()) else text) + "\n"))
 
 
+def emit_to_stderr(value: Any) -> None:
+    """The JSON answer on stderr (2-space indent, never coloured), when
+    stdout carries a downloaded file (``--output -``, /dev/stdout)."""
+    _stderr_line(dumps(value))
+
+
 def emit_text(text: str) -> None:
     """Print plain text verbatim (version string, plain-text documentation)."""
     _write(_encode(text if text.endswith("\n") else text + "\n"))

@@ -1,7 +1,7 @@
 """Help that teaches: every leaf command has an Examples section whose
 examples resolve to that command with flags it has; every positional is
 described; no internal endpoint names; no token (JSON) broken across lines;
-the root help lists every environment variable; example data stays lazy."""
+the root help lists every environment variable; the examples are on the rows."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import sys
 import click
 import httpx
 
-from cargo_cli.cli.help import ENVIRONMENT, EXTRA_EXAMPLES, REPLACED_EXAMPLES, examples_for, fill
+from cargo_cli.cli.help import ENVIRONMENT, HelpCommand, fill
 from cargo_cli.cli.root import cli as root
 from tests.cli.tree import leaves
 
@@ -103,7 +103,7 @@ def test_every_leaf_has_examples_that_parse():
 def _examples_parse(path, command, ctx):
     help_text = command.get_help(ctx)
     assert "\nExamples:\n" in help_text, path
-    examples = examples_for(path)
+    examples = command.examples
     assert examples, path
     for example in examples:
         assert f"\n  {example}\n" in help_text + "\n"  # verbatim, on one line
@@ -182,10 +182,12 @@ def test_root_help_lists_every_environment_variable(cli):
     assert "docs/exit-codes.md" not in result.out  # a path a pip user does not have
 
 
-def test_hand_written_examples_are_for_real_commands():
-    paths = set(IDS)
-    assert set(EXTRA_EXAMPLES) <= paths
-    assert set(REPLACED_EXAMPLES) <= paths
+def test_every_leaf_carries_its_examples_on_its_row():
+    for path, command, _ in LEAVES:
+        assert isinstance(command, HelpCommand), path
+        assert command.examples and all(isinstance(e, str) for e in command.examples), path
+        assert len(set(command.examples)) == len(command.examples), f"{path}: an example is repeated"
+        assert all(e.split(" | ")[-1].startswith(f"cargo-ai {path}") for e in command.examples), path
 
 
 def test_fill_never_breaks_a_token():
@@ -196,21 +198,13 @@ def test_fill_never_breaks_a_token():
     assert fill("\b\nkeep  this\n  as is", 5) == "keep  this\n  as is"
 
 
-def test_example_data_is_read_only_for_help():
-    code = (
-        "import sys\n"
-        "from cargo_cli.main import main\n"
-        "main(sys.argv[1:])\n"
-        "sys.stderr.write(repr('cargo_cli.cli.examples_data' in sys.modules))\n"
-    )
+def test_help_shows_the_rows_examples_in_a_fresh_process():
+    code = "import sys\nfrom cargo_cli.main import main\nmain(sys.argv[1:])\n"
     run = [sys.executable, "-c", code]
-    plain = subprocess.run([*run, "version"], capture_output=True, text=True, timeout=60, check=False)
-    assert plain.stderr == "False", plain.stderr
     shown = subprocess.run(
         [*run, "whoami", "--help"], capture_output=True, text=True, timeout=60, check=False
     )
-    assert shown.stderr == "True", shown.stderr
-    assert "Examples:" in shown.stdout
+    assert shown.stdout.endswith("\nExamples:\n  cargo-ai whoami\n"), shown.stdout
 
 
 PLACEHOLDER = re.compile(r"<[^<>]+>")
@@ -236,8 +230,8 @@ def test_examples_copied_verbatim_pass_the_local_checks(cli, api, tmp_path, monk
     api.route().mock(return_value=httpx.Response(400, json={"errorMessage": "stop here"}))
     monkeypatch.chdir(tmp_path)
     failures = []
-    for path, _, _ in LEAVES:
-        for example in examples_for(path):
+    for _path, command, _ in LEAVES:
+        for example in command.examples:
             words = _command_words(example)
             placeheld = {words[i - 1] for i, w in enumerate(words) if PLACEHOLDER.search(w) and i}
             words = [PLACEHOLDER.sub(SOME_UUID, w) for w in words]

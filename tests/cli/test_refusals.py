@@ -83,14 +83,52 @@ def test_every_documented_refused_command_gets_the_one_refusal(cli, api, doc):
 
 
 @pytest.mark.parametrize("prefix", REFUSED_PREFIXES, ids=" ".join)
-def test_each_refused_name_is_refused_with_help_and_alone(cli, api, prefix):
+def test_each_refused_name_is_refused_alone_and_with_anything_after_it(cli, api, prefix):
     route = api.route()
-    for argv in ([*prefix], [*prefix, "--help"], [*prefix, "nonsense", "--flag"]):
+    for argv in ([*prefix], [*prefix, "nonsense", "--flag"], [*prefix, "--", "--help"]):
         result = cli(*argv)
         assert result.code == 2, (argv, result.out)
         assert result.json["command"] == "cargo-ai " + " ".join(prefix)
         assert result.json["reason"] == REASON
     assert not route.called
+
+
+@pytest.mark.parametrize("prefix", REFUSED_PREFIXES, ids=" ".join)
+def test_help_on_a_refused_name_is_help_not_a_failure(cli, api, prefix):
+    """Issue 15, point 6: exit 0 and the refusal's explanation on stdout."""
+    route = api.route()
+    unavailable = UNAVAILABLE[prefix]
+    for flag in ("--help", "-h"):
+        result = cli(*prefix, flag)
+        assert result.code == 0, result.out
+        assert result.out.startswith(
+            f"Usage: cargo-ai {' '.join(prefix)} ...\n\n  Not available in this cargo-ai: "
+        )
+        text = " ".join(result.out.split())
+        assert unavailable.why in text and " ".join(unavailable.instead.split()) in text
+        assert f"Without --help, `cargo-ai {' '.join(prefix)}` is refused: exit 2, nothing sent" in text
+        assert "errorMessage" not in result.out
+        assert max(len(line) for line in result.out.splitlines()) <= 80
+    assert not route.called
+
+
+@pytest.mark.parametrize(
+    ("argv", "named"),
+    [
+        (["project", "--help"], "cargo-ai project"),
+        (["mailboxManagement", "--help"], "cargo-ai mailboxManagement"),
+        (["mailboxManagement", "mailbox", "--help"], "cargo-ai mailboxManagement mailbox"),
+        (["mailboxManagement", "mailbox", "list", "--limit", "5", "--help"], "cargo-ai mailboxManagement mailbox list"),
+        (["workspaceManagement", "envVar", "create", "--value", "sk-secret", "--help"],
+         "cargo-ai workspaceManagement envVar create"),
+    ],
+)  # fmt: skip
+def test_help_names_the_refused_command_as_typed(cli, api, argv, named):
+    result = cli(*argv)
+    assert result.code == 0, result.out
+    assert result.out.startswith(f"Usage: {named} ...\n")
+    assert f"`{named}` is refused" in " ".join(result.out.split())
+    assert "secret" not in result.out
 
 
 def test_chat_option_is_ask(cli, api):

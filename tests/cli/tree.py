@@ -21,3 +21,11 @@ def leaves(
             yield from leaves(sub, sub.context_class(sub, info_name=name, parent=ctx))
     else:
         yield ctx.command_path.removeprefix("cargo-ai "), command, ctx
+
+
+def examples_of(path: str) -> tuple[str, ...]:
+    """The examples on the row of leaf ``path`` (``Cmd(examples=...)``), as its help shows them."""
+    for key, command, _ in leaves():
+        if key == path:
+            return tuple(getattr(command, "examples", ()))
+    raise KeyError(path)

@@ -20,6 +20,11 @@ COMPLETE_VAR = "_CARGO_AI_COMPLETE"
     "completion",
     cls=HelpCommand,
     arguments=[("<shell>", "bash, zsh or fish.")],
+    examples=(
+        "cargo-ai completion bash > ~/.local/share/bash-completion/completions/cargo-ai",
+        'cargo-ai completion zsh > "${fpath[1]}/_cargo-ai"',
+        "cargo-ai completion fish > ~/.config/fish/completions/cargo-ai.fish",
+    ),
     epilog='Load it in the current shell with `eval "$(cargo-ai completion bash)"` '
     "(zsh: `source <(cargo-ai completion zsh)`), or install it once: see the examples.",
 )

@@ -33,7 +33,10 @@ def _title(path: Path) -> str:
 
 
 @click.command(
-    "docs", cls=HelpCommand, arguments=[("<topic>", "A page (e.g. exit-codes); none: list the pages.")]
+    "docs",
+    cls=HelpCommand,
+    arguments=[("<topic>", "A page (e.g. exit-codes); none: list the pages.")],
+    examples=("cargo-ai docs", "cargo-ai docs exit-codes"),
 )
 @click.argument("topic", required=False, metavar="<topic>")
 def docs(topic: str | None) -> None:

@@ -1,13 +1,12 @@
 """Help that teaches: an ``Arguments`` section describing every positional,
 an ``Examples`` section on every leaf command, epilogs that never break a
 token (a JSON example stays copyable), and the root help's environment
-variables. Stays light: only click is imported; the example table
-(cli/examples_data.py, generated from the spec) is read when a help page is
-rendered, never for a normal invocation.
+variables. Stays light: only click is imported.
 
-Examples come from the spec (scripts/gen_examples.py) and, for commands the
-spec does not document or where a fuller example teaches more, from
-``EXTRA_EXAMPLES`` below. See docs/usability.md.
+A command's examples are on its row (``Cmd(examples=...)``, or
+``examples=`` of a plain click command with ``cls=HelpCommand``): the spec's
+examples first, then hand-written ones; scripts/gen_examples.py --check
+compares them with the pinned spec. See docs/usability.md.
 """
 
 from __future__ import annotations
@@ -16,123 +15,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import click
-
-# Hand-written examples: commands the spec does not document, and ones whose
-# documented example leaves out what a reader most needs. Shown after the
-# spec's examples.
-EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
-    "orchestration play get": ("cargo-ai orchestration play get <play-uuid>",),
-    "orchestration play remove": ("cargo-ai orchestration play remove <play-uuid>",),
-    "orchestration tool remove": ("cargo-ai orchestration tool remove <tool-uuid>",),
-    "orchestration run create": (
-        'cargo-ai orchestration run create --workflow-uuid <workflow-uuid> --data \'{"domain":"acme.com"}\' '
-        "--wait-until-finished --exit-status",
-    ),
-    "orchestration batch create": (
-        "cargo-ai orchestration batch create --workflow-uuid <workflow-uuid> "
-        '--data \'{"kind":"segment","segmentUuid":"<segment-uuid>"}\' --wait-until-finished --exit-status',
-    ),
-    "segmentation segment create": (
-        "cargo-ai segmentation segment create --model-uuid <model-uuid> --name 'French accounts' --filter "
-        '\'{"conjonction":"and","groups":[{"conjonction":"and","conditions":'
-        '[{"kind":"string","columnSlug":"country","operator":"is","values":["FR"]}]}]}\'',
-    ),
-    "expression eval evaluate": (
-        "cargo-ai expression eval evaluate --expression "
-        '\'{"kind":"templateExpression","expression":"{{nodes.start.name}}","instructTo":"none","fromRecipe":false}\' '
-        '--variables \'{"nodes":{"start":{"name":"Acme"}}}\'',
-    ),
-    "orchestration run list": ("cargo-ai orchestration run list --workflow-uuid <workflow-uuid> --all",),
-    "segmentation segment fetch": (
-        "cargo-ai segmentation segment fetch --model-uuid <model-uuid> --filter "
-        '\'{"conjonction":"and","groups":[{"conjonction":"and","conditions":'
-        '[{"kind":"string","columnSlug":"country","operator":"is","values":["FR"]}]}]}\' --all',
-    ),
-    "storage query execute": ("cargo-ai storage query execute @query.sql",),
-    "expression recipe list": ("cargo-ai expression recipe list --tab workspace --ui-types js --all",),
-    "expression recipe get": ("cargo-ai expression recipe get <uuid-or-short-id> --version 2",),
-    "system-of-record log list": ("cargo-ai system-of-record log list --statuses error --limit 50",),
-    "system-of-record log get-metrics": (
-        "cargo-ai system-of-record log get-metrics --from 2025-01-01 --to 2025-01-31",
-    ),
-    "logout": ("cargo-ai logout",),
-    "completion": (
-        "cargo-ai completion bash > ~/.local/share/bash-completion/completions/cargo-ai",
-        'cargo-ai completion zsh > "${fpath[1]}/_cargo-ai"',
-        "cargo-ai completion fish > ~/.config/fish/completions/cargo-ai.fish",
-    ),
-    "docs": ("cargo-ai docs", "cargo-ai docs exit-codes"),
-    "api": (
-        "cargo-ai api orchestration.run.get -f uuid=<run-uuid>",
-        "cargo-ai api orchestration.run.list -f workflowUuid=<workflow-uuid> -F limit=10 -f statuses[]=error",
-        "cargo-ai api storage.record.remove --data @record.json",
-        "cargo-ai api GET /v1/orchestration/runs/<run-uuid>",
-        'cargo-ai api POST /v1/orchestration/runs/list --data \'{"workflowUuid": "<workflow-uuid>", "limit": 10}\'',
-        "cargo-ai api --list orchestration.run",
-    ),
-}
-
-# Where the spec's example would mislead: documented by name only (no flags),
-# a flag that does not exist (`model list --dataset-uuid`, see
-# docs/filters-and-pagination.md), exclusive flags together (`--app-uuid` and
-# `--worker-uuid`), two spellings of one flag together (`--file`,
-# `--file-path`), a flag that another needs left out (`--scope agent` needs
-# `--agent-uuid`, one relationship needs all five flags, a play needs its
-# name and model and `created` is no change kind), email-code login (no
-# wire spec).
-REPLACED_EXAMPLES: dict[str, tuple[str, ...]] = {
-    "storage model list": ("cargo-ai storage model list",),
-    "hosting deployment create": (
-        "cargo-ai hosting deployment create --source ./my-app --app-uuid <app-uuid>",
-        "cargo-ai hosting deployment create --source ./worker --worker-uuid <worker-uuid> --wait-until-finished --exit-status",
-    ),
-    "storage record create": (
-        'cargo-ai storage record create --model-uuid <model-uuid> --data \'{"id":"acc-1","name":"Acme"}\'',
-    ),
-    "connection integration complete-oauth": (
-        'cargo-ai connection integration complete-oauth --slug hubspot --params \'{"code":"<code>","state":"<state>"}\'',
-    ),
-    "ai document create": (
-        "cargo-ai ai document create --kind text --title 'Playbook' --content @playbook.md",
-    ),
-    "ai document get": ("cargo-ai ai document get <document-uuid>",),
-    "ai document list": ("cargo-ai ai document list --uuid <document-uuid> --all",),
-    "ai document reset": (
-        "cargo-ai ai document reset --uuid <document-uuid> --created-at 2025-01-31T09:00:00Z",
-    ),
-    "hosting deployment get-promoted": (
-        "cargo-ai hosting deployment get-promoted --app-uuid <app-uuid>",
-        "cargo-ai hosting deployment get-promoted --worker-uuid <worker-uuid>",
-    ),
-    "workspaceManagement file upload": (
-        "cargo-ai workspaceManagement file upload --file ./leads-sample.csv",
-        "cargo-ai workspaceManagement file upload --file-path ./my-companies.csv",
-    ),
-    "ai memory list": (
-        "cargo-ai ai memory list --scope workspace",
-        "cargo-ai ai memory list --scope agent --agent-uuid <agent-uuid>",
-    ),
-    "ai memory remove": (
-        "cargo-ai ai memory remove --mem0-id <mem0-id> --scope agent --agent-uuid <agent-uuid>",
-    ),
-    "storage relationship set": (
-        "cargo-ai storage relationship set --from-model-uuid <from-model-uuid> --from-column-slug company_id "
-        "--to-model-uuid <to-model-uuid> --to-column-slug id --relation manyToOne",
-        "cargo-ai storage relationship set --relationships @relationships.json",
-    ),
-    "orchestration play create": (
-        "cargo-ai orchestration play create --name 'New accounts' --model-uuid <model-uuid> "
-        "--change-kinds added,updated --run-creation-rule once",
-    ),
-    "billing subscription update-payment-method": (
-        "cargo-ai billing subscription update-payment-method --payment-method-id <pm-id>",
-    ),
-    "login": (
-        "cargo-ai login --token <your-api-token>",
-        'echo "$CARGO_TOKEN" | cargo-ai login --token -',
-        "cargo-ai login --oauth",
-    ),
-}
 
 # Every environment variable cargo-ai reads (root help, like `gh help environment`).
 ENVIRONMENT: tuple[tuple[str, str], ...] = (
@@ -155,23 +37,6 @@ ROOT_EPILOG = (
     "non-zero (`cargo-ai docs exit-codes`). The documentation ships with cargo-ai: "
     "`cargo-ai docs` lists it."
 )
-
-
-def command_key(ctx: click.Context) -> str:
-    """``"orchestration run get"``: the command's path below the root."""
-    names = []
-    while ctx.parent is not None:
-        names.append(ctx.info_name or "")
-        ctx = ctx.parent
-    return " ".join(reversed(names))
-
-
-def examples_for(key: str) -> tuple[str, ...]:
-    if key in REPLACED_EXAMPLES:
-        return REPLACED_EXAMPLES[key]
-    from cargo_cli.cli.examples_data import EXAMPLES
-
-    return EXAMPLES.get(key, ()) + EXTRA_EXAMPLES.get(key, ())
 
 
 def _humanize(name: str) -> str:
@@ -276,9 +141,16 @@ class HelpCommand(click.Command):
 
     context_class = HelpContext
 
-    def __init__(self, *args: Any, arguments: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        arguments: Sequence[tuple[str, str]] = (),
+        examples: Sequence[str] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.arguments = tuple(arguments)
+        self.examples = tuple(examples)
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = list(self.arguments)
@@ -298,4 +170,4 @@ class HelpCommand(click.Command):
             formatter.write_paragraph()
             with formatter.indentation():
                 write_paragraphs(formatter, self.epilog)
-        format_examples(formatter, examples_for(command_key(ctx)))
+        format_examples(formatter, self.examples)

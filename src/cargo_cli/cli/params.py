@@ -46,7 +46,7 @@ NULL = _Null()
 NULL_WORDS = frozenset({"null", "none"})
 
 
-def read_text_source(value: str, param_name: str) -> str:
+def read_text_source(value: str) -> str:
     """``-`` reads stdin, ``@path`` reads a file, anything else is itself."""
     try:
         if value == "-":
@@ -90,7 +90,7 @@ class JsonType(click.ParamType):
         if value is NULL or not isinstance(value, str):
             return value
         flag = param.opts[0] if param is not None and param.opts else "value"
-        data = parse_json_text(read_text_source(value, flag), flag)
+        data = parse_json_text(read_text_source(value), flag)
         if data is None:
             return NULL
         if self.shape is not None and not isinstance(data, self.shape):
@@ -107,8 +107,7 @@ class TextType(click.ParamType):
         self.what = what
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        flag = param.opts[0] if param is not None and param.opts else "value"
-        text = read_text_source(str(value), flag)
+        text = read_text_source(str(value))
         if self.what:  # a query: surrounding blank lines (e.g. from a file) are not sent
             text = text.strip()
             if not text:

@@ -15,6 +15,8 @@ kinds of refusal (docs/refusals.md).
 
 The root group and every domain/area group call ``refuse()`` before they
 resolve a subcommand, so nothing is parsed (or sent) after a refused name.
+``--help`` (or ``-h``) after an unavailable name is help, not a failed
+command: the explanation on stdout, exit 0.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from cargo_cli.errors import UsageError
 
 REASON = "commandUnavailable"
 MAX_NAMED_WORDS = 2  # sub-command words named after the refused prefix
+HELP_WIDTH = 80
+HELP_FLAGS = frozenset({"--help", "-h"})
 
 
 @dataclass(frozen=True)
@@ -38,17 +42,33 @@ class Unavailable:
     # message (values, which could be secrets, never are).
     words: frozenset[str] = frozenset()
 
-    def error(self, prefix: Sequence[str], rest: Sequence[str]) -> UsageError:
+    def command(self, prefix: Sequence[str], rest: Sequence[str]) -> str:
         named = list(prefix)
         for word in rest[:MAX_NAMED_WORDS]:
             if word not in self.words:
                 break
             named.append(word)
-        command = "cargo-ai " + " ".join(named)
+        return "cargo-ai " + " ".join(named)
+
+    def error(self, prefix: Sequence[str], rest: Sequence[str]) -> UsageError:
+        command = self.command(prefix, rest)
         return UsageError(
             f"`{command}` is not available in this cargo-ai: {self.why}. {self.instead}",
             extra={"reason": REASON, "command": command},
         )
+
+    def help(self, prefix: Sequence[str], rest: Sequence[str]) -> str:
+        """What ``--help`` after the refused name prints (on stdout, exit 0)."""
+        from cargo_cli.cli.help import fill
+
+        command = self.command(prefix, rest)
+        paragraphs = (
+            f"Not available in this cargo-ai: {self.why}.",
+            self.instead,
+            f"Without --help, `{command}` is refused: exit 2, nothing sent "
+            f'(reason "{REASON}"). See `cargo-ai docs refusals`.',
+        )
+        return f"Usage: {command} ...\n\n" + "\n\n".join(fill(p, HELP_WIDTH, "  ") for p in paragraphs) + "\n"
 
 
 def _no_wire_spec(what: str) -> str:
@@ -140,7 +160,13 @@ def refuse(ctx: click.Context, args: Sequence[str], removed: Mapping[str, str] |
     prefix = (*command_path(ctx), name)
     unavailable = UNAVAILABLE.get(prefix)
     if unavailable is not None:
-        raise unavailable.error(prefix, args[1:])
+        rest = args[1:]
+        if HELP_FLAGS.intersection(rest[: rest.index("--")] if "--" in rest else rest):
+            from cargo_cli import output
+
+            output.emit_text(unavailable.help(prefix, rest))  # help is not a failed command
+            raise click.exceptions.Exit(0)
+        raise unavailable.error(prefix, rest)
     if removed and name in removed:
         raise click.UsageError(removed[name], ctx)
 

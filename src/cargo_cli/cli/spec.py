@@ -21,8 +21,8 @@ result. ``prepare`` validates/transforms the payload client-side (raise
 ``UsageError``) before anything is sent; ``handler`` replaces the call (waiting
 and downloads still apply to what it returns); ``wait`` adds ``--wait-until-finished``/``--polling-interval``/
 ``--timeout``; ``download=True`` adds ``--output <file>`` which also fetches
-the signed ``url`` (or each of ``urls``) the API answers with (``-``: to stdout,
-instead of the JSON answer; see cargo_cli.files); a handler
+the signed ``url`` (or each of ``urls``) the API answers with (``-``,
+/dev/stdout...: to stdout, and the JSON answer to stderr; see cargo_cli.files); a handler
 that returns an iterator has its items streamed as one JSON array; ``admin=True`` explains 401/403
 as "needs an admin token"; ``text=True`` prints a plain-text answer verbatim.
 """
@@ -227,6 +227,7 @@ class Cmd:
     text: bool = False  # a plain-text answer is printed verbatim, not as a JSON string
     options: type | None = None  # a dataclass of the row's local options, for inv.options.typed()
     epilog: str = ""
+    examples: tuple[str, ...] = ()  # command lines shown under "Examples:" in its help
 
     def flag_for(self, field: str | None) -> str | None:
         """The flag (or ``<positional>``) that fills payload ``field``."""
@@ -266,7 +267,7 @@ WAIT_OPTS = (
 )  # fmt: skip
 OUTPUT_OPT = Opt(
     "--output", click.Path(dir_okay=False, writable=True, allow_dash=True), local=True, metavar="FILE",
-    help="Also fetch the signed URL and stream it to FILE (atomic write; '-' writes the bytes to stdout).",
+    help="Also fetch the signed URL and stream it to FILE (atomic write; '-' or /dev/stdout: the bytes go to stdout, the JSON answer to stderr).",
 )  # fmt: skip
 FRAMEWORK_OPTS = frozenset(o.name for o in (*WAIT_OPTS, OUTPUT_OPT))
 
@@ -417,9 +418,9 @@ def build_command(cmd: Cmd) -> click.Command:
             payload = cmd.prepare(payload)
         inv = invocation(cmd, payload, local, rt)
         result = execute(cmd, inv)
-        if local.get("output") == files.STDOUT:
-            return  # stdout carried the downloaded bytes
-        if isinstance(result, Iterator):
+        if inv.output_file is not None and files.is_stdout(inv.output_file):
+            output.emit_to_stderr({} if result is None else result)  # stdout carried the file
+        elif isinstance(result, Iterator):
             output.emit_array(result)
         elif cmd.text and isinstance(result, str):
             output.emit_text(result)
@@ -435,6 +436,7 @@ def build_command(cmd: Cmd) -> click.Command:
     return HelpCommand(
         cmd.verb,
         arguments=[arg.help_row for arg in cmd.args],
+        examples=cmd.examples,
         callback=callback,
         params=params,
         help=cmd.help,

@@ -30,8 +30,8 @@ def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str
     urls = answer.targets() if answer is not None else []
     if not urls:
         raise CargoError("The API answer has no url to download", extra={"result": result})
-    if destination == files.STDOUT:  # every part, in order, as one stream
-        with files.open_target(destination) as sink, transfer_progress("stdout") as on_progress:
+    if files.is_stdout(destination):  # every part, in order, as one stream
+        with files.open_target(files.STDOUT) as sink, transfer_progress("stdout") as on_progress:
             return [rt.client.stream_into(url, sink, on_progress=on_progress) for url in urls]
     written = []
     for index, url in enumerate(urls):

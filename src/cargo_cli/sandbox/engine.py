@@ -25,7 +25,6 @@ NODE_S = 0.5  # per executed node
 CONCURRENCY = 10  # runs of one batch running at the same time
 MESSAGE_PENDING_S = 0.5
 MESSAGE_GENERATING_S = 1.0
-TERMINAL_RUN = ("success", "error", "cancelled", "skipped")
 INDUSTRIES = ("Software", "Fintech", "Healthcare", "Retail", "Logistics", "Media", "Energy", "Education")
 COUNTRIES = ("FR", "US", "DE", "GB", "ES", "NL", "IT", "SE")
 CREDITS = {"connector": 2, "tool": 1, "agent": 3, "native": 0}

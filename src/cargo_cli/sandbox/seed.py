@@ -9,12 +9,66 @@ from __future__ import annotations
 
 import random
 import secrets
-import uuid as uuid_module
 from typing import Any
 
+# Re-exported: the ids are also read as seed.WORKSPACE, seed.TOOL_WORKFLOW, ... (docs/sandbox.md).
+from cargo_cli.sandbox.seed_ids import (
+    ADMIN_TOKEN_UUID as ADMIN_TOKEN_UUID,
+)
+from cargo_cli.sandbox.seed_ids import (
+    AGENT as AGENT,
+)
+from cargo_cli.sandbox.seed_ids import (
+    AGENT_RELEASE as AGENT_RELEASE,
+)
+from cargo_cli.sandbox.seed_ids import (
+    COMPANIES as COMPANIES,
+)
+from cargo_cli.sandbox.seed_ids import (
+    CONNECTORS as CONNECTORS,
+)
+from cargo_cli.sandbox.seed_ids import (
+    CONTACTS as CONTACTS,
+)
+from cargo_cli.sandbox.seed_ids import (
+    DATASET as DATASET,
+)
+from cargo_cli.sandbox.seed_ids import (
+    FOLDER as FOLDER,
+)
+from cargo_cli.sandbox.seed_ids import (
+    PLAY as PLAY,
+)
+from cargo_cli.sandbox.seed_ids import (
+    PLAY_RELEASE as PLAY_RELEASE,
+)
+from cargo_cli.sandbox.seed_ids import (
+    PLAY_WORKFLOW as PLAY_WORKFLOW,
+)
+from cargo_cli.sandbox.seed_ids import (
+    SEGMENT_FR as SEGMENT_FR,
+)
+from cargo_cli.sandbox.seed_ids import (
+    TOOL as TOOL,
+)
+from cargo_cli.sandbox.seed_ids import (
+    TOOL_RELEASE as TOOL_RELEASE,
+)
+from cargo_cli.sandbox.seed_ids import (
+    TOOL_WORKFLOW as TOOL_WORKFLOW,
+)
+from cargo_cli.sandbox.seed_ids import (
+    USER as USER,
+)
+from cargo_cli.sandbox.seed_ids import (
+    WORKSPACE as WORKSPACE,
+)
+from cargo_cli.sandbox.seed_ids import (
+    sid as sid,
+)
+from cargo_cli.sandbox.seed_knowledge_hosting import seed_knowledge_hosting
 from cargo_cli.sandbox.store import Store, iso
 
-NAMESPACE = uuid_module.UUID("7d0c5a6e-2f7b-4c55-9b1e-5a4c1f0e0c42")
 COMPANY_COUNT = 300
 CONTACT_COUNT = 300
 COUNTRIES = ("FR", "US", "DE", "GB", "ES")
@@ -27,30 +81,6 @@ STEMS = (
 FIRST_NAMES = ("alice", "bruno", "chloe", "david", "emma", "farid", "giulia", "hugo", "ines", "jules")
 LAST_NAMES = ("martin", "bernard", "dubois", "smith", "garcia", "muller", "rossi", "khan", "nguyen", "lopez")
 TITLES = ("CEO", "CTO", "Head of Sales", "VP Marketing", "RevOps Lead", "Engineer")
-
-
-def sid(name: str) -> str:
-    """A stable uuid for a seeded entity."""
-    return str(uuid_module.uuid5(NAMESPACE, name))
-
-
-WORKSPACE = sid("workspace")
-USER = sid("user")
-ADMIN_TOKEN_UUID = sid("token:admin")
-FOLDER = sid("folder:demo")
-DATASET = sid("dataset:crm")
-COMPANIES = sid("model:companies")
-CONTACTS = sid("model:contacts")
-SEGMENT_FR = sid("segment:french-software")
-TOOL = sid("tool:enrich-company")
-TOOL_WORKFLOW = sid("workflow:enrich-company")
-TOOL_RELEASE = sid("release:enrich-company")
-PLAY = sid("play:new-french-software")
-PLAY_WORKFLOW = sid("workflow:new-french-software")
-PLAY_RELEASE = sid("release:new-french-software")
-AGENT = sid("agent:research")
-AGENT_RELEASE = sid("agent-release:research")
-CONNECTORS = {"clearbit": sid("connector:clearbit"), "hunter": sid("connector:hunter")}
 
 # The filter of the demo's segment fetch and of the seeded segment.
 DEMO_FILTER: dict[str, Any] = {
@@ -204,9 +234,7 @@ def demo(store: Store) -> None:
         "triggers": [], "deployedRelease": agent_release, "folderUuid": FOLDER, "template": None,
         "isReadOnly": False, **ws,
     })  # fmt: skip
-    from cargo_cli.sandbox.seed_seeds import seed_new_domains  # here: seed_seeds imports this module
-
-    seed_new_domains(store)
+    seed_knowledge_hosting(store)
 
 
 def _integrations(store: Store, ws: dict[str, Any]) -> None:

@@ -205,9 +205,6 @@ class Store:
             if all(doc.get(key) == value for key, value in equal.items())
         ]
 
-    def delete(self, kind: str, uuid: str) -> None:
-        self.db.execute("DELETE FROM docs WHERE kind = ? AND uuid = ?", [kind, uuid])
-
     # -- model records ------------------------------------------------------------
     def create_record_table(self, model_uuid: str, columns: Sequence[Mapping[str, Any]]) -> None:
         defs = ", ".join(f"{quote(str(c['slug']))} {SQL_TYPES.get(str(c['type']), 'JSON')}" for c in columns)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import httpx
 import pytest
 
-from cargo_cli.cli.commands import hosting
+from cargo_cli.cli.hosting import bundle
 from tests.conftest import UUID1, UUID2, assert_request, body_of, check_usage_error
 
 CREATE = "/hosting/deployments"
@@ -167,15 +167,15 @@ def test_unreadable_files_and_names_are_refused(cli, api, app_dir, monkeypatch):
 
 
 def test_limits(cli, api, app_dir, monkeypatch):
-    monkeypatch.setattr(hosting, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(bundle, "MAX_FILE_BYTES", 10)
     check_usage_error(cli, api, ["hosting", "deployment", "create", "--app-uuid", UUID1, "--source", str(app_dir)],
                       "Files over 0.0 MiB are not deployed: index.html")  # fmt: skip
-    monkeypatch.setattr(hosting, "MAX_FILE_BYTES", 1000)
-    monkeypatch.setattr(hosting, "MAX_FILES", 2)
+    monkeypatch.setattr(bundle, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(bundle, "MAX_FILES", 2)
     check_usage_error(cli, api, ["hosting", "deployment", "create", "--app-uuid", UUID1, "--source", str(app_dir)],
                       "is too large to deploy")  # fmt: skip
-    monkeypatch.setattr(hosting, "MAX_FILES", 100)
-    monkeypatch.setattr(hosting, "MAX_TOTAL_BYTES", 30)
+    monkeypatch.setattr(bundle, "MAX_FILES", 100)
+    monkeypatch.setattr(bundle, "MAX_TOTAL_BYTES", 30)
     check_usage_error(cli, api, ["hosting", "deployment", "create", "--app-uuid", UUID1, "--source", str(app_dir)],
                       "is too large to deploy")  # fmt: skip
 
@@ -201,20 +201,3 @@ def test_binary_refusal_names_at_most_five_paths(cli, api, tmp_path):
 )
 def test_flag_errors_send_nothing(cli, api, argv, fragment):
     check_usage_error(cli, api, ["hosting", "deployment", "create", *argv], fragment)
-
-
-@pytest.mark.parametrize(
-    ("rel", "patterns", "expected"),
-    [
-        ("node_modules/a.js", ["node_modules"], True),
-        ("src/node_modules/a.js", ["node_modules"], True),
-        ("src/main.ts", ["node_modules"], False),
-        ("a.log", ["*.log"], True),
-        ("src/generated/x.ts", ["src/generated"], True),
-        ("src/generated-not/x.ts", ["src/generated"], False),
-        ("generated/x.ts", ["src/generated"], False),
-        ("src/x.test.ts", ["src/*.test.ts"], True),
-    ],
-)
-def test_is_ignored(rel, patterns, expected):
-    assert hosting.is_ignored(PurePosixPath(rel), patterns) is expected

@@ -4,11 +4,10 @@ in the package, scaffolded locally)."""
 from __future__ import annotations
 
 import json
-from pathlib import PurePosixPath
 
 import pytest
 
-from cargo_cli.cli.commands import hosting
+from cargo_cli.cli.hosting import bundle
 from tests.conftest import UUID1, WORKSPACE, assert_request, check_usage_error
 
 APP_WS = "55555555-5555-4555-8555-555555555555"
@@ -131,8 +130,8 @@ def test_scaffolded_projects_pass_the_deployment_source_checks(cli, tmp_path):
     for kind, template in [("app", "blank"), ("app", "territories-overview"), ("worker", "blank")]:
         target = tmp_path / f"{kind}-{template}"
         assert cli("hosting", kind, "init", str(target), "--template", template).code == 0
-        files = hosting.collect_source(target, hosting.DEFAULT_IGNORES)
-        hosting._check_deployable(target, kind, files, hosting.DEFAULT_IGNORES)
+        files = bundle.collect_source(target, bundle.DEFAULT_IGNORES)
+        bundle.check_deployable(target, kind, files, bundle.DEFAULT_IGNORES)
 
 
 def test_init_default_template_and_name(cli, api, tmp_path):
@@ -173,18 +172,6 @@ def test_init_usage_errors(cli, api, tmp_path, argv, fragment):
     argv = [str(tmp_path / "d") if a == "{dir}" else a for a in argv]
     check_usage_error(cli, api, ["hosting", *argv], fragment)
     assert not (tmp_path / "d").exists()
-
-
-def test_templates_are_package_data_and_extensions_override_their_base():
-    for kind, templates in hosting.TEMPLATES.items():
-        for slug in templates:
-            files = hosting.template_files(kind, slug)
-            assert {"package.json", "package-lock.json", "README.md"} <= {p.as_posix() for p in files}
-    blank = hosting.template_files("app", "blank")
-    territories = hosting.template_files("app", "territories-overview")
-    main = PurePosixPath("src/main.ts")
-    assert territories[main].read_text() != blank[main].read_text()
-    assert set(territories) == {*blank, PurePosixPath("src/api.ts")}
 
 
 @pytest.mark.parametrize("kind", ["app", "worker"])

@@ -247,7 +247,7 @@ CASES = [
 ]  # fmt: skip
 
 RESPONSE = {"result": {"uuid": UUID1, "name": "é ✓", "empty": None}}
-CLIENT_SIDE = {"action list", "node diagram"}  # owned by cli/catalog.py and cli/diagram.py
+CLIENT_SIDE = {"action list", "node diagram"}  # owned by cli/action_search.py and cli/diagram/
 
 
 def _cmd(argv: list[str]):

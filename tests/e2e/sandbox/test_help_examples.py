@@ -9,8 +9,8 @@ import shlex
 
 import pytest
 
-from cargo_cli.cli.help import examples_for
 from cargo_cli.sandbox import seed
+from tests.cli.tree import examples_of
 from tests.e2e.sandbox.conftest import Cli
 
 pytestmark = pytest.mark.e2e
@@ -39,7 +39,7 @@ def _filled(example: str, workflow: str) -> list[str]:
     ],
 )
 def test_examples_run_against_the_sandbox(cli: Cli, path: str, workflow: str) -> None:
-    for example in examples_for(path):
+    for example in examples_of(path):
         if re.search(r"<(data|filter|run-uuid|expression)>|@|--list", example):
             continue  # a whole JSON document or a file to write / a run of its own (test_doctor_api_e2e)
         cli.ok(*_filled(example, workflow))

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cargo_cli.sandbox import seed, seed_seeds
+from cargo_cli.sandbox import seed, seed_knowledge_hosting
 from tests.e2e.sandbox.conftest import Cli
 
 pytestmark = pytest.mark.e2e
@@ -110,19 +110,19 @@ def test_hosting_deployments_build_promote_and_env(cli: Cli, tmp_path: Path) -> 
     cli.ok("hosting", "app", "init", str(app), "--template", "territories-overview")
     package = json.loads((app / "package.json").read_text())
     (app / "package.json").write_text(json.dumps({**package, "scripts": {"dev": "vite"}}))  # no build script
-    broken = cli.ok("hosting", "deployment", "create", "--app-uuid", seed_seeds.APP, "--source", str(app),
+    broken = cli.ok("hosting", "deployment", "create", "--app-uuid", seed_knowledge_hosting.APP, "--source", str(app),
                     *WAIT)["deployment"]  # fmt: skip
     assert (broken["status"], broken["errorMessage"]) == ("error", 'package.json has no "build" script')
-    listed = cli.ok("hosting", "deployment", "list", "--app-uuid", seed_seeds.APP)
+    listed = cli.ok("hosting", "deployment", "list", "--app-uuid", seed_knowledge_hosting.APP)
     assert listed["deployments"][0]["uuid"] == broken["uuid"]
     refused = cli("hosting", "deployment", "promote", "--uuid", broken["uuid"])
     assert refused.code == 1 and refused.out["reason"] == "deploymentNotReady"
 
-    env = cli("hosting", "app", "env", seed_seeds.APP)
+    env = cli("hosting", "app", "env", seed_knowledge_hosting.APP)
     assert env.code == 0, env.stdout
     assert env.stdout.splitlines()[1:] == [
         f"VITE_CARGO_API_URL={cli.sbx.url}", f"VITE_CARGO_WORKSPACE_UUID={seed.WORKSPACE}",
-        f"VITE_CARGO_APP_UUID={seed_seeds.APP}", "VITE_REGION=eu", "# CRM_API_KEY: secret, not printed",
+        f"VITE_CARGO_APP_UUID={seed_knowledge_hosting.APP}", "VITE_REGION=eu", "# CRM_API_KEY: secret, not printed",
     ]  # fmt: skip
     assert "sbx-secret-value" not in env.stdout
 
@@ -154,7 +154,7 @@ def test_expression_eval_evaluates_the_safe_subset(cli: Cli) -> None:
 
 def test_system_of_record_sql_and_download(cli: Cli, tmp_path: Path) -> None:
     systems = cli.ok("system-of-record", "sor", "list")["systemOfRecords"]
-    assert [s["uuid"] for s in systems] == [seed_seeds.SYSTEM_OF_RECORD]
+    assert [s["uuid"] for s in systems] == [seed_knowledge_hosting.SYSTEM_OF_RECORD]
     rows = cli.ok("system-of-record", "client", "query", "SELECT count(*) AS n FROM crm.contacts")["rows"]
     assert rows == [{"n": seed.CONTACT_COUNT}]
     page = cli.ok("system-of-record", "client", "fetch", "--query", "SELECT id FROM crm.companies ORDER BY id",

@@ -19,19 +19,22 @@ pytestmark = pytest.mark.e2e
 
 def test_console_script_prints_one_ready_line(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("cargo-ai-sandbox")
-    process = subprocess.Popen([str(script), "--port", "0", "--no-seed"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        assert process.stdout is not None
-        ready = json.loads(process.stdout.readline())
-        assert sorted(ready) == ["token", "url", "workspaceUuid"]
-        headers = {"authorization": f"Bearer {ready['token']}"}
-        assert httpx.get(ready["url"] + "/v1/storage/models/list", headers=headers).json() == {"models": []}
-    finally:
-        process.terminate()
-        process.wait(10)
-    assert process.stdout.read() == ""  # nothing else on stdout
-    assert "GET /v1/storage/models/list 200" in (process.stderr.read() if process.stderr else "")
+    with subprocess.Popen(
+        [str(script), "--port", "0", "--no-seed"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:  # the with-block closes the pipes
+        assert process.stdout is not None and process.stderr is not None
+        try:
+            ready = json.loads(process.stdout.readline())
+            assert sorted(ready) == ["token", "url", "workspaceUuid"]
+            headers = {"authorization": f"Bearer {ready['token']}"}
+            assert httpx.get(ready["url"] + "/v1/storage/models/list", headers=headers).json() == {
+                "models": []
+            }
+        finally:
+            process.terminate()
+            process.wait(10)
+        assert process.stdout.read() == ""  # nothing else on stdout
+        assert "GET /v1/storage/models/list 200" in process.stderr.read()
 
 
 @pytest.mark.parametrize(

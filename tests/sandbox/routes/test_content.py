@@ -3,7 +3,7 @@ byte, replace in place, filters, refusals."""
 
 from __future__ import annotations
 
-from cargo_cli.sandbox import seed_seeds
+from cargo_cli.sandbox import seed_knowledge_hosting
 from tests.sandbox.conftest import Api
 from tests.sandbox.routes.conftest import call, error, ok
 
@@ -52,14 +52,14 @@ def test_file_update_remove_and_errors(api: Api) -> None:
 
 
 def test_libraries_crud_filters_and_refusals(api: Api) -> None:
-    seeded = ok(api, "GET", f"/content/libraries/{seed_seeds.LIBRARY}")["library"]
+    seeded = ok(api, "GET", f"/content/libraries/{seed_knowledge_hosting.LIBRARY}")["library"]
     assert seeded["name"] == "Playbooks"
     created = ok(api, "POST", "/content/libraries/create", {"name": "Docs", "config": {}})["library"]
     assert (created["kind"], created["extractorSlug"], created["config"]) == ("native", "native", {})
     updated = ok(api, "PATCH", f"/content/libraries/{created['uuid']}", {"name": "Docs 2"})["library"]
     assert updated["name"] == "Docs 2"
     natives = ok(api, "GET", "/content/libraries/list", params={"kind": "native"})["libraries"]
-    assert {seed_seeds.LIBRARY, created["uuid"]} <= {lib["uuid"] for lib in natives}
+    assert {seed_knowledge_hosting.LIBRARY, created["uuid"]} <= {lib["uuid"] for lib in natives}
     assert ok(api, "GET", "/content/libraries/list", params={"kind": "connector"})["libraries"] == []
     assert error(api, "POST", "/content/libraries/create", {"config": {}}) == (400, "invalidPayload")
     missing = "00000000-0000-4000-8000-000000000000"

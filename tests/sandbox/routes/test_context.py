@@ -4,7 +4,7 @@ programs, and the knowledge graph."""
 
 from __future__ import annotations
 
-from cargo_cli.sandbox.seed_seeds import CONTEXT_FILES
+from cargo_cli.sandbox.seed_knowledge_hosting import CONTEXT_FILES
 from tests.sandbox.conftest import Api
 from tests.sandbox.routes.conftest import error, ok
 

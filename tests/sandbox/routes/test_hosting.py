@@ -8,7 +8,7 @@ import io
 import json
 import tarfile
 
-from cargo_cli.sandbox import seed_seeds
+from cargo_cli.sandbox import seed_knowledge_hosting
 from tests.sandbox.conftest import Api
 from tests.sandbox.routes.conftest import call, error, ok
 
@@ -45,20 +45,20 @@ def test_app_crud_and_slug_uniqueness(api: Api) -> None:
     renamed = ok(api, "PUT", f"/hosting/apps/{app['uuid']}", {"name": "Board 2"})["app"]
     assert renamed["name"] == "Board 2"
     listed = ok(api, "POST", "/hosting/apps/list", {})["apps"]
-    assert {seed_seeds.APP, app["uuid"]} <= {a["uuid"] for a in listed}
+    assert {seed_knowledge_hosting.APP, app["uuid"]} <= {a["uuid"] for a in listed}
     assert ok(api, "DELETE", f"/hosting/apps/{app['uuid']}", {}) == {}
     assert error(api, "GET", f"/hosting/apps/{app['uuid']}") == (404, "appNotFound")
 
 
 def test_deployment_moves_to_success_then_promotes(api: Api) -> None:
-    created = deploy(api, APP_FILES, appUuid=seed_seeds.APP)
+    created = deploy(api, APP_FILES, appUuid=seed_knowledge_hosting.APP)
     assert (created["status"], created["kind"], created["filesCount"], created["isPromoted"]) == (
         "pending", "app", 2, False,
     )  # fmt: skip
     assert error(api, "POST", "/hosting/deployments/promote", {"uuid": created["uuid"]}) == (
         400, "deploymentNotReady",
     )  # fmt: skip
-    assert error(api, "GET", "/hosting/deployments/promoted", params={"appUuid": seed_seeds.APP}) == (
+    assert error(api, "GET", "/hosting/deployments/promoted", params={"appUuid": seed_knowledge_hosting.APP}) == (
         404, "promotedDeploymentNotFound",
     )  # fmt: skip
     api.clock.now += 1.5
@@ -67,9 +67,11 @@ def test_deployment_moves_to_success_then_promotes(api: Api) -> None:
     assert status(api, created["uuid"]) == "success"
     promoted = ok(api, "POST", "/hosting/deployments/promote", {"uuid": created["uuid"]})["deployment"]
     assert promoted["isPromoted"] and promoted["promotedAt"]
-    live = ok(api, "GET", "/hosting/deployments/promoted", params={"appUuid": seed_seeds.APP})["deployment"]
+    live = ok(api, "GET", "/hosting/deployments/promoted", params={"appUuid": seed_knowledge_hosting.APP})[
+        "deployment"
+    ]
     assert live["uuid"] == created["uuid"]
-    app = ok(api, "GET", f"/hosting/apps/{seed_seeds.APP}")["app"]
+    app = ok(api, "GET", f"/hosting/apps/{seed_knowledge_hosting.APP}")["app"]
     assert (
         app["promotedDeploymentUuid"] == created["uuid"]
         and app["url"] == "https://territories.apps.sandbox.localhost"
@@ -85,12 +87,14 @@ def test_deployment_moves_to_success_then_promotes(api: Api) -> None:
 
 
 def test_builds_fail_for_a_reason_and_can_be_cancelled(api: Api) -> None:
-    no_script = deploy(api, [{"path": "package.json", "content": "{}"}], appUuid=seed_seeds.APP)
-    no_entry = deploy(api, [{"path": "README.md", "content": "x"}], workerUuid=seed_seeds.WORKER)
+    no_script = deploy(api, [{"path": "package.json", "content": "{}"}], appUuid=seed_knowledge_hosting.APP)
+    no_entry = deploy(api, [{"path": "README.md", "content": "x"}], workerUuid=seed_knowledge_hosting.WORKER)
     worker_ok = deploy(
-        api, [{"path": "src/index.js", "content": "export default {}"}], workerUuid=seed_seeds.WORKER
+        api,
+        [{"path": "src/index.js", "content": "export default {}"}],
+        workerUuid=seed_knowledge_hosting.WORKER,
     )
-    to_cancel = deploy(api, APP_FILES, appUuid=seed_seeds.APP)
+    to_cancel = deploy(api, APP_FILES, appUuid=seed_knowledge_hosting.APP)
     cancelled = ok(api, "POST", "/hosting/deployments/cancel", {"uuid": to_cancel["uuid"]})["deployment"]
     assert cancelled["status"] == "cancelled"
     api.clock.now += 5
@@ -103,18 +107,25 @@ def test_builds_fail_for_a_reason_and_can_be_cancelled(api: Api) -> None:
         400, "deploymentAlreadyFinished",
     )  # fmt: skip
     page = ok(
-        api, "POST", "/hosting/deployments/list", {"workerUuid": seed_seeds.WORKER, "statuses": ["error"]}
+        api,
+        "POST",
+        "/hosting/deployments/list",
+        {"workerUuid": seed_knowledge_hosting.WORKER, "statuses": ["error"]},
     )
     assert (page["count"], [d["uuid"] for d in page["deployments"]]) == (1, [no_entry["uuid"]])
 
 
 def test_deployment_refusals(api: Api) -> None:
-    both = {"files": APP_FILES, "appUuid": seed_seeds.APP, "workerUuid": seed_seeds.WORKER}
+    both = {
+        "files": APP_FILES,
+        "appUuid": seed_knowledge_hosting.APP,
+        "workerUuid": seed_knowledge_hosting.WORKER,
+    }
     assert error(api, "POST", "/hosting/deployments", both) == (400, "invalidPayload")
-    assert error(api, "POST", "/hosting/deployments", {"files": [], "appUuid": seed_seeds.APP}) == (
+    assert error(api, "POST", "/hosting/deployments", {"files": [], "appUuid": seed_knowledge_hosting.APP}) == (
         400, "invalidPayload",
     )  # fmt: skip
-    assert error(api, "POST", "/hosting/deployments", {"files": [{"path": 1}], "appUuid": seed_seeds.APP}) == (
+    assert error(api, "POST", "/hosting/deployments", {"files": [{"path": 1}], "appUuid": seed_knowledge_hosting.APP}) == (
         400, "invalidPayload",
     )  # fmt: skip
     unknown = "00000000-0000-4000-8000-000000000000"
@@ -125,13 +136,13 @@ def test_deployment_refusals(api: Api) -> None:
 
 
 def test_env_vars_hide_secret_values(api: Api) -> None:
-    listed = ok(api, "GET", "/hosting/env-vars", params={"appUuid": seed_seeds.APP})["envVars"]
+    listed = ok(api, "GET", "/hosting/env-vars", params={"appUuid": seed_knowledge_hosting.APP})["envVars"]
     assert [(v["key"], v["value"], v["isSecret"]) for v in listed] == [
         ("VITE_REGION", "eu", False), ("CRM_API_KEY", None, True),
     ]  # fmt: skip
     created = ok(api, "POST", "/hosting/env-vars",
-                 {"kind": "app", "appUuid": seed_seeds.APP, "key": "VITE_X", "value": "1"})["envVar"]  # fmt: skip
-    assert error(api, "POST", "/hosting/env-vars", {"appUuid": seed_seeds.APP, "key": "VITE_X", "value": "2"}) == (
+                 {"kind": "app", "appUuid": seed_knowledge_hosting.APP, "key": "VITE_X", "value": "1"})["envVar"]  # fmt: skip
+    assert error(api, "POST", "/hosting/env-vars", {"appUuid": seed_knowledge_hosting.APP, "key": "VITE_X", "value": "2"}) == (
         409, "envVarAlreadyExists",
     )  # fmt: skip
     updated = ok(api, "PATCH", f"/hosting/env-vars/{created['uuid']}", {"value": "2", "isSecret": True})[
@@ -139,4 +150,7 @@ def test_env_vars_hide_secret_values(api: Api) -> None:
     ]
     assert (updated["value"], updated["isSecret"]) == (None, True)
     assert ok(api, "DELETE", f"/hosting/env-vars/{created['uuid']}") == {}
-    assert len(ok(api, "GET", "/hosting/env-vars", params={"appUuid": seed_seeds.APP})["envVars"]) == 2
+    assert (
+        len(ok(api, "GET", "/hosting/env-vars", params={"appUuid": seed_knowledge_hosting.APP})["envVars"])
+        == 2
+    )

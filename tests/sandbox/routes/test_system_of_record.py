@@ -3,7 +3,7 @@ query/fetch/download, documentation text, operation logs and metrics."""
 
 from __future__ import annotations
 
-from cargo_cli.sandbox import seed_seeds
+from cargo_cli.sandbox import seed_knowledge_hosting
 from tests.sandbox.conftest import Api
 from tests.sandbox.routes.conftest import error, ok
 
@@ -12,7 +12,7 @@ SQL = "SELECT country, count(*) AS n FROM crm.companies GROUP BY country ORDER B
 
 def test_list_query_fetch_download(api: Api) -> None:
     systems = ok(api, "GET", "/systemOfRecordIntegration/systemOfRecords")["systemOfRecords"]
-    assert [s["uuid"] for s in systems] == [seed_seeds.SYSTEM_OF_RECORD]
+    assert [s["uuid"] for s in systems] == [seed_knowledge_hosting.SYSTEM_OF_RECORD]
     rows = ok(api, "POST", "/systemOfRecordIntegration/clients/query", {"query": SQL})["rows"]
     assert [r["country"] for r in rows] == ["DE", "ES", "FR", "GB", "US"] and sum(r["n"] for r in rows) == 300
     page = ok(api, "POST", "/systemOfRecordIntegration/clients/fetch",

@@ -25,7 +25,7 @@ from cargo_cli.cli.params import (
     UUID,
     choice,
 )
-from cargo_cli.cli.shapes import Prepare, by_uuid, chain, defaults
+from cargo_cli.cli.row_helpers import Prepare, by_uuid, chain, defaults
 from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.wait import WaitSpec, field_of
 from cargo_cli.errors import UsageError
@@ -143,8 +143,9 @@ MEMORY_OPTS = (
 
 COMMANDS: list[Cmd] = [
     # agents
-    Cmd("agent list", ai.Agent.all, "List agents."),
-    by_uuid("agent get", ai.Agent.get, "Get an agent (incl. deployedRelease).", "agent-uuid"),
+    Cmd("agent list", ai.Agent.all, "List agents.", examples=("cargo-ai ai agent list",)),
+    by_uuid("agent get", ai.Agent.get, "Get an agent (incl. deployedRelease).", "agent-uuid",
+            examples=("cargo-ai ai agent get <agent-uuid>",)),
     Cmd(
         "agent create", ai.Agent.create, "Create an agent.",
         opts=(
@@ -158,6 +159,10 @@ COMMANDS: list[Cmd] = [
             TEMPERATURE_OPT,
         ),
         prepare=defaults(icon=DEFAULT_ICON),
+        examples=(
+            "cargo-ai ai agent create --name 'Lead Researcher'",
+            "cargo-ai ai agent create --name 'Lead Researcher' --icon-color purple --icon-face '🔍'",
+        ),
     ),
     Cmd(
         "agent update", ai.Agent.update, "Update an agent.",
@@ -167,17 +172,23 @@ COMMANDS: list[Cmd] = [
             Opt("--folder-uuid", NULLABLE_UUID, help="Move to this folder ('null' or 'none': no folder)."),
             Opt("--name", help="A new name."),
         ),
+        examples=("cargo-ai ai agent update --uuid <agent-uuid> --name 'Senior Lead Researcher' --description 'Updated description'",),
     ),
-    by_uuid("agent remove", ai.Agent.remove, "Remove an agent.", "agent-uuid"),
+    by_uuid("agent remove", ai.Agent.remove, "Remove an agent.", "agent-uuid",
+            examples=("cargo-ai ai agent remove <agent-uuid>",)),
     # templates
-    Cmd("template list", ai.Template.list, "List AI agent templates (each returned in full)."),
+    Cmd("template list", ai.Template.list, "List AI agent templates (each returned in full).",
+        examples=("cargo-ai ai template list",)),
     # releases
-    paginated(Cmd("release list", ai.Release.list, "List the releases of an agent.", opts=(AGENT_REQUIRED,)),
+    paginated(Cmd("release list", ai.Release.list, "List the releases of an agent.", opts=(AGENT_REQUIRED,),
+                  examples=("cargo-ai ai release list --agent-uuid <agent-uuid>",)),
               "releases"),
-    by_uuid("release get", ai.Release.get, "Get an agent release.", "release-uuid"),
+    by_uuid("release get", ai.Release.get, "Get an agent release.", "release-uuid",
+            examples=("cargo-ai ai release get <release-uuid>",)),
     Cmd(
         "release get-draft", ai.Release.get_draft, "Get (and auto-create) the draft release.",
         opts=(AGENT_REQUIRED,),
+        examples=("cargo-ai ai release get-draft --agent-uuid <agent-uuid>",),
     ),
     Cmd(
         "release update-draft", ai.Release.update_draft, "Update the draft release.",
@@ -192,6 +203,10 @@ COMMANDS: list[Cmd] = [
             TOOLS_OPT,
         ),
         prepare=TOOLS_AS_ACTIONS,
+        examples=(
+            "cargo-ai ai release update-draft --agent-uuid <agent-uuid>",
+            "cargo-ai ai release update-draft --agent-uuid <agent-uuid> --language-model-slug gpt-4o --system-prompt <system-prompt>",
+        ),
     ),
     Cmd(
         "release deploy-draft", ai.Release.deploy_draft,
@@ -207,6 +222,10 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=TOOLS_AS_ACTIONS,
         handler=_deploy_draft,
+        examples=(
+            "cargo-ai ai release deploy-draft --agent-uuid <agent-uuid>",
+            "cargo-ai ai release deploy-draft --agent-uuid <agent-uuid> --integration-slug openai --language-model-slug gpt-4o",
+        ),
     ),
     # chats and messages
     Cmd(
@@ -217,10 +236,12 @@ COMMANDS: list[Cmd] = [
             Opt("--trigger", JSON_OBJECT, help='The chat trigger (JSON; default {"type":"draft"}).'),
         ),
         prepare=defaults(trigger=DEFAULT_CHAT_TRIGGER),
+        examples=("cargo-ai ai chat create --agent-uuid <agent-uuid> --name 'Research session'",),
     ),
     paginated(Cmd(
         "chat list", ai.Chat.list, "List chats.",
         opts=(AGENT_OPT, Opt("--limit", LIMIT), Opt("--offset", OFFSET)),
+        examples=("cargo-ai ai chat list --agent-uuid <agent-uuid> --limit 10",),
     ), "chats"),
     Cmd(
         "message create", ai.Message.create,
@@ -238,14 +259,23 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=TOOLS_AS_ACTIONS,
         wait=MESSAGE_WAIT,
+        examples=(
+            "cargo-ai ai message create --chat-uuid <chat-uuid> --parts '[{\"type\":\"text\",\"text\":\"Find the VP of Sales at Acme Corp\"}]'",
+            "cargo-ai ai message create --chat-uuid <chat-uuid> --parts '[{\"type\":\"text\",\"text\":\"Find the VP of Sales at Acme Corp\"}]' --language-model-slug gpt-4o --max-steps 10",
+        ),
     ),
-    by_uuid("message get", ai.Message.get, "Get a message (poll it every 2 s while generating).", "message-uuid"),
+    by_uuid("message get", ai.Message.get, "Get a message (poll it every 2 s while generating).", "message-uuid",
+            examples=("cargo-ai ai message get <message-uuid>",)),
     paginated(Cmd(
         "message list", ai.Message.list, "List the messages of a chat.",
         opts=(Opt("--chat-uuid", UUID, required=True, help="The chat."), Opt("--limit", LIMIT)),
+        examples=(
+            "cargo-ai ai message list --chat-uuid <chat-uuid>",
+            "cargo-ai ai message list --chat-uuid <chat-uuid> --limit 20",
+        ),
     ), "messages"),
     # MCP servers
-    Cmd("mcp-server list", ai.McpServer.all, "List MCP servers."),
+    Cmd("mcp-server list", ai.McpServer.all, "List MCP servers.", examples=("cargo-ai ai mcp-server list",)),
     Cmd(
         "mcp-server create", ai.McpServer.create, "Create a curated MCP server.",
         opts=(
@@ -254,27 +284,39 @@ COMMANDS: list[Cmd] = [
             Opt("--url", help="The server URL."),
         ),
         prepare=defaults(actions=[], resources=[]),
+        examples=(
+            "cargo-ai ai mcp-server create --name 'Internal Tools'",
+            "cargo-ai ai mcp-server create --name 'Internal Tools' --url <url>",
+        ),
     ),
     Cmd(
         "mcp-server update", ai.McpServer.update, "Update an MCP server.",
         opts=(UUID_REQUIRED, *_json_opts("--capabilities"), Opt("--name", help="A new name.")),
+        examples=("cargo-ai ai mcp-server update --uuid <mcp-server-uuid> --name 'Updated Name'",),
     ),
-    by_uuid("mcp-server remove", ai.McpServer.remove, "Remove an MCP server.", "mcp-server-uuid"),
+    by_uuid("mcp-server remove", ai.McpServer.remove, "Remove an MCP server.", "mcp-server-uuid",
+            examples=("cargo-ai ai mcp-server remove <mcp-server-uuid>",)),
     # memories
     Cmd(
         "memory list", ai.Memory.list, "List memories.",
         opts=(Opt("--scope", SCOPE, required=True, help="agent, workspace or user."), AGENT_OPT),
         prepare=_memory_scope,
+        examples=(
+            "cargo-ai ai memory list --scope workspace",
+            "cargo-ai ai memory list --scope agent --agent-uuid <agent-uuid>",
+        ),
     ),
     Cmd(
         "memory update", ai.Memory.update, "Update a memory.",
         opts=(*MEMORY_OPTS, Opt("--content", help="The new content.")),
         prepare=chain(_memory_scope, _memory_content),
+        examples=("cargo-ai ai memory update --mem0-id <mem0-id> --scope agent --agent-uuid <agent-uuid> --content 'Updated memory'",),
     ),
     Cmd(
         "memory remove", ai.Memory.remove, "Remove a memory (DELETE with scope in the query string).",
         opts=MEMORY_OPTS,
         prepare=_memory_scope,
+        examples=("cargo-ai ai memory remove --mem0-id <mem0-id> --scope agent --agent-uuid <agent-uuid>",),
     ),
     # inline documents (documented by name only: flags follow the endpoints)
     paginated(Cmd(
@@ -284,8 +326,10 @@ COMMANDS: list[Cmd] = [
             Opt("--limit", LIMIT),
             Opt("--offset", OFFSET),
         ),
+        examples=("cargo-ai ai document list --uuid <document-uuid> --all",),
     ), "documents"),
-    by_uuid("document get", ai.Document.get, "Get an inline document.", "document-uuid"),
+    by_uuid("document get", ai.Document.get, "Get an inline document.", "document-uuid",
+            examples=("cargo-ai ai document get <document-uuid>",)),
     Cmd(
         "document create", ai.Document.create, "Create an inline document (a new version).",
         opts=(
@@ -295,6 +339,7 @@ COMMANDS: list[Cmd] = [
             Opt("--content", TEXT_SOURCE, required=True, help="The content (text, @file or -)."),
         ),
         prepare=_new_document_uuid,
+        examples=("cargo-ai ai document create --kind text --title 'Playbook' --content @playbook.md",),
     ),
     Cmd(
         "document reset", ai.Document.reset,
@@ -303,6 +348,7 @@ COMMANDS: list[Cmd] = [
             Opt("--uuid", UUID, required=True, help="The document."),
             Opt("--created-at", ISO_DATE, required=True, help="The version's createdAt (ISO 8601)."),
         ),
+        examples=("cargo-ai ai document reset --uuid <document-uuid> --created-at 2025-01-31T09:00:00Z",),
     ),
 ]  # fmt: skip
 

@@ -109,8 +109,8 @@ class FileRef:
 
     path: str
 
-    def text(self, key: str) -> str:
-        return read_text_source("@" + self.path, key) if self.path != "-" else sys.stdin.read()
+    def text(self) -> str:
+        return read_text_source("@" + self.path) if self.path != "-" else sys.stdin.read()
 
 
 _KEY_RE = re.compile(r"^([^\[\]=]+)((?:\[[^\[\]]*\])*)$")
@@ -176,7 +176,7 @@ def parse_fields(raw_fields: tuple[str, ...], typed_fields: tuple[str, ...]) -> 
 
 def _resolve_files(value: Any, key: str) -> Any:
     if isinstance(value, FileRef):
-        return value.text(key)
+        return value.text()
     if isinstance(value, dict):
         return {k: _resolve_files(v, f"{key}[{k}]") for k, v in value.items()}
     if isinstance(value, list):
@@ -326,7 +326,15 @@ See `cargo-ai docs api-command`."""
 
 @click.command(
     "api",
-    cls=HelpCommand,  # its examples: cli/help.py
+    cls=HelpCommand,
+    examples=(
+        "cargo-ai api orchestration.run.get -f uuid=<run-uuid>",
+        "cargo-ai api orchestration.run.list -f workflowUuid=<workflow-uuid> -F limit=10 -f statuses[]=error",
+        "cargo-ai api storage.record.remove --data @record.json",
+        "cargo-ai api GET /v1/orchestration/runs/<run-uuid>",
+        'cargo-ai api POST /v1/orchestration/runs/list --data \'{"workflowUuid": "<workflow-uuid>", "limit": 10}\'',
+        "cargo-ai api --list orchestration.run",
+    ),
     arguments=[
         (
             "<domain.area.method | METHOD>",

@@ -34,7 +34,15 @@ def _profile(rt: Runtime, token: str, workspace_uuid: str | None) -> dict[str, A
     }
 
 
-@click.command("login", cls=HelpCommand)
+@click.command(
+    "login",
+    cls=HelpCommand,
+    examples=(
+        "cargo-ai login --token <your-api-token>",
+        'echo "$CARGO_TOKEN" | cargo-ai login --token -',
+        "cargo-ai login --oauth",
+    ),
+)
 @click.option("--token", metavar="TOKEN", help="An API token (workspace-scoped); '-' reads it from stdin.")
 @click.option("--oauth", is_flag=True, help="Log in in the browser (OAuth 2.0 device authorization).")
 @click.option("--workspace-uuid", type=UUID, help="The workspace to select.")
@@ -103,7 +111,7 @@ def login(
     output.emit({**profile, "baseUrl": rt.settings.api_url, "storedIn": stored_in})
 
 
-@click.command("logout", cls=HelpCommand)
+@click.command("logout", cls=HelpCommand, examples=("cargo-ai logout",))
 @debug_option
 def logout() -> None:
     """Forget the stored login (keyring and credentials file)."""
@@ -115,7 +123,7 @@ def logout() -> None:
     output.emit(result)
 
 
-@click.command("whoami", cls=HelpCommand)
+@click.command("whoami", cls=HelpCommand, examples=("cargo-ai whoami",))
 @debug_option
 def whoami() -> None:
     """Print {user, workspace, baseUrl} for the current credentials, and where
@@ -135,7 +143,7 @@ def whoami() -> None:
     )
 
 
-@click.command("version", cls=HelpCommand)
+@click.command("version", cls=HelpCommand, examples=("cargo-ai version",))
 @debug_option
 def version() -> None:
     """Print the CLI version as JSON ({"version": ...})."""

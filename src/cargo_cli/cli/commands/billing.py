@@ -75,16 +75,24 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=_check_range,
         admin=True,
+        examples=(
+            "cargo-ai billing usage get-metrics --from <YYYY-MM-DD> --to <YYYY-MM-DD>",
+            "cargo-ai billing usage get-metrics --from <YYYY-MM-DD> --to <YYYY-MM-DD> --group-by workflow_uuid --workflow-uuid <workflow-uuid>",
+        ),
     ),
-    Cmd("subscription get", billing.Subscription.get, "Subscription + credits."),
-    Cmd("subscription get-invoices", billing.Subscription.get_invoices, "Invoices (amounts in cents)."),
+    Cmd("subscription get", billing.Subscription.get, "Subscription + credits.",
+        examples=("cargo-ai billing subscription get",)),
+    Cmd("subscription get-invoices", billing.Subscription.get_invoices, "Invoices (amounts in cents).",
+        examples=("cargo-ai billing subscription get-invoices",)),
     Cmd(
         "subscription get-credit-card", billing.Subscription.get_credit_card,
         "Card on file (absent on the free tier).",
+        examples=("cargo-ai billing subscription get-credit-card",),
     ),
     Cmd(
         "subscription create-portal-session", billing.Subscription.create_portal_session,
         "Create a Stripe customer-portal session → {portalSession: {url}}.",
+        examples=("cargo-ai billing subscription create-portal-session",),
     ),
     Cmd(
         "subscription update-payment-method", billing.Subscription.update_payment_method,
@@ -100,6 +108,7 @@ COMMANDS: list[Cmd] = [
         ),
         handler=_update_payment_method,
         options=PaymentMethodOptions,
+        examples=("cargo-ai billing subscription update-payment-method --payment-method-id <pm-id>",),
     ),
 ]  # fmt: skip
 

@@ -6,7 +6,7 @@ Choices where the spec is silent are in docs/connection-ai-billing.md.
 from __future__ import annotations
 
 from cargo_cli.api.resources import connection
-from cargo_cli.cli.catalog import CONNECTION_ACTION_SEARCH
+from cargo_cli.cli.action_search import CONNECTION_ACTION_SEARCH
 from cargo_cli.cli.params import BOOL_STRING, CSV, JSON, UUID
 from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
 
@@ -17,10 +17,11 @@ GET_DOCUMENTATION = Cmd(
     "Print an integration's documentation (plain text, not JSON).",
     args=(SLUG_ARG,),
     text=True,
+    examples=("cargo-ai connection integration get-documentation <slug>",),
 )  # fmt: skip
 
 COMMANDS: list[Cmd] = [
-    # Client-side command (cli/catalog.py):
+    # Client-side command (cli/action_search.py):
     CONNECTION_ACTION_SEARCH,
     # integrations
     Cmd(
@@ -33,11 +34,13 @@ COMMANDS: list[Cmd] = [
             Opt("--slug", help="One slug (the API client's `slug` query field; --slugs since 1.3.0)."),
             Opt("--slugs", CSV, help="Only these slugs (comma-separated)."),
         ),
+        examples=("cargo-ai connection integration list --search hubspot --category enrichment",),
     ),
     Cmd(
         "integration get", connection.Integration.get,
         "Get an integration (actions, extractors, schemas).",
         args=(SLUG_ARG,),
+        examples=("cargo-ai connection integration get <slug>",),
     ),
     GET_DOCUMENTATION,
     Cmd(
@@ -48,14 +51,18 @@ COMMANDS: list[Cmd] = [
             Opt("--params", JSON, required=True,
                 help="The OAuth callback parameters, e.g. {\"code\":\"...\",\"state\":\"...\"} (JSON, @file or -)."),
         ),
+        examples=("cargo-ai connection integration complete-oauth --slug hubspot --params '{\"code\":\"<code>\",\"state\":\"<state>\"}'",),
     ),
-    Cmd("native-integration get", connection.NativeIntegration.get, "Built-in Cargo actions/extractors."),
+    Cmd("native-integration get", connection.NativeIntegration.get, "Built-in Cargo actions/extractors.",
+        examples=("cargo-ai connection native-integration get",)),
     # connectors
     Cmd(
         "connector list", connection.Connector.list, "List connectors.",
         opts=(Opt("--integration-slug", help="Only connectors of this integration."),),
+        examples=("cargo-ai connection connector list --integration-slug hubspot",),
     ),
-    Cmd("connector get", connection.Connector.get, "Get a connector.", args=(Arg("connector-uuid", type=UUID),)),
+    Cmd("connector get", connection.Connector.get, "Get a connector.", args=(Arg("connector-uuid", type=UUID),),
+        examples=("cargo-ai connection connector get <connector-uuid>",)),
     Cmd(
         "connector create", connection.Connector.create, "Create a connector.",
         opts=(
@@ -63,6 +70,10 @@ COMMANDS: list[Cmd] = [
             Opt("--name", required=True, help="The connector name."),
             Opt("--slug", required=True, help="The connector slug (unique in the workspace)."),
             Opt("--config", JSON, help="The connector configuration (JSON, @file or -)."),
+        ),
+        examples=(
+            "cargo-ai connection connector create --integration-slug http --name 'Inbound leads' --slug inbound_leads",
+            "cargo-ai connection connector create --integration-slug http --name 'Inbound leads' --slug inbound_leads --config '{}'",
         ),
     ),
     Cmd(
@@ -72,10 +83,12 @@ COMMANDS: list[Cmd] = [
             Opt("--config", JSON, help="The new configuration (JSON, @file or -)."),
             Opt("--name", help="A new name."),
         ),
+        examples=("cargo-ai connection connector update --uuid <connector-uuid> --name 'Clearbit - Staging' --config '{\"apiKey\":\"new-key\"}'",),
     ),
     Cmd(
         "connector remove", connection.Connector.remove, "Remove a connector.",
         args=(Arg("connector-uuid", type=UUID),),
+        examples=("cargo-ai connection connector remove <connector-uuid>",),
     ),
     Cmd(
         "connector autocomplete", connection.Connector.autocomplete,
@@ -87,11 +100,16 @@ COMMANDS: list[Cmd] = [
             Opt("--refresh", is_flag=True, help="Bypass the cached values."),
             Opt("--value", help="The current value / search text."),
         ),
+        examples=(
+            "cargo-ai connection connector autocomplete --connector-uuid <connector-uuid> --params '{}' --slug <autocomplete-slug>",
+            "cargo-ai connection connector autocomplete --connector-uuid <connector-uuid> --params '{}' --slug <autocomplete-slug> --refresh --value email",
+        ),
     ),
     Cmd(
         "connector exists-by-slug", connection.Connector.exists_by_slug,
         "Check whether a connector slug exists.",
         opts=(Opt("--slug", required=True, help="The connector slug."),),
+        examples=("cargo-ai connection connector exists-by-slug --slug clearbit_production",),
     ),
 ]  # fmt: skip
 

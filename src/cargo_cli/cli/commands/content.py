@@ -12,7 +12,7 @@ import click
 
 from cargo_cli.api.resources import content
 from cargo_cli.cli.params import JSON_OBJECT, NULLABLE_UUID, UUID, choice
-from cargo_cli.cli.shapes import defaults, something_to_update, uuid_arg
+from cargo_cli.cli.row_helpers import defaults, something_to_update, uuid_arg
 from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.transfer import transfer_progress
 
@@ -45,8 +45,10 @@ COMMANDS: list[Cmd] = [
             CONNECTOR_FILTER,
             KIND_FILTER,
         ),
+        examples=("cargo-ai content file list",),
     ),
-    Cmd("file get", content.File.get, "Get a content file → {file}.", args=(uuid_arg("file-uuid"),)),
+    Cmd("file get", content.File.get, "Get a content file → {file}.", args=(uuid_arg("file-uuid"),),
+        examples=("cargo-ai content file get <file-uuid>",)),
     Cmd(
         "file update", content.File.update, "Rename or move a content file → {file}.",
         opts=(
@@ -55,8 +57,10 @@ COMMANDS: list[Cmd] = [
             Opt("--folder-uuid", NULLABLE_UUID, help="New folder; null/none moves it to the top level."),
         ),
         prepare=something_to_update("--name", "--folder-uuid"),
+        examples=("cargo-ai content file update --uuid <file-uuid> --folder-uuid <folder-uuid> --name 'Q1 Research Notes'",),
     ),
-    Cmd("file remove", content.File.remove, "Remove a content file.", args=(uuid_arg("file-uuid"),)),
+    Cmd("file remove", content.File.remove, "Remove a content file.", args=(uuid_arg("file-uuid"),),
+        examples=("cargo-ai content file remove <file-uuid>",)),
     Cmd(
         "file upload", UPLOAD_ENDPOINT,
         "Upload a knowledge file (PDF, text, CSV...) → {uuid, s3Filename, contentType, name}.\n\n"
@@ -70,13 +74,19 @@ COMMANDS: list[Cmd] = [
         ),
         handler=_upload_file,
         options=UploadOptions,
+        examples=(
+            "cargo-ai content file upload --file-path ./knowledge-base.pdf",
+            "cargo-ai content file upload --file-path ./knowledge-base.pdf --folder-uuid <folder-uuid>",
+        ),
     ),
     # libraries
     Cmd(
         "library list", content.Library.list, "List libraries → {libraries}.",
         opts=(CONNECTOR_FILTER, KIND_FILTER),
+        examples=("cargo-ai content library list --kind native --connector-uuid <connector-uuid>",),
     ),
-    Cmd("library get", content.Library.get, "Get a library → {library}.", args=(uuid_arg("library-uuid"),)),
+    Cmd("library get", content.Library.get, "Get a library → {library}.", args=(uuid_arg("library-uuid"),),
+        examples=("cargo-ai content library get <library-uuid>",)),
     Cmd(
         "library create", content.Library.create, "Create a library → {library}.",
         opts=(
@@ -87,6 +97,10 @@ COMMANDS: list[Cmd] = [
             Opt("--folder-uuid", UUID, help="File it into this folder."),
         ),
         prepare=defaults(config={}),
+        examples=(
+            "cargo-ai content library create --name 'Help Center'",
+            "cargo-ai content library create --name 'Help Center' --config '{}' --connector-uuid <connector-uuid>",
+        ),
     ),
     Cmd(
         "library update", content.Library.update, "Rename a library (or change its config/folder) → {library}.",
@@ -97,8 +111,10 @@ COMMANDS: list[Cmd] = [
             Opt("--folder-uuid", NULLABLE_UUID, help="New folder; null/none moves it to the top level."),
         ),
         prepare=something_to_update("--name", "--config", "--folder-uuid"),
+        examples=("cargo-ai content library update --uuid <library-uuid> --name 'Updated Name'",),
     ),
-    Cmd("library remove", content.Library.remove, "Remove a library.", args=(uuid_arg("library-uuid"),)),
+    Cmd("library remove", content.Library.remove, "Remove a library.", args=(uuid_arg("library-uuid"),),
+        examples=("cargo-ai content library remove <library-uuid>",)),
 ]  # fmt: skip
 
 group = build_domain(

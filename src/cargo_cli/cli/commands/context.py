@@ -36,10 +36,12 @@ def _string_args(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 COMMANDS: list[Cmd] = [
-    Cmd("graph get", context.Graph.get, "The knowledge graph over the repository's md/mdx files."),
+    Cmd("graph get", context.Graph.get, "The knowledge graph over the repository's md/mdx files.",
+        examples=("cargo-ai context graph get",)),
     Cmd(
         "runtime browse", context.Runtime.browse, "List the entries of a directory (default: the root).",
         opts=(Opt("--path", help="Directory to list (default: the repository root)."),),
+        examples=("cargo-ai context runtime browse --path persona",),
     ),
     Cmd(
         "runtime read", context.Runtime.read, "Read a file, optionally a 1-indexed inclusive line range.",
@@ -49,6 +51,10 @@ COMMANDS: list[Cmd] = [
             Opt("--end-line", click.IntRange(min=1), help="Last line to return (inclusive)."),
         ),
         prepare=_line_range,
+        examples=(
+            "cargo-ai context runtime read --path persona/vp-sales-mid-market.md",
+            "cargo-ai context runtime read --path persona/vp-sales-mid-market.md --end-line 40 --start-line 1",
+        ),
     ),
     Cmd(
         "runtime write", context.Runtime.write, "Create or overwrite a file and push a commit → {commit}.",
@@ -56,6 +62,10 @@ COMMANDS: list[Cmd] = [
             Opt("--path", required=True, help=PATH_HELP),
             Opt("--content", TEXT_SOURCE, required=True, help="The whole new content (inline, @file or - for stdin)."),
             COMMIT_MESSAGE,
+        ),
+        examples=(
+            "cargo-ai context runtime write --content <content> --path persona/vp-sales-mid-market.md",
+            "cargo-ai context runtime write --content <content> --path persona/vp-sales-mid-market.md --commit-message 'Add VP of Sales mid-market persona'",
         ),
     ),
     Cmd(
@@ -68,6 +78,10 @@ COMMANDS: list[Cmd] = [
             Opt("--replace-all", is_flag=True, help="Replace every occurrence instead of exactly one."),
             COMMIT_MESSAGE,
         ),
+        examples=(
+            "cargo-ai context runtime edit --new-string 'We help RevOps run AI-native GTM motions.' --old-string 'We help RevOps automate workflows.' --path global/positioning.md",
+            "cargo-ai context runtime edit --new-string 'We help RevOps run AI-native GTM motions.' --old-string 'We help RevOps automate workflows.' --path global/positioning.md --commit-message 'Refresh positioning one-liner'",
+        ),
     ),
     Cmd(
         "runtime execute", context.Runtime.execute,
@@ -77,6 +91,10 @@ COMMANDS: list[Cmd] = [
             Opt("--args", JSON_ARRAY, help='Its arguments (JSON array of strings), e.g. ["-r","-l","persona","."].'),
         ),
         prepare=_string_args,
+        examples=(
+            "cargo-ai context runtime execute --command ls",
+            "cargo-ai context runtime execute --command ls --args '[\"-1\",\".files\"]'",
+        ),
     ),
 ]  # fmt: skip
 

@@ -274,7 +274,7 @@ def _file_info(path: Any) -> dict[str, Any]:
     return info
 
 
-@click.command("doctor", cls=HelpCommand)
+@click.command("doctor", cls=HelpCommand, examples=("cargo-ai doctor",))
 @debug_option
 def doctor() -> None:
     """Diagnose the setup: version, where the credentials come from (and the

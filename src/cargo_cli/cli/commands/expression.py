@@ -10,7 +10,7 @@ import click
 from cargo_cli.api.resources import expression
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import JSON_OBJECT, LIMIT, OFFSET, choice, csv_of
-from cargo_cli.cli.shapes import defaults
+from cargo_cli.cli.row_helpers import defaults
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import CargoError
 
@@ -46,6 +46,11 @@ COMMANDS: list[Cmd] = [
         prepare=defaults(variables={}),
         handler=_evaluate,
         epilog="An expression that fails to evaluate prints {\"errorMessage\": ...} and exits 1.",
+        examples=(
+            "cargo-ai expression eval evaluate --expression <expression>",
+            "cargo-ai expression eval evaluate --expression <expression> --variables <variables>",
+            "cargo-ai expression eval evaluate --expression '{\"kind\":\"templateExpression\",\"expression\":\"{{nodes.start.name}}\",\"instructTo\":\"none\",\"fromRecipe\":false}' --variables '{\"nodes\":{\"start\":{\"name\":\"Acme\"}}}'",
+        ),
     ),
     # recipes: the area is named in the vendor docs without verbs; these read-only verbs are cargo-ai's.
     paginated(Cmd(
@@ -58,12 +63,14 @@ COMMANDS: list[Cmd] = [
             Opt("--limit", LIMIT, help="Page size."),
             Opt("--offset", OFFSET, help="Recipes to skip."),
         ),
+        examples=("cargo-ai expression recipe list --tab workspace --ui-types js --all",),
     ), "recipes"),
     Cmd(
         "recipe get", expression.Recipe.get_last_version, "Get a recipe (its last version, or --version) → {recipe}.",
         args=(Arg("uuid-or-short-id", field="uuidOrShortId"),),
         opts=(Opt("--version", click.IntRange(min=1), help="That version instead of the last one."),),
         handler=_get_recipe,
+        examples=("cargo-ai expression recipe get <uuid-or-short-id> --version 2",),
     ),
 ]  # fmt: skip
 

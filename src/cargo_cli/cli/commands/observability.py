@@ -13,7 +13,7 @@ import click
 from cargo_cli.api.resources import observability
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import JSON_ARRAY, JSON_OBJECT, NULLABLE_STRING, NULLABLE_UUID, UUID, choice
-from cargo_cli.cli.shapes import something_to_update, uuid_arg
+from cargo_cli.cli.row_helpers import something_to_update, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
 
 SCOPE_HELP = (
@@ -35,8 +35,10 @@ def _enabled(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 COMMANDS: list[Cmd] = [
-    Cmd("alert list", observability.Alert.list, "List alerts (with their lastEvent) → {alerts}."),
-    Cmd("alert get", observability.Alert.get, "Get an alert → {alert}.", args=(uuid_arg("alert-uuid"),)),
+    Cmd("alert list", observability.Alert.list, "List alerts (with their lastEvent) → {alerts}.",
+        examples=("cargo-ai observability alert list",)),
+    Cmd("alert get", observability.Alert.get, "Get an alert → {alert}.", args=(uuid_arg("alert-uuid"),),
+        examples=("cargo-ai observability alert get <alert-uuid>",)),
     Cmd(
         "alert create", observability.Alert.create, "Create a scheduled threshold alert → {alert}.",
         opts=(
@@ -50,6 +52,10 @@ COMMANDS: list[Cmd] = [
             Opt("--folder", UUID, field="folderUuid", metavar="UUID", help="File it into this folder."),
         ),
         prepare=_enabled,
+        examples=(
+            "cargo-ai observability alert create --cron '*/30 * * * *' --name 'CRM sync error rate' --scope '{\"kind\":\"runs\",\"workflowUuid\":\"<workflow-uuid>\",\"statuses\":[\"error\"]}' --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}'",
+            "cargo-ai observability alert create --cron '*/30 * * * *' --name 'CRM sync error rate' --scope '{\"kind\":\"runs\",\"workflowUuid\":\"<workflow-uuid>\",\"statuses\":[\"error\"]}' --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}' --actions <actions> --description 'Page when the HubSpot sync starts failing'",
+        ),
     ),
     Cmd(
         "alert update", observability.Alert.update, "Update an alert (omitted flags stay unchanged) → {alert}.",
@@ -69,8 +75,10 @@ COMMANDS: list[Cmd] = [
             "--name", "--description", "--cron", "--enabled", "--scope", "--threshold", "--actions", "--folder",
             then=_enabled,
         ),
+        examples=("cargo-ai observability alert update --uuid <uuid> --description none --enabled false",),
     ),
-    Cmd("alert remove", observability.Alert.remove, "Remove an alert.", args=(uuid_arg("alert-uuid"),)),
+    Cmd("alert remove", observability.Alert.remove, "Remove an alert.", args=(uuid_arg("alert-uuid"),),
+        examples=("cargo-ai observability alert remove <alert-uuid>",)),
     Cmd(
         "alert preview", observability.Alert.preview,
         "Evaluate a scope and threshold now, without firing → {outcome, value, isBreached, ...}.",
@@ -79,10 +87,15 @@ COMMANDS: list[Cmd] = [
             Opt("--threshold", JSON_OBJECT, required=True, help=THRESHOLD_HELP),
             Opt("--window-minutes", click.IntRange(min=1), default=60, help="The look-back window in minutes."),
         ),
+        examples=(
+            "cargo-ai observability alert preview --scope '{\"kind\":\"runs\",\"workflowUuid\":\"<uuid>\",\"statuses\":[\"error\"]}' --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}'",
+            "cargo-ai observability alert preview --scope '{\"kind\":\"runs\",\"workflowUuid\":\"<uuid>\",\"statuses\":[\"error\"]}' --threshold '{\"metric\":\"errorRate\",\"operator\":\"gte\",\"value\":10}' --window-minutes 1440",
+        ),
     ),
     paginated(Cmd(
         "event list", observability.Event.list, "An alert's firing history, newest first → {count, events}.",
         args=(Arg("alert-uuid", field="alertUuid", type=UUID),),
+        examples=("cargo-ai observability event list <alert-uuid>",),
     ), "events"),
 ]  # fmt: skip
 

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from cargo_cli.api.resources import orchestration
-from cargo_cli.cli.catalog import ACTION_LIST
+from cargo_cli.cli.action_search import ACTION_LIST
 from cargo_cli.cli.diagram import NODE_DIAGRAM
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import (
@@ -31,7 +31,7 @@ from cargo_cli.cli.params import (
     choice,
     read_text_source,
 )
-from cargo_cli.cli.shapes import defaults, uuid_arg
+from cargo_cli.cli.row_helpers import defaults, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.wait import TERMINAL, Endpoint, WaitSpec, field_of
 from cargo_cli.errors import UsageError
@@ -95,7 +95,7 @@ def wait_epilog(spec: WaitSpec) -> str:
 
 # -- custom actions ------------------------------------------------------------
 def _nodes_from_file(path: str) -> Any:
-    text = read_text_source("@" + path, "--file")
+    text = read_text_source("@" + path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
@@ -131,6 +131,10 @@ COMMANDS: list[Cmd] = [
         "action execute", orchestration.Action.execute,
         "Execute one action on one record; returns a run.",
         opts=(ACTION, DATA), wait=RUN_WAIT, epilog=wait_epilog(RUN_WAIT),
+                                            examples=(
+                                                "cargo-ai orchestration action execute --action '{\"kind\":\"connector\",\"integrationSlug\":\"clearbit\",\"actionSlug\":\"enrichCompany\"}'",
+                                                "cargo-ai orchestration action execute --action '{\"kind\":\"connector\",\"integrationSlug\":\"clearbit\",\"actionSlug\":\"enrichCompany\"}' --data '{\"domain\":\"acme.com\"}' --wait-until-finished",
+                                            ),
     ),
     Cmd(
         "action execute-batch", orchestration.Action.execute_batch,
@@ -143,11 +147,19 @@ COMMANDS: list[Cmd] = [
             Opt("--webhook-url", help="URL called when the batch finishes."),
         ),
         wait=BATCH_WAIT, epilog=wait_epilog(BATCH_WAIT),
+                         examples=(
+                             "cargo-ai orchestration action execute-batch --action '{\"kind\":\"connector\",\"integrationSlug\":\"clearbit\",\"actionSlug\":\"enrichCompany\"}' --records '[{\"domain\":\"acme.com\"},{\"domain\":\"globex.com\"}]'",
+                             "cargo-ai orchestration action execute-batch --action '{\"kind\":\"connector\",\"integrationSlug\":\"clearbit\",\"actionSlug\":\"enrichCompany\"}' --records '[{\"domain\":\"acme.com\"},{\"domain\":\"globex.com\"}]' --wait-until-finished --webhook-url https://hooks.example.com/done",
+                         ),
     ),
     Cmd(
         "action get-output-schema", orchestration.Action.get_output_schema,
         "Resolve an action's output JSON Schema without executing → {schema}.",
         opts=(ACTION, DATA),
+        examples=(
+            "cargo-ai orchestration action get-output-schema --action '{\"kind\":\"connector\",\"integrationSlug\":\"clearbit\",\"actionSlug\":\"enrichCompany\"}'",
+            "cargo-ai orchestration action get-output-schema --action '{\"kind\":\"connector\",\"integrationSlug\":\"clearbit\",\"actionSlug\":\"enrichCompany\"}' --data '{\"objectType\":\"contacts\"}'",
+        ),
     ),
     ACTION_LIST,
     # run
@@ -156,10 +168,19 @@ COMMANDS: list[Cmd] = [
         "Run one record through a tool workflow or an ad-hoc --nodes graph.",
         opts=(DATA, NODES, RELEASE_UUID, workflow_uuid(required=False)),
         wait=RUN_WAIT, epilog=wait_epilog(RUN_WAIT),
+                       examples=(
+                           "cargo-ai orchestration run create --data '{\"company\":\"Acme\",\"domain\":\"acme.com\"}' --workflow-uuid <tool.workflowUuid>",
+                           "cargo-ai orchestration run create --workflow-uuid <workflow-uuid> --data '{\"domain\":\"acme.com\"}' --wait-until-finished --exit-status",
+                       ),
     ),
     paginated(Cmd(
         "run list", orchestration.Run.list, "List runs of a workflow.",
         opts=(WORKFLOW, BATCH_UUID, LIMIT_OPT, RECORD_ID, STATUSES),
+        examples=(
+            "cargo-ai orchestration run list --workflow-uuid <play.workflowUuid>",
+            "cargo-ai orchestration run list --workflow-uuid <play.workflowUuid> --limit 20 --statuses error",
+            "cargo-ai orchestration run list --workflow-uuid <workflow-uuid> --all",
+        ),
     ), "runs"),
     Cmd(
         "run count", orchestration.Run.count, "Count runs.",
@@ -167,12 +188,20 @@ COMMANDS: list[Cmd] = [
             WORKFLOW, BATCH_UUID, CREATED_AFTER, CREATED_BEFORE, IS_FINISHED, RECORD_ID,
             Opt("--record-title", help="Only records with this title."), RELEASE_UUID, STATUSES,
         ),
+        examples=(
+            "cargo-ai orchestration run count --workflow-uuid <play.workflowUuid>",
+            "cargo-ai orchestration run count --workflow-uuid <play.workflowUuid> --statuses error --batch-uuid <batch-uuid>",
+        ),
     ),
     Cmd(
         "run download", orchestration.Run.download,
         "Signed URL to a gzipped CSV of runs (status board) → {url}.",
         opts=(WORKFLOW, BATCH_UUID, CREATED_AFTER, CREATED_BEFORE, IS_FINISHED, LIMIT_OPT, STATUSES),
         download=True,
+        examples=(
+            "cargo-ai orchestration run download --workflow-uuid <workflow-uuid>",
+            "cargo-ai orchestration run download --workflow-uuid <workflow-uuid> --statuses error --batch-uuid <batch-uuid>",
+        ),
     ),
     Cmd(
         "run download-outputs", orchestration.Run.download_outputs,
@@ -182,18 +211,28 @@ COMMANDS: list[Cmd] = [
             IS_FINISHED, LIMIT_OPT, OUTPUT_NODE_SLUG, STATUSES,
         ),
         download=True,
+        examples=(
+            "cargo-ai orchestration run download-outputs --workflow-uuid <workflow-uuid>",
+            "cargo-ai orchestration run download-outputs --workflow-uuid <workflow-uuid> --output-node-slug <output-node-slug> --batch-uuid <batch-uuid>",
+        ),
     ),
     Cmd(
         "run get", orchestration.Run.get, "Get a run (+runContext, runComputedConfigs).",
         args=(uuid_arg("run-uuid"),),
+        examples=("cargo-ai orchestration run get <run-uuid>",),
     ),
     Cmd(
         "run get-metrics", orchestration.Run.get_metrics, "Aggregated run metrics for a workflow.",
         opts=(WORKFLOW, BATCH_UUID, CREATED_AFTER, CREATED_BEFORE, RELEASE_UUID),
+        examples=(
+            "cargo-ai orchestration run get-metrics --workflow-uuid <workflowUuid>",
+            "cargo-ai orchestration run get-metrics --workflow-uuid <workflowUuid> --created-after 2025-01-01 --created-before 2025-01-31",
+        ),
     ),
     Cmd(
         "run cancel", orchestration.Run.cancel, "Cancel runs.",
         opts=(Opt("--uuids", CSV_UUID, required=True, help="Comma-separated run uuids."), WORKFLOW),
+        examples=("cargo-ai orchestration run cancel --uuids <run-uuid-1>,<run-uuid-2> --workflow-uuid <play.workflowUuid>",),
     ),
     # batch
     Cmd(
@@ -206,13 +245,20 @@ COMMANDS: list[Cmd] = [
             NODES, RELEASE_UUID, workflow_uuid(required=False),
         ),
         handler=_create_batch, options=BatchCreateOptions, wait=BATCH_WAIT, epilog=wait_epilog(BATCH_WAIT),
+                                                                            examples=(
+                                                                                "cargo-ai orchestration batch create --data <data> --workflow-uuid <play.workflowUuid>",
+                                                                                "cargo-ai orchestration batch create --workflow-uuid <workflow-uuid> --data '{\"kind\":\"segment\",\"segmentUuid\":\"<segment-uuid>\"}' --wait-until-finished --exit-status",
+                                                                            ),
     ),
     paginated(Cmd(
         "batch list", orchestration.Batch.list, "List batches.",
         opts=(STATUSES, Opt("--workflow-uuids", CSV_UUID, help="Comma-separated workflow uuids.")),
+        examples=("cargo-ai orchestration batch list --statuses running --workflow-uuids <play.workflowUuid>",),
     ), "batches"),
-    Cmd("batch get", orchestration.Batch.get, "Get a batch.", args=(uuid_arg("batch-uuid"),)),
-    Cmd("batch cancel", orchestration.Batch.cancel, "Cancel a batch.", args=(uuid_arg("batch-uuid"),)),
+    Cmd("batch get", orchestration.Batch.get, "Get a batch.", args=(uuid_arg("batch-uuid"),),
+        examples=("cargo-ai orchestration batch get <batch-uuid>",)),
+    Cmd("batch cancel", orchestration.Batch.cancel, "Cancel a batch.", args=(uuid_arg("batch-uuid"),),
+        examples=("cargo-ai orchestration batch cancel <batch-uuid>",)),
     Cmd(
         "batch download", orchestration.Batch.download,
         "Signed URL for a batch's output node results → {url}.",
@@ -221,39 +267,56 @@ COMMANDS: list[Cmd] = [
             Opt("--uuid", UUID, required=True, help="The batch."),
         ),
         download=True,
+        examples=("cargo-ai orchestration batch download --output-node-slug end --uuid <batch-uuid>",),
     ),
     # record
     paginated(Cmd(
         "record list", orchestration.Record.list, "List records of a workflow.",
         opts=(WORKFLOW, BATCH_UUID, LIMIT_OPT, STATUSES),
+        examples=(
+            "cargo-ai orchestration record list --workflow-uuid <workflow-uuid>",
+            "cargo-ai orchestration record list --workflow-uuid <workflow-uuid> --batch-uuid <batch-uuid> --limit 50",
+        ),
     ), "records"),
-    Cmd("record count", orchestration.Record.count, "Count records.", opts=(WORKFLOW,)),
+    Cmd("record count", orchestration.Record.count, "Count records.", opts=(WORKFLOW,),
+        examples=("cargo-ai orchestration record count --workflow-uuid <workflow-uuid>",)),
     Cmd(
         "record download", orchestration.Record.download, "Download records as a file → {url}.",
         opts=(WORKFLOW,), download=True,
+                          examples=("cargo-ai orchestration record download --workflow-uuid <workflow-uuid>",),
     ),
     Cmd(
         "record download-outputs", orchestration.Record.download_outputs,
         "Per-record output download, paged → {url}.",
         opts=(WORKFLOW, LIMIT_OPT, Opt("--offset", OFFSET, help="Skip this many records."), OUTPUT_NODE_SLUG),
         download=True,
+        examples=(
+            "cargo-ai orchestration record download-outputs --workflow-uuid <workflow-uuid>",
+            "cargo-ai orchestration record download-outputs --workflow-uuid <workflow-uuid> --limit 1000 --offset 2000",
+        ),
     ),
-    Cmd("record get-metrics", orchestration.Record.get_metrics, "Per-node execution metrics.", opts=(WORKFLOW,)),
+    Cmd("record get-metrics", orchestration.Record.get_metrics, "Per-node execution metrics.", opts=(WORKFLOW,),
+        examples=("cargo-ai orchestration record get-metrics --workflow-uuid <workflow-uuid>",)),
     Cmd(
         "record cancel", orchestration.Record.cancel, "Cancel records.",
         opts=(Opt("--ids", CSV, required=True, help="Comma-separated record ids."), WORKFLOW),
+        examples=("cargo-ai orchestration record cancel --ids record-id-1,record-id-2 --workflow-uuid <workflow-uuid>",),
     ),
     # release
     paginated(Cmd("release list", orchestration.Release.list, "List releases of a workflow.",
-        opts=(workflow_uuid(required=False),)), "releases"),
+        opts=(workflow_uuid(required=False),),
+                  examples=("cargo-ai orchestration release list",)), "releases"),
     Cmd("release get", orchestration.Release.get, "Get a release (full node graph).",
-        args=(uuid_arg("release-uuid"),)),
+        args=(uuid_arg("release-uuid"),), examples=("cargo-ai orchestration release get <release-uuid>",)),
     Cmd("release get-deployed", orchestration.Release.get_deployed,
-        "Get the deployed release of a workflow.", opts=(WORKFLOW,)),
+        "Get the deployed release of a workflow.", opts=(WORKFLOW,),
+        examples=("cargo-ai orchestration release get-deployed --workflow-uuid <tool.workflowUuid>",)),
     Cmd("release get-draft", orchestration.DraftRelease.get,
-        "Get the draft release (node graph) of a workflow.", opts=(WORKFLOW,)),
+        "Get the draft release (node graph) of a workflow.", opts=(WORKFLOW,),
+        examples=("cargo-ai orchestration release get-draft --workflow-uuid <workflow-uuid>",)),
     Cmd("release update-draft", orchestration.DraftRelease.update, "Update the draft release nodes.",
-        opts=(WORKFLOW, NODES)),
+        opts=(WORKFLOW, NODES),
+        examples=("cargo-ai orchestration release update-draft --workflow-uuid <play.workflowUuid>", "cargo-ai orchestration release update-draft --workflow-uuid <play.workflowUuid> --nodes <nodes>")),
     Cmd(
         "release deploy-draft", orchestration.DraftRelease.deploy, "Deploy the draft release.",
         opts=(
@@ -262,6 +325,10 @@ COMMANDS: list[Cmd] = [
             Opt("--form-fields", JSON_ARRAY, help="Form fields: JSON array or null."),
             NODES,
             Opt("--version", help="The release version (sent; not the CLI's --version)."),
+        ),
+        examples=(
+            "cargo-ai orchestration release deploy-draft --workflow-uuid <play.workflowUuid>",
+            "cargo-ai orchestration release deploy-draft --workflow-uuid <play.workflowUuid> --description 'Fix branch condition' --form-fields null",
         ),
     ),
     # play
@@ -274,9 +341,11 @@ COMMANDS: list[Cmd] = [
             Opt("--name", help="Name."),
             Opt("--run-creation-rule", choice(*RUN_CREATION_RULES), help="When a record gets a run."),
         ),
+        examples=("cargo-ai orchestration play create --name 'New accounts' --model-uuid <model-uuid> --change-kinds added,updated --run-creation-rule once",),
     ),
-    Cmd("play list", orchestration.Play.list, "List plays."),
-    Cmd("play get", orchestration.Play.get, "Get a play.", args=(uuid_arg("play-uuid"),)),
+    Cmd("play list", orchestration.Play.list, "List plays.", examples=("cargo-ai orchestration play list",)),
+    Cmd("play get", orchestration.Play.get, "Get a play.", args=(uuid_arg("play-uuid"),),
+        examples=("cargo-ai orchestration play get <play-uuid>",)),
     Cmd(
         "play update", orchestration.Play.update, "Update a play (filter/limit/schedule).",
         args=(uuid_arg("play-uuid"),),
@@ -285,35 +354,48 @@ COMMANDS: list[Cmd] = [
             Opt("--limit", INT, help="Record limit."),
             Opt("--schedule", JSON_OBJECT, help='A schedule, e.g. {"type":"cron","cron":"0 9 * * 1"}.'),
         ),
+        examples=("cargo-ai orchestration play update <play-uuid> --filter <filter> --limit 500",),
     ),
-    Cmd("play remove", orchestration.Play.remove, "Remove a play.", args=(uuid_arg("play-uuid"),)),
+    Cmd("play remove", orchestration.Play.remove, "Remove a play.", args=(uuid_arg("play-uuid"),),
+        examples=("cargo-ai orchestration play remove <play-uuid>",)),
     # tool
     Cmd(
         "tool create", orchestration.Tool.create, "Create a tool shell.",
         opts=(Opt("--description", help="Description."), Opt("--name", help="Name.")),
         prepare=defaults(icon=DEFAULT_TOOL_ICON),
+        examples=("cargo-ai orchestration tool create --description <description> --name 'Weekly RevOps-lead pull'",),
     ),
-    Cmd("tool list", orchestration.Tool.all, "List tools."),
-    Cmd("tool get", orchestration.Tool.get, "Get a tool.", args=(uuid_arg("tool-uuid"),)),
+    Cmd("tool list", orchestration.Tool.all, "List tools.", examples=("cargo-ai orchestration tool list",)),
+    Cmd("tool get", orchestration.Tool.get, "Get a tool.", args=(uuid_arg("tool-uuid"),),
+        examples=("cargo-ai orchestration tool get <tool-uuid>",)),
     Cmd(
         "tool update", orchestration.Tool.update, "Update a tool (e.g. cron triggers).",
         opts=(
             Opt("--triggers", JSON_ARRAY, help='Triggers, e.g. [{"name":"Weekly","type":"cron","cron":"0 9 * * 1"}].'),
             Opt("--uuid", UUID, required=True, help="The tool."),
         ),
+        examples=("cargo-ai orchestration tool update --triggers '[{\"name\":\"Weekly\",\"type\":\"cron\",\"cron\":\"0 9 * * 1\",\"data\":{}}]' --uuid <tool.uuid>",),
     ),
-    Cmd("tool remove", orchestration.Tool.remove, "Remove a tool.", args=(uuid_arg("tool-uuid"),)),
+    Cmd("tool remove", orchestration.Tool.remove, "Remove a tool.", args=(uuid_arg("tool-uuid"),),
+        examples=("cargo-ai orchestration tool remove <tool-uuid>",)),
     # workflow / template
-    Cmd("workflow list", orchestration.Workflow.all, "List workflows."),
-    Cmd("template list", orchestration.Template.list, "List workflow templates."),
+    Cmd("workflow list", orchestration.Workflow.all, "List workflows.",
+        examples=("cargo-ai orchestration workflow list",)),
+    Cmd("template list", orchestration.Template.list, "List workflow templates.",
+        examples=("cargo-ai orchestration template list",)),
     Cmd("template get", orchestration.Template.get, "Get a workflow template (nodes).",
-        args=(Arg("slug", field="slug", help="The template's slug."),)),
+        args=(Arg("slug", field="slug", help="The template's slug."),),
+        examples=("cargo-ai orchestration template get <slug>",)),
     # node
     Cmd(
         "node compute", orchestration.Node.compute, "Dry-run expression resolution for a node.",
         opts=(
             Opt("--node", JSON_OBJECT, required=True, help="The node (JSON, @file or -)."),
             Opt("--context", JSON_OBJECT, help='The context, e.g. {"nodes":{"start":{...}}}.'),
+        ),
+        examples=(
+            "cargo-ai orchestration node compute --node <node>",
+            "cargo-ai orchestration node compute --node <node> --context '{\"nodes\": {\"start\": {\"domain\": \"acme.com\"}}}'",
         ),
     ),
     Cmd(
@@ -325,11 +407,13 @@ COMMANDS: list[Cmd] = [
             Opt("--release-uuid", UUID, required=True, help="The release."),
             WORKFLOW,
         ),
+        examples=("cargo-ai orchestration node execute --computed-config '{ \"domain\": \"acme.com\" }' --context '{\"nodes\": {\"start\": {\"domain\": \"acme.com\"}}}' --node <node> --release-uuid <release-uuid> --workflow-uuid <tool.workflowUuid>",),
     ),
     Cmd(
         "node validate", orchestration.Node.validate,
         "Validate a node graph → {outcome: valid|notValid, invalidNodes}.",
         opts=(Opt("--nodes", JSON_ARRAY, required=True, help="The node graph: JSON array, @file or -."),),
+        examples=("cargo-ai orchestration node validate --nodes <nodes>",),
     ),
     NODE_DIAGRAM,
     # query
@@ -337,6 +421,7 @@ COMMANDS: list[Cmd] = [
         "query execute", orchestration.Query.execute,
         "Read-only ClickHouse SQL over runs/batches/spans/records (30 s, 10 000 rows).",
         args=(Arg("sql", field="query", type=SQL),),
+        examples=("cargo-ai orchestration query execute <sql>",),
     ),
 ]  # fmt: skip
 

@@ -12,7 +12,7 @@ from cargo_cli.cli.commands.storage import MODEL_UUID
 from cargo_cli.cli.filters import check_filter_and_sort
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import CSV, JSON, LIMIT, OFFSET, UUID, csv_of
-from cargo_cli.cli.shapes import something_to_update, uuid_arg
+from cargo_cli.cli.row_helpers import something_to_update, uuid_arg
 from cargo_cli.cli.spec import Cmd, Opt, build_domain
 
 FETCH_ENDPOINT = segmentation.Segment.fetch
@@ -39,10 +39,12 @@ SEGMENT_LIMIT = Opt("--limit", LIMIT, help="Cap the segment's membership to this
 
 # -- the commands --------------------------------------------------------------
 COMMANDS: list[Cmd] = [
-    Cmd("segment list", segmentation.Segment.all, "List segments."),
+    Cmd("segment list", segmentation.Segment.all, "List segments.",
+        examples=("cargo-ai segmentation segment list",)),
     Cmd(
         "segment get", segmentation.Segment.get, "Get a segment (with recordsCount and lastChange).",
         args=(uuid_arg("segment-uuid"),),
+        examples=("cargo-ai segmentation segment get <segment-uuid>",),
     ),
     Cmd(
         "segment create", segmentation.Segment.create, "Create a segment.",
@@ -56,6 +58,11 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=check_filter_and_sort,
         epilog=FILTER_EXAMPLE,
+        examples=(
+            "cargo-ai segmentation segment create --filter <filter> --model-uuid <model-uuid> --name 'Mid-market accounts'",
+            "cargo-ai segmentation segment create --filter <filter> --model-uuid <model-uuid> --name 'Mid-market accounts' --column-slugs name,domain,employee_count --tracking-column-slugs employee_count,funding_stage",
+            "cargo-ai segmentation segment create --model-uuid <model-uuid> --name 'French accounts' --filter '{\"conjonction\":\"and\",\"groups\":[{\"conjonction\":\"and\",\"conditions\":[{\"kind\":\"string\",\"columnSlug\":\"country\",\"operator\":\"is\",\"values\":[\"FR\"]}]}]}'",
+        ),
     ),
     Cmd(
         "segment update", segmentation.Segment.update, "Update a segment.",
@@ -63,10 +70,12 @@ COMMANDS: list[Cmd] = [
               Opt("--name", help="New name.")),
         prepare=something_to_update("--filter", "--name", then=check_filter_and_sort),
         epilog=FILTER_EXAMPLE,
+        examples=("cargo-ai segmentation segment update --uuid <segment-uuid> --filter <filter> --name 'Updated Name'",),
     ),
     Cmd(
         "segment remove", segmentation.Segment.remove,
         "Remove a segment (refused while a workflow uses it).", args=(uuid_arg("segment-uuid"),),
+                                                                examples=("cargo-ai segmentation segment remove <segment-uuid>",),
     ),
     paginated(Cmd(
         "segment fetch", FETCH_ENDPOINT,
@@ -85,6 +94,11 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=check_filter_and_sort,
         epilog=FILTER_EXAMPLE,
+        examples=(
+            "cargo-ai segmentation segment fetch --filter '{\"conjonction\":\"and\",\"groups\":[]}' --model-uuid <model-uuid>",
+            "cargo-ai segmentation segment fetch --filter '{\"conjonction\":\"and\",\"groups\":[]}' --model-uuid <model-uuid> --fetching-limit 100 --fetching-offset 0",
+            "cargo-ai segmentation segment fetch --model-uuid <model-uuid> --filter '{\"conjonction\":\"and\",\"groups\":[{\"conjonction\":\"and\",\"conditions\":[{\"kind\":\"string\",\"columnSlug\":\"country\",\"operator\":\"is\",\"values\":[\"FR\"]}]}]}' --all",
+        ),
     ), "records", limit_field="fetchingLimit", offset_field="fetchingOffset", cap_field="limit"),
     Cmd(
         "segment download", segmentation.Segment.download,
@@ -93,10 +107,15 @@ COMMANDS: list[Cmd] = [
         prepare=check_filter_and_sort,
         epilog=FILTER_EXAMPLE,
         download=True,
+        examples=(
+            "cargo-ai segmentation segment download --filter <filter> --model-uuid <model-uuid>",
+            "cargo-ai segmentation segment download --filter <filter> --model-uuid <model-uuid> --sort '[{\"columnSlug\":\"created_at\",\"kind\":\"desc\"}]' --limit 1000",
+        ),
     ),
     paginated(Cmd(
         "change list", segmentation.Change.list, "List the changes (deltas) of a segment.",
         opts=(Opt("--segment-uuid", UUID, required=True, help="The segment's uuid."),),
+        examples=("cargo-ai segmentation change list --segment-uuid <segment-uuid>",),
     ), "changes"),
     paginated(Cmd(
         "change fetch", segmentation.Change.fetch, "Fetch the records of a change.",
@@ -107,10 +126,15 @@ COMMANDS: list[Cmd] = [
             Opt("--limit", LIMIT, help="At most this many records."),
             Opt("--offset", OFFSET, help="Skip this many records."),
         ),
+        examples=(
+            "cargo-ai segmentation change fetch --kinds added --uuid <change-uuid>",
+            "cargo-ai segmentation change fetch --kinds added --uuid <change-uuid> --limit 50",
+        ),
     ), "records"),
     Cmd(
         "record fetch", segmentation.Record.fetch, "Fetch records of a model by id.",
         opts=(Opt("--ids", CSV, required=True, help="Record ids (comma-separated)."), MODEL_UUID),
+        examples=("cargo-ai segmentation record fetch --ids <id[,id…]> --model-uuid <model-uuid>",),
     ),
 ]  # fmt: skip
 

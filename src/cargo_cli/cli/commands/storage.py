@@ -16,7 +16,7 @@ import click
 from cargo_cli.api.resources import storage
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import JSON, SQL, UUID, choice
-from cargo_cli.cli.shapes import expect_json, something_to_update, uuid_arg
+from cargo_cli.cli.row_helpers import expect_json, something_to_update, uuid_arg
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import CargoError, UsageError
 
@@ -131,13 +131,16 @@ def _set_relationships(inv: Invocation) -> Any:
 
 # -- the commands --------------------------------------------------------------
 COMMANDS: list[Cmd] = [
-    Cmd("dataset list", storage.Dataset.all, "List datasets."),
-    Cmd("dataset get", storage.Dataset.get, "Get a dataset.", args=(uuid_arg("dataset-uuid"),)),
+    Cmd("dataset list", storage.Dataset.all, "List datasets.", examples=("cargo-ai storage dataset list",)),
+    Cmd("dataset get", storage.Dataset.get, "Get a dataset.", args=(uuid_arg("dataset-uuid"),),
+        examples=("cargo-ai storage dataset get <dataset-uuid>",)),
     Cmd(
         "model list", storage.Model.all, "List models (of every dataset).",
         epilog="Takes no options: there is no --dataset-uuid filter; select on each model's datasetUuid.",
+        examples=("cargo-ai storage model list",),
     ),
-    Cmd("model get", storage.Model.get, "Get a model, including its columns.", args=(uuid_arg("model-uuid"),)),
+    Cmd("model get", storage.Model.get, "Get a model, including its columns.", args=(uuid_arg("model-uuid"),),
+        examples=("cargo-ai storage model get <model-uuid>",)),
     Cmd(
         "model create", storage.Model.create, "Create a model.",
         opts=(
@@ -148,22 +151,28 @@ COMMANDS: list[Cmd] = [
             Opt("--slug", help="Slug, unique in the dataset (used in SQL as <datasetSlug>.<modelSlug>)."),
         ),
         prepare=expect_json(config=(dict, "--config")),
+        examples=("cargo-ai storage model create --config '{}' --dataset-uuid <dataset-uuid>",),
     ),
     Cmd(
         "model update", storage.Model.update, "Update a model.",
         opts=(Opt("--uuid", UUID, required=True, help="The model's uuid."), Opt("--name", help="New name.")),
         prepare=something_to_update("--name"),
+        examples=("cargo-ai storage model update --uuid <model-uuid> --name 'New Name'",),
     ),
-    Cmd("model remove", storage.Model.remove, "Remove a model.", args=(uuid_arg("model-uuid"),)),
+    Cmd("model remove", storage.Model.remove, "Remove a model.", args=(uuid_arg("model-uuid"),),
+        examples=("cargo-ai storage model remove <model-uuid>",)),
     Cmd(
         "model refresh", storage.Model.refresh, "Refresh (re-sync) a model from its source.",
         args=(uuid_arg("model-uuid"),),
+        examples=("cargo-ai storage model refresh <model-uuid>",),
     ),
     Cmd(
         "model get-ddl", storage.Model.get_ddl, "Get a model's DDL ({ddl, language}).",
         args=(uuid_arg("model-uuid"),),
+        examples=("cargo-ai storage model get-ddl <model-uuid>",),
     ),
-    Cmd("column list", storage.Column.list, "List the columns of a model.", opts=(MODEL_UUID,)),
+    Cmd("column list", storage.Column.list, "List the columns of a model.", opts=(MODEL_UUID,),
+        examples=("cargo-ai storage column list --model-uuid <model-uuid>",)),
     Cmd(
         "column create", storage.Column.create, "Create a column (custom, computed, metric or lookup).",
         opts=(
@@ -173,6 +182,7 @@ COMMANDS: list[Cmd] = [
             MODEL_UUID,
         ),
         prepare=_column_object,
+        examples=("cargo-ai storage column create --column '{\"slug\":\"my_column\",\"type\":\"string\",\"label\":\"My Column\",\"kind\":\"custom\"}' --model-uuid <model-uuid>",),
     ),
     Cmd(
         "column update", storage.Column.update,
@@ -180,10 +190,12 @@ COMMANDS: list[Cmd] = [
         opts=(Opt("--column", JSON, required=True, help="The whole column (JSON object) with its slug."),
               MODEL_UUID),
         prepare=_column_object,
+        examples=("cargo-ai storage column update --column '{\"slug\":\"my_column\",\"type\":\"string\",\"label\":\"Updated Label\",\"kind\":\"custom\"}' --model-uuid <model-uuid>",),
     ),
     Cmd(
         "column remove", storage.Column.remove, "Remove a column.",
         opts=(Opt("--column-slug", required=True, help="The column's slug."), MODEL_UUID),
+        examples=("cargo-ai storage column remove --column-slug website_url --model-uuid <model-uuid>",),
     ),
     Cmd(
         "column reorder", storage.Column.reorder, "Move a column to an index.",
@@ -192,6 +204,7 @@ COMMANDS: list[Cmd] = [
             MODEL_UUID,
             Opt("--to-index", click.IntRange(min=0), required=True, help="The new 0-based position."),
         ),
+        examples=("cargo-ai storage column reorder --column-slug website_url --model-uuid <model-uuid> --to-index 2",),
     ),
     Cmd(
         "relationship list", storage.Relationship.all, "List relationships.",
@@ -199,6 +212,7 @@ COMMANDS: list[Cmd] = [
                   help="Only the relationships from or to this model (filtered client-side)."),),
         handler=_list_relationships,
         options=RelationshipListOptions,
+        examples=("cargo-ai storage relationship list --model-uuid <model-uuid>",),
     ),
     Cmd(
         "relationship set", storage.Relationship.set,
@@ -223,15 +237,21 @@ COMMANDS: list[Cmd] = [
         ),
         prepare=_relationship_set,
         handler=_set_relationships,
+        examples=(
+            "cargo-ai storage relationship set --from-model-uuid <from-model-uuid> --from-column-slug company_id --to-model-uuid <to-model-uuid> --to-column-slug id --relation manyToOne",
+            "cargo-ai storage relationship set --relationships @relationships.json",
+        ),
     ),
     paginated(Cmd(
         "record list", storage.Record.list, "List records of a model.", opts=(MODEL_UUID,),
+                                                                        examples=("cargo-ai storage record list --model-uuid <model-uuid>",),
     ), "records"),
     Cmd(
         "record create", storage.Record.create, "Create one record.",
         opts=(MODEL_UUID,
               Opt("--data", JSON, required=True, help='The record\'s fields (JSON object), e.g. {"id":"acc-1"}.')),
         prepare=expect_json(data=(dict, "--data")),
+        examples=("cargo-ai storage record create --model-uuid <model-uuid> --data '{\"id\":\"acc-1\",\"name\":\"Acme\"}'",),
     ),
     Cmd(
         "record create-bulk", storage.Record.create_bulk, "Create records in bulk.",
@@ -241,12 +261,17 @@ COMMANDS: list[Cmd] = [
                 help='The records (JSON array), each {"data": {...}}: [{"data":{"id":"acc-1","name":"Acme"}}].'),
         ),
         prepare=_records_have_data,
+        examples=("cargo-ai storage record create-bulk --model-uuid <accounts-uuid> --records <records>",),
     ),
     Cmd(
         "query execute", storage.Query.execute,
         "Run SQL over workspace storage (tables are <datasetSlug>.<modelSlug>); prints {rows}.",
         args=(Arg("sql", field="query", type=SQL),),
         epilog="The SQL may also be read from a file (@query.sql) or stdin (-).",
+        examples=(
+            "cargo-ai storage query execute <sql>",
+            "cargo-ai storage query execute @query.sql",
+        ),
     ),
     Cmd(
         "query download", storage.Query.download,
@@ -256,6 +281,10 @@ COMMANDS: list[Cmd] = [
             Opt("--format", choice("csv", "parquet"), help="File format (the API's default: csv)."),
         ),
         download=True,
+        examples=(
+            "cargo-ai storage query download --query 'SELECT * FROM default.companies'",
+            "cargo-ai storage query download --query 'SELECT * FROM default.companies' --format parquet",
+        ),
     ),
 ]  # fmt: skip
 

@@ -27,12 +27,14 @@ def _documentation(inv: Invocation) -> Any:
 
 
 COMMANDS: list[Cmd] = [
-    Cmd("sor list", system_of_record_integration.SystemOfRecord.all, "List the systems of record."),
+    Cmd("sor list", system_of_record_integration.SystemOfRecord.all, "List the systems of record.",
+        examples=("cargo-ai system-of-record sor list",)),
     Cmd(
         "client query", system_of_record_integration.Client.query,
         "Run SQL against the system of record (warehouse-native table names) → {rows}.",
         args=(Arg("sql", field="command", type=SQL),),
         epilog="The SQL may also be read from a file (@query.sql) or stdin (-).",
+        examples=("cargo-ai system-of-record client query <sql>",),
     ),
     paginated(Cmd(
         "client fetch", system_of_record_integration.Client.fetch, "Fetch one page of a SQL result.",
@@ -41,12 +43,17 @@ COMMANDS: list[Cmd] = [
             Opt("--limit", LIMIT, help="Page size."),
             Opt("--offset", OFFSET, help="Rows to skip."),
         ),
+        examples=(
+            "cargo-ai system-of-record client fetch --query 'SELECT * FROM datasets_default.models_companies ORDER BY name'",
+            "cargo-ai system-of-record client fetch --query 'SELECT * FROM datasets_default.models_companies ORDER BY name' --limit 100 --offset 0",
+        ),
     ), "records"),
     Cmd(
         "client download", system_of_record_integration.Client.download,
         "Export a SQL result: signed URL(s) to the file(s).",
         opts=(Opt("--query", SQL, required=True, help="The SQL (inline, @file or - for stdin)."),),
         download=True,
+        examples=("cargo-ai system-of-record client download --query 'SELECT name, domain, employee_count, revenue FROM datasets_default.models_companies ORDER BY revenue DESC'",),
     ),
     Cmd(
         "client get-documentation", DOCUMENTATION,
@@ -54,6 +61,7 @@ COMMANDS: list[Cmd] = [
         args=(Arg("slug", field="slug"),),
         handler=_documentation,
         text=True,
+        examples=("cargo-ai system-of-record client get-documentation <slug>",),
     ),
     # logs: the area is named in the vendor docs without verbs; these read-only verbs are cargo-ai's.
     paginated(Cmd(
@@ -64,6 +72,7 @@ COMMANDS: list[Cmd] = [
             Opt("--limit", LIMIT, help="Page size."),
             Opt("--offset", OFFSET, help="Logs to skip."),
         ),
+        examples=("cargo-ai system-of-record log list --statuses error --limit 50",),
     ), "logs"),
     Cmd(
         "log get-metrics", system_of_record_integration.Log.get_metrics, "Usage metrics over a period → {metrics}.",
@@ -71,6 +80,7 @@ COMMANDS: list[Cmd] = [
             Opt("--from", ISO_DATE, required=True, help="Start of the period (ISO 8601)."),
             Opt("--to", ISO_DATE, required=True, help="End of the period (ISO 8601)."),
         ),
+        examples=("cargo-ai system-of-record log get-metrics --from 2025-01-01 --to 2025-01-31",),
     ),
 ]  # fmt: skip
 

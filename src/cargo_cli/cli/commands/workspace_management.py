@@ -15,7 +15,7 @@ import click
 from cargo_cli import output
 from cargo_cli.api.resources import workspace_management
 from cargo_cli.cli.params import ISO_DATETIME, NULLABLE_UUID, UUID, choice, js_iso
-from cargo_cli.cli.shapes import something_to_update
+from cargo_cli.cli.row_helpers import something_to_update
 from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.transfer import transfer_progress
 from cargo_cli.errors import UsageError
@@ -82,7 +82,8 @@ ROLE_SLUG_HELP = "A role slug (see `workspaceManagement role list`)."
 
 COMMANDS: list[Cmd] = [
     # users and roles (admin token)
-    Cmd("user list", workspace_management.User.all, "List the workspace members → {users}.", admin=True),
+    Cmd("user list", workspace_management.User.all, "List the workspace members → {users}.", admin=True,
+        examples=("cargo-ai workspaceManagement user list",)),
     Cmd(
         "user create", workspace_management.User.create, "Invite a user into the workspace.",
         opts=(
@@ -90,40 +91,54 @@ COMMANDS: list[Cmd] = [
             Opt("--role-slug", required=True, help=ROLE_SLUG_HELP),
         ),
         prepare=_check_email, admin=True,
+                              examples=("cargo-ai workspaceManagement user create --role-slug <role-slug> --user-email user@example.com",),
     ),
     Cmd(
         "user update", workspace_management.User.update, "Change a user's role (PUT /users/<user-uuid>).",
         opts=(USER_UUID, Opt("--role-slug", help=ROLE_SLUG_HELP)),
         prepare=something_to_update("--role-slug"), admin=True,
+                                                    examples=("cargo-ai workspaceManagement user update --user-uuid <user-uuid> --role-slug <new-role-slug>",),
     ),
     Cmd(
         "user remove", workspace_management.User.remove, "Remove a user from the workspace.",
         opts=(USER_UUID,), admin=True,
+                           examples=("cargo-ai workspaceManagement user remove --user-uuid <user-uuid>",),
     ),
-    Cmd("user get-current", workspace_management.User.get_current, "The current workspace user → {user}."),
-    Cmd("role list", workspace_management.Role.all, "List the workspace roles → {roles}.", admin=True),
+    Cmd("user get-current", workspace_management.User.get_current, "The current workspace user → {user}.",
+        examples=("cargo-ai workspaceManagement user get-current",)),
+    Cmd("role list", workspace_management.Role.all, "List the workspace roles → {roles}.", admin=True,
+        examples=("cargo-ai workspaceManagement role list",)),
     # API tokens (admin token)
-    Cmd("token list", workspace_management.Token.all, "List the API tokens → {tokens}.", admin=True),
+    Cmd("token list", workspace_management.Token.all, "List the API tokens → {tokens}.", admin=True,
+        examples=("cargo-ai workspaceManagement token list",)),
     Cmd(
         "token create", workspace_management.Token.create,
         "Create a named API token → {token}.\n\nThe token value is in the answer and is shown only this once: "
         "cargo-ai prints it and never stores it.",
         opts=(Opt("--name", required=True, help="A name for the token (e.g. 'worker: my-worker')."),),
         prepare=_token_payload, handler=_create_token, admin=True,
+                                                       examples=("cargo-ai workspaceManagement token create --name 'worker: my-worker'",),
     ),
     Cmd(
         "token remove", workspace_management.Token.remove, "Remove (revoke) an API token.",
         args=(Arg("token-uuid", type=UUID),), admin=True,
+                                              examples=("cargo-ai workspaceManagement token remove <token-uuid>",),
     ),
     # folders
-    Cmd("folder list", workspace_management.Folder.all, "List the folders → {folders}."),
-    Cmd("folder get", workspace_management.Folder.get, "Get a folder → {folder}.", args=(FOLDER_UUID,)),
+    Cmd("folder list", workspace_management.Folder.all, "List the folders → {folders}.",
+        examples=("cargo-ai workspaceManagement folder list",)),
+    Cmd("folder get", workspace_management.Folder.get, "Get a folder → {folder}.", args=(FOLDER_UUID,),
+        examples=("cargo-ai workspaceManagement folder get <folder-uuid>",)),
     Cmd(
         "folder create", workspace_management.Folder.create, "Create a folder → {folder}.",
         opts=(
             Opt("--name", required=True, help="Folder name."),
             Opt("--emoji-slug", help="Emoji slug (e.g. rocket)."),
             Opt("--kind", choice(*FOLDER_KINDS), help="What the folder holds."),
+        ),
+        examples=(
+            "cargo-ai workspaceManagement folder create --name 'Q1 Campaigns'",
+            "cargo-ai workspaceManagement folder create --name 'Q1 Campaigns' --kind agent --emoji-slug rocket",
         ),
     ),
     Cmd(
@@ -135,8 +150,10 @@ COMMANDS: list[Cmd] = [
             Opt("--parent-uuid", NULLABLE_UUID, help="New parent folder; null/none moves it to the top level."),
         ),
         prepare=something_to_update("--name", "--emoji-slug", "--parent-uuid"),
+        examples=("cargo-ai workspaceManagement folder update --uuid <folder-uuid> --name 'Q1 2025 Campaigns'",),
     ),
-    Cmd("folder remove", workspace_management.Folder.remove, "Remove a folder.", args=(FOLDER_UUID,)),
+    Cmd("folder remove", workspace_management.Folder.remove, "Remove a folder.", args=(FOLDER_UUID,),
+        examples=("cargo-ai workspaceManagement folder remove <folder-uuid>",)),
     # files
     Cmd(
         "file upload", UPLOAD_ENDPOINT,
@@ -151,10 +168,15 @@ COMMANDS: list[Cmd] = [
         ),
         handler=_upload_file,
         options=UploadOptions,
+        examples=(
+            "cargo-ai workspaceManagement file upload --file ./leads-sample.csv",
+            "cargo-ai workspaceManagement file upload --file-path ./my-companies.csv",
+        ),
     ),
     Cmd(
         "file list-columns", workspace_management.File.list_columns, "List the CSV columns of an uploaded file.",
         opts=(Opt("--s3-filename", required=True, help="The s3Filename `file upload` answered."),),
+        examples=("cargo-ai workspaceManagement file list-columns --s3-filename abc123-my-companies.csv",),
     ),
     # reports and sessions (any token)
     Cmd(
@@ -163,6 +185,7 @@ COMMANDS: list[Cmd] = [
             Opt("--title", required=True, help="One-line summary."),
             Opt("--description", required=True, help="What happened, what was expected."),
         ),
+        examples=("cargo-ai workspaceManagement report create --description <description> --title <title>",),
     ),
     Cmd(
         "session upsert", workspace_management.Session.upsert,
@@ -177,6 +200,10 @@ COMMANDS: list[Cmd] = [
             Opt("--finished-at", ISO_DATETIME, metavar="ISO_DATE", help="When it finished (ISO 8601; no offset = UTC)."),
         ),
         prepare=_session_payload,
+        examples=(
+            "cargo-ai workspaceManagement session upsert --session-id <session-id> --summary 'Session in progress.' --title <title>",
+            "cargo-ai workspaceManagement session upsert --session-id <session-id> --summary 'Session in progress.' --title <title> --finished",
+        ),
     ),
 ]  # fmt: skip
 

@@ -73,4 +73,5 @@ NODE_DIAGRAM = Cmd(
     handler=_diagram,
     options=DiagramOptions,
     text=True,
+    examples=("cargo-ai orchestration node diagram --raw --workflow-uuid <workflow-uuid>",),
 )  # fmt: skip

@@ -46,7 +46,7 @@ def _local_nodes(document: Any, flag: str) -> list[Any]:
 
 def _read_file(path: str) -> Any:
     try:
-        text = read_text_source("@" + path, "--file")
+        text = read_text_source("@" + path)
     except click.BadParameter as exc:
         raise UsageError(f"--file: {exc.message}") from None
     return parse_json_text(text, f"--file {path}")

@@ -24,9 +24,9 @@ def uuid_arg(metavar: str) -> Arg:
     return Arg(metavar, type=UUID)
 
 
-def by_uuid(name: str, endpoint: Endpoint, help: str, metavar: str) -> Cmd:
+def by_uuid(name: str, endpoint: Endpoint, help: str, metavar: str, examples: tuple[str, ...] = ()) -> Cmd:
     """A command whose one positional is the uuid in the path (get, remove...)."""
-    return Cmd(name, endpoint, help, args=(uuid_arg(metavar),))
+    return Cmd(name, endpoint, help, args=(uuid_arg(metavar),), examples=examples)
 
 
 def chain(*steps: Prepare) -> Prepare:

@@ -1,14 +1,15 @@
-"""Demo data of the seeds-tier domains: a context repository (one commit of
-GTM markdown files that link to each other), a knowledge library, the
-system of record, a hosted app with env vars, and an alert. Called from
-:func:`cargo_cli.sandbox.seed.demo`."""
+"""Demo data of the knowledge and hosting domains (the spec's seeds tier): a
+context repository (one commit of GTM markdown files that link to each
+other), a knowledge library, the system of record, a hosted app with env
+vars and a worker, and an alert. Called from
+:func:`cargo_cli.sandbox.seed.demo`; the ids it shares are in seed_ids.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cargo_cli.sandbox.routes import context
-from cargo_cli.sandbox.seed import DATASET, FOLDER, TOOL_WORKFLOW, USER, WORKSPACE, sid
+from cargo_cli.sandbox.seed_ids import DATASET, FOLDER, TOOL_WORKFLOW, USER, WORKSPACE, sid
 from cargo_cli.sandbox.store import Store
 
 LIBRARY = sid("library:playbooks")
@@ -32,7 +33,7 @@ CONTEXT_FILES = {
 }
 
 
-def seed_new_domains(store: Store) -> None:
+def seed_knowledge_hosting(store: Store) -> None:
     now = store.now_iso()
     ws: dict[str, Any] = {"workspaceUuid": WORKSPACE, "createdAt": now, "updatedAt": now, "deletedAt": None}
     context.commit(store, WORKSPACE, USER, CONTEXT_FILES, "Initial GTM context")

@@ -374,6 +374,7 @@ ACTION_LIST = Cmd(
     ),
     handler=_action_list,
     options=ActionListOptions,
+    examples=("cargo-ai orchestration action list <keywords...> --kind connector --integration-slug slack",),
 )  # fmt: skip
 
 CONNECTION_ACTION_SEARCH = Cmd(
@@ -389,4 +390,5 @@ CONNECTION_ACTION_SEARCH = Cmd(
     ),
     handler=_action_search,
     options=ActionSearchOptions,
+    examples=("cargo-ai connection action search <keywords...> --credits-only",),
 )  # fmt: skip
