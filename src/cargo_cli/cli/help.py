@@ -62,6 +62,11 @@ EXTRA_EXAMPLES: dict[str, tuple[str, ...]] = {
         "cargo-ai completion fish > ~/.config/fish/completions/cargo-ai.fish",
     ),
     "docs": ("cargo-ai docs", "cargo-ai docs exit-codes"),
+    "commands": (
+        "cargo-ai commands",
+        "cargo-ai commands orchestration run",
+        "cargo-ai commands --jq '.commands[]|select(.kind==\"local\")|.path'",
+    ),
     "api": (
         "cargo-ai api orchestration.run.get -f uuid=<run-uuid>",
         "cargo-ai api orchestration.run.list -f workflowUuid=<workflow-uuid> -F limit=10 -f statuses[]=error",
