@@ -173,7 +173,10 @@ def test_every_paging_list_command_has_all():
 @pytest.mark.parametrize(("argv", "method", "path", "key", "fixed"), PAGED)
 def test_ndjson_prints_one_record_per_line(cli, api, argv, method, path, key, fixed):
     api.route(method=method, path=path).mock(
-        side_effect=[httpx.Response(200, json=items(key, 0, 100)), httpx.Response(200, json=items(key, 100, 3))]
+        side_effect=[
+            httpx.Response(200, json=items(key, 0, 100)),
+            httpx.Response(200, json=items(key, 100, 3)),
+        ]
     )
     result = cli(*argv, "--all", "--ndjson")
     assert result.code == 0, result.out
