@@ -7,21 +7,16 @@ with stderr not a terminal, stderr stays empty."""
 from __future__ import annotations
 
 import json
-import os
-import pty
 import re
-import select
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cargo_cli.sandbox import seed
+from tests.e2e.pty_stderr import run_with_tty_stderr as run
 from tests.e2e.sandbox.conftest import CARGO_AI, Cli, start
 
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 BATCH = ["orchestration", "batch", "create", "--workflow-uuid", seed.PLAY_WORKFLOW,
          "--data", json.dumps({"kind": "segment", "segmentUuid": seed.SEGMENT_FR}),
          "--wait-until-finished", "--polling-interval", "300"]  # fmt: skip
@@ -34,37 +29,7 @@ def paced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cli]:
 
 
 def run_with_tty_stderr(cli: Cli, argv: list[str]) -> tuple[int, str, str]:
-    """stderr on a pseudo-terminal (what a person sees), stdout on a pipe."""
-    master, slave = pty.openpty()
-    env = {**cli.sbx.env(cli.home), "TERM": "xterm-256color", "COLUMNS": "120"}
-    env.pop("NO_COLOR", None)
-    proc = subprocess.Popen(
-        [str(CARGO_AI), *argv], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=env
-    )
-    os.close(slave)
-    chunks = []
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 1)
-            if ready:
-                try:
-                    data = os.read(master, 65536)
-                except OSError:  # EIO: the child closed the terminal
-                    break
-                if not data:
-                    break
-                chunks.append(data)
-            elif proc.poll() is not None:
-                break
-        assert proc.stdout is not None
-        out = proc.stdout.read().decode()
-        code = proc.wait(timeout=30)
-    finally:
-        os.close(master)
-        if proc.poll() is None:
-            proc.kill()
-    return code, out, b"".join(chunks).decode(errors="replace")
+    return run(CARGO_AI, argv, cli.sbx.env(cli.home))
 
 
 def test_a_batch_wait_draws_a_progress_bar(paced: Cli) -> None:
@@ -73,7 +38,7 @@ def test_a_batch_wait_draws_a_progress_bar(paced: Cli) -> None:
     batch = json.loads(out)["batch"]  # stdout: the JSON, nothing else
     assert batch["status"] == "success"
     total, failed = batch["runsCount"], batch["failedRunsCount"]
-    screen = ANSI.sub("", err)
+    screen = err
     assert f"batch {batch['uuid']}" in screen
     assert "━" in screen  # rich's bar
     counts = {int(done) for done in re.findall(rf"(\d+)/{total} runs", screen)}
@@ -90,7 +55,7 @@ def test_a_run_wait_counts_seconds_between_polls(paced: Cli) -> None:
     code, out, err = run_with_tty_stderr(paced, argv)
     assert code == 0, out + err
     run = json.loads(out)["run"]
-    screen = ANSI.sub("", err)
+    screen = err
     seconds = {int(s) for s in re.findall(rf"Waiting for run {run['uuid']}: \w+ \((\d+)s\)", screen)}
     assert {1, 2, 3} <= seconds, screen[-500:]
 
