@@ -1,7 +1,8 @@
 """The only module that writes to stdout (and, for diagnostics, stderr).
 
 stdout carries exactly one JSON document per invocation: the result, or an
-``{"errorMessage": ...}`` object. Progress, spinners and debug lines go to
+``{"errorMessage": ...}`` object (``--jq`` and ``--ndjson`` print lines
+instead, as described below). Progress, spinners and debug lines go to
 stderr, and only when stderr is a terminal (debug lines always, when asked).
 
 On a terminal, a result is coloured (rich, imported only then) unless
