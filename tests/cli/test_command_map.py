@@ -59,7 +59,7 @@ def test_each_flag_is_what_click_declares(document):
     commands = by_path(document)
     for path, command in LEAVES.items():
         declared = {
-            param.opts[0] if param.opts[0].startswith("--") else sorted(param.opts)[0]: param
+            next((o for o in param.opts if o.startswith("--")), param.opts[0]): param
             for param in command.params
             if isinstance(param, click.Option) and not param.hidden
         }

@@ -83,7 +83,11 @@ def _type_name(param: click.Parameter) -> str:
 
 
 def describe_flag(option: click.Option) -> dict[str, Any]:
-    longest = sorted(option.opts, key=lambda opt: (not opt.startswith("--"), opt))
+    # the first long name as declared (aliases after it), then the short ones
+    longest = [
+        *(o for o in option.opts if o.startswith("--")),
+        *(o for o in option.opts if not o.startswith("--")),
+    ]
     flag: dict[str, Any] = {
         "name": longest[0],
         "type": _type_name(option),
