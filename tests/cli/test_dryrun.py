@@ -177,3 +177,22 @@ def test_describe_reads_a_built_request_without_sending_it():
     assert document["request"]["body"] == {"bytes": 2}
     assert document["then"] == ["next"]
     assert json.dumps(document)
+
+
+def test_every_leaf_takes_jq_and_dry_run_after_its_name():
+    from tests.cli.tree import leaves
+
+    for path, command, _ctx in leaves():
+        names = {opt for param in command.params for opt in getattr(param, "opts", ())}
+        assert {"--jq", "--dry-run", "--debug"} <= names, path
+
+
+def test_adding_the_leaf_flags_is_idempotent():
+    import click
+
+    from cargo_cli.cli.flags import add_leaf_params
+
+    command = click.Command("x", params=[click.Option(["--debug"], is_flag=True)])
+    add_leaf_params(command)
+    add_leaf_params(command)
+    assert sorted(p.opts[0] for p in command.params) == ["--debug", "--dry-run", "--jq"]
