@@ -200,14 +200,15 @@ def emit(value: Any) -> None:
 
 
 def _lines(results: Iterable[Any]) -> bytes:
-    """Values one per line: a string raw, anything else as one-line JSON."""
+    """Values one per line: a string raw, anything else as one-line JSON; a
+    registered secret is scrubbed (a filter can read ``$ENV``)."""
     color = use_color(_stdout())
     out = []
     for value in results:
         if isinstance(value, str):
-            out.append(value)
+            out.append(scrub(value))
         else:
-            text = dumps_line(value)
+            text = scrub(dumps_line(value))
             out.append(_highlighted(text) if color else text)
     return _encode("".join(line + "\n" for line in out))
 

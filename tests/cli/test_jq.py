@@ -141,3 +141,57 @@ def test_the_library_loads_only_with_the_flag(argv):
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert json.loads(with_flag.stderr.strip().splitlines()[-1]) == [True]
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        'import "credentials" as $c; $c',
+        'include "x"; .',
+        '  # a comment\n import "a" as $a; .',
+        "module {}; .",
+    ],
+)
+def test_module_directives_are_refused(expression):
+    """`import "x" as $x` would read x.json beside the working directory."""
+    with pytest.raises(UsageError) as caught:
+        compile_filter(expression)
+    assert "module directives" in caught.value.message
+
+
+def test_a_file_beside_the_working_directory_is_not_read(cli, api, tmp_path, monkeypatch):
+    (tmp_path / "creds.json").write_text('{"accessToken": "cgo_stored_secret"}')
+    monkeypatch.chdir(tmp_path)
+    result = cli("version", "--jq", 'import "creds" as $c; $c')
+    assert result.code == 2 and "cgo_stored_secret" not in result.out
+
+
+def test_words_in_strings_are_fine():
+    assert compile_filter('"import" | length')(None) == [6]
+    assert compile_filter('.x // "include"')({}) == ["include"]
+
+
+def test_the_token_is_out_of_the_filter_s_reach(cli, api):
+    import os
+
+    from tests.conftest import TOKEN
+
+    api.post("/orchestration/runs/list").respond(json=RUNS)
+    result = cli(
+        *LIST, "--jq", "$ENV.CARGO_API_TOKEN, env.CARGO_API_TOKEN, (env.CARGO_API_TOKEN | stderr | 1)"
+    )
+    assert result.code == 0, result.out
+    assert TOKEN not in result.out + result.err
+    assert result.out.splitlines() == ["null", "null", "1"]
+    assert os.environ["CARGO_API_TOKEN"] == TOKEN  # back once the filter ran
+
+
+def test_a_registered_secret_is_scrubbed_from_filter_output(capsys):
+    output.begin()
+    output.register_secret("cgo_registered_secret")
+    output.set_filter(lambda value: [value, {"t": value}])
+    try:
+        output.emit("cgo_registered_secret")
+    finally:
+        output.begin()
+    assert capsys.readouterr().out == '***\n{"t":"***"}\n'
