@@ -104,3 +104,60 @@ def test_stderr_hint_only_when_stdout_is_redirected_and_stderr_is_a_terminal(
     output.emit_error({"errorMessage": "Not logged in.\nRun login."})
     assert json.loads(out.getvalue()) == {"errorMessage": "Not logged in.\nRun login."}
     assert err.getvalue() == ("Error: Not logged in. Run login.\n" if hint else "")
+
+
+# -- --ndjson and --jq ------------------------------------------------------------
+def test_emit_ndjson_writes_each_item_before_the_next_is_made(capsys):
+    seen: list[str] = []
+
+    def items():
+        for n in range(3):
+            seen.append(capsys.readouterr().out)
+            yield {"n": n, "s": "é"}
+
+    assert output.emit_ndjson(items()) == 3
+    assert seen == ["", '{"n":0,"s":"é"}\n', '{"n":1,"s":"é"}\n']
+    assert capsys.readouterr().out == '{"n":2,"s":"é"}\n'
+    output.emit_error({"errorMessage": "later"})  # once done, nothing about records
+    assert "recordsPrinted" not in capsys.readouterr().out
+
+
+def test_emit_ndjson_a_failure_names_the_records_printed_on_one_line(capsys):
+    def items():
+        yield {"n": 0}
+        yield {"n": 1}
+        raise RuntimeError("page 2")
+
+    with pytest.raises(RuntimeError):
+        output.emit_ndjson(items())
+    output.emit_error({"errorMessage": "boom", "status": 500})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == ['{"n":0}', '{"n":1}']
+    assert json.loads(lines[2]) == {"errorMessage": "boom", "status": 500, "recordsPrinted": 2}
+    assert len(lines) == 3
+
+
+def test_the_filter_prints_strings_raw_and_the_rest_on_one_line(capsys):
+    output.set_filter(lambda value: [value["a"], value["b"], None, [1, 2]])
+    output.emit({"a": "x y", "b": {"c": "é"}})
+    assert capsys.readouterr().out == 'x y\n{"c":"é"}\nnull\n[1,2]\n'
+
+
+def test_the_filter_sees_the_whole_streamed_array(capsys):
+    output.set_filter(lambda value: [len(value)])
+    assert output.emit_array(iter(range(250))) == 250
+    assert capsys.readouterr().out == "250\n"
+
+
+def test_errors_are_never_filtered(capsys):
+    output.set_filter(lambda value: ["filtered"])
+    output.emit_error({"errorMessage": "no"})
+    assert json.loads(capsys.readouterr().out) == {"errorMessage": "no"}
+
+
+def test_begin_drops_the_filter(capsys):
+    output.set_filter(lambda value: ["filtered"])
+    output.begin()
+    assert not output.filtering()
+    output.emit({"a": 1})
+    assert json.loads(capsys.readouterr().out) == {"a": 1}

@@ -1,7 +1,8 @@
 """The only module that writes to stdout (and, for diagnostics, stderr).
 
 stdout carries exactly one JSON document per invocation: the result, or an
-``{"errorMessage": ...}`` object. Progress, spinners and debug lines go to
+``{"errorMessage": ...}`` object (``--jq`` and ``--ndjson`` print lines
+instead, as described below). Progress, spinners and debug lines go to
 stderr, and only when stderr is a terminal (debug lines always, when asked).
 
 On a terminal, a result is coloured (rich, imported only then) unless
@@ -16,6 +17,13 @@ The stream rules (docs/output-and-signals.md):
 - a streamed array (``emit_array``) is spooled (memory, then a temporary file
   past ``SPOOL_MEMORY``) and copied out only when complete, so a failure on a
   later page leaves only the error object on stdout;
+- ``--ndjson`` (``emit_ndjson``) is the other way: one record per line,
+  written as it arrives (constant memory); a failure on a later page leaves
+  the printed records, and the error object follows on one line with
+  ``recordsPrinted``;
+- ``--jq`` (``set_filter``) filters every result (never an error object):
+  each of its results on its own line, a string raw, anything else as
+  one-line JSON (as gh does); a whole ``--all`` array is one input;
 - once something was created (``remember``), every later error object names it;
 - when stdout is not a terminal but stderr is, an error is also summed up in
   one line on stderr, so a person sees it (agents and CI see nothing extra).
@@ -26,7 +34,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any, TextIO
 
@@ -42,13 +50,28 @@ _secrets: set[str] = set()
 _color: bool | None = None  # None: colour when stdout is a terminal and NO_COLOR is not set
 _created: dict[str, Any] = {}  # what this invocation created: named by every later error
 _stdout_failed: OutputClosedError | None = None
+_filter: Callable[[Any], list[Any]] | None = None  # --jq (cli/jq.py): every result goes through it
+_one_line_errors = False  # --ndjson has started: the error object is one more line
 
 
 def begin() -> None:
     """A new invocation (several run in one process in the tests)."""
-    global _stdout_failed
+    global _stdout_failed, _filter, _one_line_errors
     _created.clear()
     _stdout_failed = None
+    _filter = None
+    _one_line_errors = False
+
+
+def set_filter(run: Callable[[Any], list[Any]] | None) -> None:
+    """``--jq``: every result printed from now on is ``run(result)``, each
+    value on its own line (error objects are never filtered)."""
+    global _filter
+    _filter = run
+
+
+def filtering() -> bool:
+    return _filter is not None
 
 
 def remember(field: str, value: Any) -> None:
@@ -133,6 +156,11 @@ def dumps(value: Any) -> str:
     return json.dumps(value, indent=INDENT, ensure_ascii=False)
 
 
+def dumps_line(value: Any) -> str:
+    """One-line JSON (``--jq`` results, ``--ndjson`` records)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def set_color(enabled: bool | None) -> None:
     """``False``: never colour (``--no-color``); ``None``: decide per stream."""
     global _color
@@ -162,7 +190,11 @@ def _highlighted(text: str) -> str:
 
 
 def emit(value: Any) -> None:
-    """Print a result as JSON (2-space indent) on stdout; coloured on a terminal."""
+    """Print a result as JSON (2-space indent) on stdout; coloured on a
+    terminal. With ``--jq``: the filter's results instead."""
+    if _filter is not None:
+        _write(_lines(_filter(value)))
+        return
     text = dumps(value)
     _write(_encode((_highlighted(text) if use_color(_stdout()) else text) + "\n"))
 
@@ -173,8 +205,26 @@ def emit_to_stderr(value: Any) -> None:
     _stderr_line(dumps(value))
 
 
+def _lines(results: Iterable[Any]) -> bytes:
+    """Values one per line: a string raw, anything else as one-line JSON; a
+    registered secret is scrubbed (a filter can read ``$ENV``)."""
+    color = use_color(_stdout())
+    out = []
+    for value in results:
+        if isinstance(value, str):
+            out.append(scrub(value))
+        else:
+            text = scrub(dumps_line(value))
+            out.append(_highlighted(text) if color else text)
+    return _encode("".join(line + "\n" for line in out))
+
+
 def emit_text(text: str) -> None:
-    """Print plain text verbatim (version string, plain-text documentation)."""
+    """Print plain text verbatim (version string, plain-text documentation);
+    with ``--jq``, the text is the filter's input (a JSON string)."""
+    if _filter is not None:
+        emit(text)
+        return
     _write(_encode(text if text.endswith("\n") else text + "\n"))
 
 
@@ -188,7 +238,7 @@ def emit_error(payload: dict[str, Any]) -> None:
         # the JSON goes to a file or a pipe: tell the person at the terminal too
         _stderr_line(scrub("Error: " + " ".join(message.split())))
     if _stdout_failed is None:
-        _write(_encode(scrub(dumps(payload)) + "\n"))
+        _write(_encode(scrub(dumps_line(payload) if _one_line_errors else dumps(payload)) + "\n"))
 
 
 class _Spool:
@@ -246,6 +296,10 @@ def emit_array(items: Iterable[Any]) -> int:
     indent=2)``. Returns the item count. Nothing reaches stdout unless every
     item was produced: an error on a later page leaves only the error object.
     """
+    if _filter is not None:  # the filter sees the whole array (``--all --jq length``: the total)
+        collected = list(items)
+        emit(collected)
+        return len(collected)
     count = 0
     with spool() as scratch:
         for item in items:
@@ -254,6 +308,23 @@ def emit_array(items: Iterable[Any]) -> int:
             scratch.write(_encode(("[\n" if count == 0 else ",\n") + body))
             count += 1
         scratch.write(b"[]\n" if count == 0 else b"\n]\n")
+    return count
+
+
+def emit_ndjson(items: Iterable[Any]) -> int:
+    """``--ndjson``: each item on its own line (one-line JSON; with ``--jq``
+    the filter's results of that item), written as it arrives: memory holds
+    one item. When producing an item fails, the lines already written stay,
+    and the error object (one line too) carries ``recordsPrinted``."""
+    global _one_line_errors
+    _one_line_errors = True
+    count = 0
+    _created["recordsPrinted"] = 0
+    for item in items:
+        _write(_lines(_filter(item)) if _filter is not None else _encode(dumps_line(item) + "\n"))
+        count += 1
+        _created["recordsPrinted"] = count
+    del _created["recordsPrinted"]
     return count
 
 

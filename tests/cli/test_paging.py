@@ -167,3 +167,74 @@ def test_every_paging_list_command_has_all():
         if any("--all" in getattr(p, "opts", ()) for p in command.params)
     }
     assert with_all == {" ".join(p.values[0][:3]) for p in PAGED} | {"segmentation segment fetch"}
+
+
+# -- --ndjson ------------------------------------------------------------------
+@pytest.mark.parametrize(("argv", "method", "path", "key", "fixed"), PAGED)
+def test_ndjson_prints_one_record_per_line(cli, api, argv, method, path, key, fixed):
+    api.route(method=method, path=path).mock(
+        side_effect=[
+            httpx.Response(200, json=items(key, 0, 100)),
+            httpx.Response(200, json=items(key, 100, 3)),
+        ]
+    )
+    result = cli(*argv, "--all", "--ndjson")
+    assert result.code == 0, result.out
+    lines = result.out.splitlines()
+    assert len(lines) == 103
+    assert [json.loads(line) for line in lines] == items(key, 0, 103)[key]
+    assert lines[0] == json.dumps({"id": f"{key}-0"}, separators=(",", ":"))
+
+
+def test_ndjson_a_failing_later_page_leaves_the_records(cli, api):
+    api.post("/orchestration/runs/list").mock(
+        side_effect=[
+            httpx.Response(200, json=items("runs", 0, 2)),
+            httpx.Response(500, json={"errorMessage": "boom"}),
+            httpx.Response(500, json={"errorMessage": "boom"}),
+            httpx.Response(500, json={"errorMessage": "boom"}),
+        ]
+    )
+    result = cli("orchestration", "run", "list", "--workflow-uuid", W, "--all", "--limit", "2", "--ndjson")
+    assert result.code == 1
+    lines = result.out.splitlines()
+    assert [json.loads(line) for line in lines[:2]] == items("runs", 0, 2)["runs"]
+    assert len(lines) == 3  # the error object is one more line
+    error = json.loads(lines[2])
+    assert error["errorMessage"] == "boom" and error["recordsPrinted"] == 2
+
+
+def test_ndjson_streams_each_page_as_it_arrives(cli, api, capsys):
+    """The first page's lines are on stdout before the second page is asked for."""
+    seen_before_second: list[str] = []
+
+    def second_page(request):
+        seen_before_second.append(capsys.readouterr().out)
+        return httpx.Response(200, json=items("runs", 2, 1))
+
+    api.post("/orchestration/runs/list").mock(
+        side_effect=[httpx.Response(200, json=items("runs", 0, 2)), second_page]
+    )
+    result = cli("orchestration", "run", "list", "--workflow-uuid", W, "--all", "--limit", "2", "--ndjson")
+    assert result.code == 0
+    assert len(seen_before_second[0].splitlines()) == 2
+    assert len(result.out.splitlines()) == 1  # the rest, after
+
+
+def test_ndjson_with_jq_filters_each_record(cli, api):
+    api.post("/orchestration/runs/list").respond(json=items("runs", 0, 3))
+    result = cli("orchestration", "run", "list", "--workflow-uuid", W, "--all", "--ndjson", "--jq", ".id")
+    assert result.out == "runs-0\nruns-1\nruns-2\n"
+
+
+def test_ndjson_needs_all(cli, api):
+    route = api.post("/orchestration/runs/list").respond(json=items("runs", 0, 3))
+    result = cli("orchestration", "run", "list", "--workflow-uuid", W, "--ndjson")
+    assert result.code == 2 and "--ndjson needs --all" in result.json["errorMessage"]
+    assert not route.called
+
+
+def test_every_paging_command_has_ndjson():
+    for path, command, _ctx in leaves():
+        names = {opt for param in command.params for opt in getattr(param, "opts", ())}
+        assert ("--all" in names) == ("--ndjson" in names), path

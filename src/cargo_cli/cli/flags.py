@@ -7,7 +7,9 @@
 - the waiting flags of a row with ``wait=``: ``--wait-until-finished``,
   ``--polling-interval`` and the vendor's ``--timeout``, which there is the
   *wait limit* (``WaitFlags.wait_limit``), never the HTTP deadline;
-- the ``--output FILE`` of a row with ``download=True``.
+- the ``--output FILE`` of a row with ``download=True``;
+- ``--jq EXPR`` and ``--dry-run``, like ``--debug``: at the root and,
+  hidden, after every leaf (cli/jq.py, cli/dryrun.py; docs/agents.md).
 """
 
 from __future__ import annotations
@@ -32,6 +34,64 @@ def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool | None) 
 def _set_request_timeout(ctx: click.Context, _param: click.Parameter, value: float | None) -> None:
     if value is not None:
         get_runtime(ctx).settings.timeout = value
+
+
+JQ_HELP = "Filter the JSON result with a jq expression; each result on its own line, strings raw."
+DRY_RUN_HELP = "Print the request the command would send first, as JSON, and send nothing."
+
+
+def _set_jq(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from cargo_cli import output
+    from cargo_cli.cli.jq import compile_filter  # the jq library loads only here
+
+    output.set_filter(compile_filter(value))  # a bad expression: exit 2, nothing sent
+
+
+def _set_dry_run(ctx: click.Context, _param: click.Parameter, value: bool | None) -> None:
+    if ctx.resilient_parsing:
+        return
+    rt = get_runtime(ctx)
+    if value:
+        rt.dry_run = True
+    if rt.dry_run and not isinstance(ctx.command, click.Group):  # the leaf: it must call the API
+        from cargo_cli.cli.dryrun import refuse_local
+
+        refuse_local(ctx)
+
+
+def jq_param(*, hidden: bool = True) -> click.Option:
+    return click.Option(
+        ["--jq"],
+        metavar="EXPR",
+        default=None,
+        expose_value=False,
+        hidden=hidden,
+        help=JQ_HELP,
+        callback=_set_jq,
+    )
+
+
+def dry_run_param(*, hidden: bool = True) -> click.Option:
+    return click.Option(
+        ["--dry-run"], is_flag=True, default=None, expose_value=False, hidden=hidden, help=DRY_RUN_HELP,
+        callback=_set_dry_run,
+    )  # fmt: skip
+
+
+def leaf_params() -> list[click.Option]:
+    """What every leaf command accepts after its name: ``--debug``, ``--jq``, ``--dry-run``."""
+    return [debug_param(), jq_param(), dry_run_param()]
+
+
+def add_leaf_params(command: click.Command) -> None:
+    """Give a command written with click directly (``login``, ``api``...) the
+    leaf flags it lacks (once; the command objects live as long as the process)."""
+    if isinstance(command, click.Group):
+        return
+    have = {name for param in command.params for name in getattr(param, "opts", ())}
+    command.params += [param for param in leaf_params() if param.opts[0] not in have]
 
 
 _DEBUG: dict[str, Any] = {"is_flag": True, "default": None, "expose_value": False, "callback": _set_debug}

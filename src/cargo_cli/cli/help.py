@@ -35,7 +35,8 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
 ROOT_EPILOG = (
     'Every command prints JSON on stdout; failures print {"errorMessage": ...} and exit '
     "non-zero (`cargo-ai docs exit-codes`). The documentation ships with cargo-ai: "
-    "`cargo-ai docs` lists it."
+    "`cargo-ai docs` lists it. For agents and scripts: --jq, --dry-run, --all --ndjson and "
+    "`cargo-ai commands` (`cargo-ai docs agents`)."
 )
 
 

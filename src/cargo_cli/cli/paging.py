@@ -6,6 +6,10 @@ A declaration opts in with ``paginated(Cmd(...), "runs")``: it adds ``--all``
 and a handler that, with ``--all``, walks the pages from ``offset`` (or 0) in
 pages of ``limit`` (or ``DEFAULT_PAGE_SIZE``) until a short or empty page;
 without ``--all`` the command is unchanged (one call, the answer as is).
+
+``--ndjson`` (with ``--all``) prints one record per line as the pages arrive
+instead of the array (output.emit_ndjson: constant memory; a failing later
+page leaves the printed lines, then the error object with ``recordsPrinted``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 
 from cargo_cli.cli.spec import Cmd, Invocation, Opt
 from cargo_cli.cli.wait import Endpoint
-from cargo_cli.errors import CargoError
+from cargo_cli.errors import CargoError, UsageError
 
 DEFAULT_PAGE_SIZE = 100
 
@@ -65,21 +69,38 @@ def all_opt(what: str, size_flag: str = "--limit") -> Opt:
     )  # fmt: skip
 
 
+NDJSON_OPT = Opt(
+    "--ndjson", is_flag=True, local=True,
+    help="With --all: one record per line (one-line JSON), printed as each page arrives.",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class PageOptions:
-    """A paginated row's local option (``--all``)."""
+    """A paginated row's local options (``--all``, ``--ndjson``)."""
 
     all: bool | None
+    ndjson: bool | None = None
 
 
 def page_all(pages: Pages) -> Callable[[Invocation], Any]:
     """The handler: one call, or with ``--all`` an iterator over every page."""
 
     def handler(inv: Invocation) -> Any:
-        if not inv.options.typed(PageOptions).all:
+        opts = inv.options.typed(PageOptions)
+        if opts.ndjson and not opts.all:
+            raise UsageError("--ndjson needs --all (it prints the records of every page, one per line)")
+        if not opts.all:
             return inv.call()
         if inv.cmd.endpoint is None:
             raise ValueError(f"{inv.cmd.name} has no endpoint")
+        from cargo_cli.cli.dryrun import note
+
+        note(
+            inv.runtime,
+            f"the next pages: {pages.offset_field} += {pages.limit_field} until a page has fewer than "
+            f"{inv.payload.get(pages.limit_field, pages.default_size)} {pages.items_key}",
+        )
         return iter_pages(inv.call, inv.cmd.endpoint, inv.payload, pages)
 
     return handler
@@ -90,5 +111,8 @@ def paginated(cmd: Cmd, items_key: str, **pages: Any) -> Cmd:
     spec = Pages(items_key, **pages)
     size_flag = "--" + "".join("-" + c.lower() if c.isupper() else c for c in spec.limit_field)
     return replace(
-        cmd, opts=(*cmd.opts, all_opt(items_key, size_flag)), handler=page_all(spec), options=PageOptions
+        cmd,
+        opts=(*cmd.opts, all_opt(items_key, size_flag), NDJSON_OPT),
+        handler=page_all(spec),
+        options=PageOptions,
     )

@@ -45,6 +45,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("api", "cargo_cli.cli.commands.api_call", "api", "Call any Cargo API call by name, or send a raw request under /v1."),
     Entry("completion", "cargo_cli.cli.completion", "completion", "Print the shell completion script (bash, zsh, fish)."),
     Entry("docs", "cargo_cli.cli.docs", "docs", "Print the documentation shipped with cargo-ai."),
+    Entry("commands", "cargo_cli.cli.command_map", "commands", "Print every command, flag and API call as one JSON document (for agents)."),
 )  # fmt: skip
 
 COMMANDS: dict[str, Entry] = {entry.name: entry for entry in ENTRIES}

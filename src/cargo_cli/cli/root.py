@@ -36,6 +36,7 @@ class LazyRoot(SuggestingGroup):
 
         module = importlib.import_module(entry.module)
         command: click.Command = getattr(module, entry.attribute)
+        flags.add_leaf_params(command)  # --debug, --jq, --dry-run after a top-level command too
         return command
 
     def resolve_command(
@@ -92,8 +93,23 @@ def cli(ctx: click.Context, no_color: bool) -> None:
     ctx.call_on_close(runtime.close)
 
 
-cli.params += [flags.debug_param(hidden=False), *flags.request_timeout_params()]
+cli.params += [
+    flags.debug_param(hidden=False),
+    *flags.request_timeout_params(),
+    flags.jq_param(hidden=False),
+    flags.dry_run_param(hidden=False),
+]
 
 
 def run(args: list[str] | None, runtime: Runtime | None = None) -> Any:
-    return cli.main(args=args, prog_name="cargo-ai", standalone_mode=False, obj=runtime)
+    try:
+        return cli.main(args=args, prog_name="cargo-ai", standalone_mode=False, obj=runtime)
+    except BaseException as exc:
+        if type(exc).__name__ != "Captured":
+            raise
+        from cargo_cli.cli import dryrun  # the end of a dry run: its first request, caught
+
+        if not isinstance(exc, dryrun.Captured):
+            raise
+        output.emit(exc.document)
+        return None

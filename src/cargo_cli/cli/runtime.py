@@ -23,6 +23,8 @@ class Runtime:
     clock: Callable[[], float] = time.monotonic
     _client: CargoClient | None = None
     _store: CredentialStore | None = None
+    dry_run: bool = False  # --dry-run (cli/dryrun.py): the client gets a capturing transport
+    dry_run_then: list[str] = field(default_factory=list)  # what would follow the first request
 
     @property
     def store(self) -> CredentialStore:
@@ -35,7 +37,13 @@ class Runtime:
     def credentials(self) -> Credentials | None:
         from cargo_cli.credentials import resolve
 
-        return resolve(self.settings, self.store)
+        found = resolve(self.settings, self.store)
+        if found is None and self.dry_run:  # no login needed to see a request
+            from cargo_cli.cli.dryrun import PLACEHOLDER_TOKEN
+            from cargo_cli.credentials import Credentials
+
+            return Credentials(PLACEHOLDER_TOKEN, self.settings.env_workspace_uuid, source="placeholder")
+        return found
 
     def make_client(self, token: str | None, workspace_uuid: str | None) -> CargoClient:
         from cargo_cli import output
@@ -49,7 +57,15 @@ class Runtime:
             workspace_uuid=workspace_uuid,
             sleep=self.sleep,
             debug_log=output.debug,
+            transport=self._dry_run_transport(),
         )
+
+    def _dry_run_transport(self) -> Any:
+        if not self.dry_run:
+            return None
+        from cargo_cli.cli.dryrun import transport
+
+        return transport(self.dry_run_then)
 
     @property
     def client(self) -> CargoClient:

@@ -38,7 +38,7 @@ import click
 
 from cargo_cli import files, output
 from cargo_cli.api.resources import endpoint_id_of
-from cargo_cli.cli.flags import WaitFlags, debug_param
+from cargo_cli.cli.flags import WaitFlags, leaf_params
 from cargo_cli.cli.help import HelpCommand, describe_argument
 from cargo_cli.cli.numbers import POLLING_MS, SECONDS
 from cargo_cli.cli.params import NULL
@@ -417,11 +417,17 @@ def build_command(cmd: Cmd) -> click.Command:
         if cmd.prepare is not None:
             payload = cmd.prepare(payload)
         inv = invocation(cmd, payload, local, rt)
+        if inv.output_file is not None and files.is_stdout(inv.output_file) and output.filtering():
+            raise UsageError("--jq filters JSON; with --output - stdout carries the downloaded bytes")
+        if rt.dry_run:
+            from cargo_cli.cli.dryrun import plan
+
+            rt.dry_run_then.extend(plan(cmd, inv))
         result = execute(cmd, inv)
         if inv.output_file is not None and files.is_stdout(inv.output_file):
             output.emit_to_stderr({} if result is None else result)  # stdout carried the file
         elif isinstance(result, Iterator):
-            output.emit_array(result)
+            (output.emit_ndjson if local.get("ndjson") else output.emit_array)(result)
         elif cmd.text and isinstance(result, str):
             output.emit_text(result)
         else:
@@ -432,8 +438,9 @@ def build_command(cmd: Cmd) -> click.Command:
 
     params: list[click.Parameter] = [a.to_click() for a in cmd.args]
     params += [o.to_click() for o in row_opts(cmd)]
-    params.append(debug_param())
-    return HelpCommand(
+    declared = {o.flag for o in row_opts(cmd)}
+    params += [param for param in leaf_params() if param.opts[0] not in declared]
+    command = HelpCommand(
         cmd.verb,
         arguments=[arg.help_row for arg in cmd.args],
         examples=cmd.examples,
@@ -444,6 +451,8 @@ def build_command(cmd: Cmd) -> click.Command:
         epilog=cmd.epilog or None,
         no_args_is_help=False,
     )
+    command.cargo_row = cmd  # type: ignore[attr-defined]  # read by `cargo-ai commands` (cli/command_map.py)
+    return command
 
 
 class HintingGroup(SuggestingGroup):

@@ -33,11 +33,26 @@ def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str
     if files.is_stdout(destination):  # every part, in order, as one stream
         with files.open_target(files.STDOUT) as sink, transfer_progress("stdout") as on_progress:
             return [rt.client.stream_into(url, sink, on_progress=on_progress) for url in urls]
+    if len(urls) > 1 and output.stderr_is_tty():  # one display: the files, then the current file's bytes
+        return _download_files(urls, destination, rt)
     written = []
     for index, url in enumerate(urls):
         target = part_path(destination, index)
         with transfer_progress(target) as on_progress:
             written.append(rt.client.download_to(url, target, on_progress=on_progress))
+    return written
+
+
+def _download_files(urls: list[str], destination: str, rt: Runtime) -> list[dict[str, Any]]:
+    bar = ProgressBar(part_path(destination, 0), files=len(urls))
+    written = []
+    try:
+        for index, url in enumerate(urls):
+            bar.next_file(part_path(destination, index))
+            written.append(rt.client.download_to(url, part_path(destination, index), on_progress=bar.update))
+            bar.file_done()
+    finally:
+        bar.stop()
     return written
 
 
@@ -56,17 +71,53 @@ def transfer_progress(label: str) -> Iterator[Callable[[int, int | None], None] 
 
 
 class ProgressBar:
-    """A transient rich transfer bar on stderr (bytes, speed)."""
+    """A transient rich transfer bar on stderr (bytes, speed); with
+    ``files=N``, a first line counts the files written of N, with the
+    elapsed time (a multi-file download)."""
 
-    def __init__(self, destination: str) -> None:
-        from rich.progress import BarColumn, DownloadColumn, Progress, TransferSpeedColumn
+    def __init__(self, destination: str, files: int | None = None) -> None:
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TransferSpeedColumn,
+        )
 
-        self._progress = Progress(
-            "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-            TransferSpeedColumn(), console=output.console(), transient=True,
-        )  # fmt: skip
+        columns = (
+            "[progress.description]{task.description}",
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+        )
+        self._files: Any = None
+        if files is None:
+            self._progress = Progress(*columns, console=output.console(), transient=True)
+        else:
+            counter = Progress(
+                TextColumn("Downloading"), BarColumn(), MofNCompleteColumn(), TextColumn("files ·"),
+                TimeElapsedColumn(),
+            )  # fmt: skip
+            self._files = (counter, counter.add_task("files", total=files))
+
+            class WithFiles(Progress):  # the file count above the byte bar, in one live display
+                def get_renderables(self) -> Any:
+                    yield counter.make_tasks_table(counter.tasks)
+                    yield from super().get_renderables()
+
+            self._progress = WithFiles(*columns, console=output.console(), transient=True)
         self._task = self._progress.add_task(destination, total=None)
         self._progress.start()
+
+    def next_file(self, destination: str) -> None:
+        self._progress.reset(self._task, total=None, description=destination)
+
+    def file_done(self) -> None:
+        if self._files is not None:
+            counter, task = self._files
+            counter.advance(task)
 
     def update(self, done: int, total: int | None) -> None:
         self._progress.update(self._task, completed=done, total=total)

@@ -10,7 +10,9 @@
   uuid;
 - ``--timeout`` gives up with an errorMessage carrying the uuid (exit 1);
 - Ctrl-C exits 130 with the uuid in the errorMessage and cancels nothing;
-- a rich spinner with status and elapsed time runs on stderr when it is a TTY.
+- on a terminal stderr, a live line with the status and an elapsed time that
+  advances every second (a progress bar of the runs for a batch); see
+  cli/progress.py. Elsewhere nothing is added to stderr.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from cargo_cli import output
 from cargo_cli.errors import (
     EXIT_ERROR,
     ApiError,
@@ -93,9 +94,13 @@ def wait_for(
     started = clock()
     status: str | None = None
     failures = 0
+    from cargo_cli.cli import progress
+
     spinner = (
-        _Spinner(spec.label, uuid)
-        if (output.stderr_is_tty() if show_spinner is None else show_spinner)
+        progress.wait_display(spec.label, uuid)
+        if show_spinner is None
+        else (progress.BatchBar if spec.label == "batch" else progress.WaitLine)(spec.label, uuid)
+        if show_spinner
         else None
     )
     try:
@@ -109,6 +114,8 @@ def wait_for(
                 failure = exc.message
             else:
                 polled = spec.status_of(result)
+                if spinner and polled is not None:
+                    spinner.update(polled, result)
                 if polled is None:
                     failure = f"the answer to {spec.get_endpoint} has no {spec.label} status"
                 else:
@@ -123,8 +130,6 @@ def wait_for(
                     extra={"uuid": uuid, "status": status},
                 )
             elapsed = clock() - started
-            if spinner:
-                spinner.update(status, elapsed)
             if timeout_s is not None and elapsed + interval > timeout_s:
                 raise WaitTimeoutError(
                     f"Timed out after {timeout_s:g}s waiting for {spec.label} {uuid} "
@@ -142,25 +147,6 @@ def wait_for(
     finally:
         if spinner:
             spinner.stop()
-
-
-class _Spinner:
-    def __init__(self, label: str, uuid: str) -> None:
-        from rich.status import Status
-
-        self.label = label
-        self.uuid = uuid
-        self._status = Status(self._text(None, 0.0), console=output.console())
-        self._status.start()
-
-    def _text(self, status: str | None, elapsed: float) -> str:
-        return f"Waiting for {self.label} {self.uuid}: {status or 'pending'} ({elapsed:.0f}s)"
-
-    def update(self, status: str | None, elapsed: float) -> None:
-        self._status.update(self._text(status, elapsed))
-
-    def stop(self) -> None:
-        self._status.stop()
 
 
 def check_exit_status(waiting: WaitFlags) -> None:
