@@ -38,6 +38,9 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "ai document reset": (
         "cargo-ai ai document reset",
     ),
+    "ai mcp-client connect": (
+        "cargo-ai ai mcp-client connect --name Linear --url https://mcp.linear.app/mcp",
+    ),
     "ai mcp-server create": (
         "cargo-ai ai mcp-server create --name 'Internal Tools'",
         "cargo-ai ai mcp-server create --name 'Internal Tools' --url <url>",
