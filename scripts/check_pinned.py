@@ -31,10 +31,14 @@ def check(shared: Path) -> list[str]:
             problems.append(f"spec/commands.json lacks the addition `{' '.join(addition['path'])}` as listed")
     upstream_paths = {tuple(c["path"]) for c in upstream["commands"]}
     for path in sorted(added & upstream_paths):
-        problems.append(f"`{' '.join(path)}` is in {shared}/commands.json now: drop it from spec/additions.json")
+        problems.append(
+            f"`{' '.join(path)}` is in {shared}/commands.json now: drop it from spec/additions.json"
+        )
     kept = {**pinned, "commands": [c for c in pinned["commands"] if tuple(c["path"]) not in added]}
     if kept != upstream:
-        problems.append(f"spec/commands.json (minus spec/additions.json) differs from {shared}/commands.json: {REFRESH}")
+        problems.append(
+            f"spec/commands.json (minus spec/additions.json) differs from {shared}/commands.json: {REFRESH}"
+        )
     return problems
 
 
