@@ -16,7 +16,7 @@ from typing import Any
 from cargo_cli.sandbox import engine
 from cargo_cli.sandbox.app import Sandbox
 from cargo_cli.sandbox.http import ApiError, Ctx, bad_request, not_found
-from cargo_cli.sandbox.routes.common import entity, listed, page
+from cargo_cli.sandbox.routes.common import listed, page
 from cargo_cli.sandbox.routes.orchestration import _run_filter
 
 PLATFORM_PATH = "/mcp"
@@ -375,6 +375,15 @@ def curated_tools(server: Mapping[str, Any]) -> tuple[Tool, ...]:
     return tuple(tools)
 
 
+def mcp_server(ctx: Ctx, uuid: str | None = None) -> dict[str, Any]:
+    """A curated MCP server of the workspace, or 404 (``mcpServerNotFound``)."""
+    key = uuid if uuid is not None else str(ctx.params.get("uuid", ""))
+    found = ctx.store.get("mcpServer", key, ctx.workspace_uuid)
+    if found is None or found.get("deletedAt"):
+        raise ApiError(404, f"MCP server not found: {key}", "mcpServerNotFound")
+    return found
+
+
 def tools_of(ctx: Ctx, url_path: str) -> list[dict[str, Any]] | None:
     """The tools an MCP client connected to ``url_path`` of this sandbox sees
     (``ai mcp-client connect``), as ``{slug, description, config: {jsonSchema}}``;
@@ -385,7 +394,7 @@ def tools_of(ctx: Ctx, url_path: str) -> list[dict[str, Any]] | None:
         found = CURATED_PATH.match(url_path)
         if found is None:
             return None
-        tools = curated_tools(entity(ctx, "mcpServer", found.group("uuid"), "MCP server"))
+        tools = curated_tools(mcp_server(ctx, found.group("uuid")))
     return [
         {"slug": t.name, "description": t.description, "config": {"jsonSchema": t.input_schema}}
         for t in tools

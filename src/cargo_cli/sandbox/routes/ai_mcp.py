@@ -9,8 +9,8 @@ import urllib.parse
 from typing import Any
 
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, bad_request
-from cargo_cli.sandbox.mcp_tools import tools_of
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
+from cargo_cli.sandbox.mcp_tools import mcp_server, tools_of
+from cargo_cli.sandbox.routes.common import body_dict, create, listed, remove, update
 
 router = Router()
 FIELDS = ("name", "description", "actions", "resources", "folderUuid", "capabilities")
@@ -23,7 +23,7 @@ def list_mcp_servers(ctx: Ctx) -> Any:
 
 @router.route("GET", "/ai/mcpServers/{uuid}")
 def get_mcp_server(ctx: Ctx) -> Any:
-    return {"mcpServer": entity(ctx, "mcpServer", label="MCP server")}
+    return {"mcpServer": mcp_server(ctx)}
 
 
 def _lists(body: dict[str, Any]) -> None:
@@ -50,14 +50,14 @@ def create_mcp_server(ctx: Ctx) -> Any:
 
 @router.route("PUT", "/ai/mcpServers/{uuid}")
 def update_mcp_server(ctx: Ctx) -> Any:
-    server = entity(ctx, "mcpServer", label="MCP server")
+    server = mcp_server(ctx)
     _lists(body_dict(ctx))
     return {"mcpServer": update(ctx, "mcpServer", server, FIELDS)}
 
 
 @router.route("DELETE", "/ai/mcpServers/{uuid}")
 def remove_mcp_server(ctx: Ctx) -> Any:
-    remove(ctx, "mcpServer", entity(ctx, "mcpServer", label="MCP server"))
+    remove(ctx, "mcpServer", mcp_server(ctx))
 
 
 @router.route("POST", "/ai/mcpClients/connect")
