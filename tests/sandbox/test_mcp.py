@@ -139,3 +139,20 @@ def test_an_unknown_curated_server_is_a_json_rpc_error(api: Api):
     )  # fmt: skip
     assert answer.status_code == 404
     assert answer.json()["error"]["message"].startswith("MCP server not found")
+
+
+def test_without_the_extra_the_endpoint_is_a_501_naming_it(api: Api, monkeypatch: pytest.MonkeyPatch):
+    import sys
+
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from cargo_cli.sandbox.mcp_tools import _Endpoint
+
+    monkeypatch.setitem(sys.modules, "cargo_cli.sandbox.mcp", None)  # importing it fails
+    app = Starlette(routes=[Route("/mcp", _Endpoint(api.sandbox), methods=["POST"])])
+    answer = TestClient(app).post("/mcp", json={})
+    assert answer.status_code == 501
+    assert answer.json() == {"errorMessage": answer.json()["errorMessage"], "reason": "extraMissing"}
+    assert "pip install 'cargo-ai[mcp]'" in answer.json()["errorMessage"]

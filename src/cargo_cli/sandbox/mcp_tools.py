@@ -401,25 +401,37 @@ def tools_of(ctx: Ctx, url_path: str) -> list[dict[str, Any]] | None:
     ]
 
 
+class _Endpoint:
+    """The ASGI app of the MCP paths: ``sandbox/mcp.py`` (the SDK), imported on
+    the first MCP request, so the sandbox starts as fast without it; without
+    the ``mcp`` extra, a 501 that names it."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.app is None:
+            try:
+                from cargo_cli.sandbox.mcp import McpEndpoint
+            except ImportError as exc:
+                from starlette.responses import JSONResponse
+
+                message = (
+                    f"The sandbox's MCP endpoint needs the mcp extra ({exc}): pip install 'cargo-ai[mcp]'"
+                )
+                self.app = JSONResponse({"errorMessage": message, "reason": "extraMissing"}, status_code=501)
+            else:
+                self.app = McpEndpoint(self.sandbox)
+        await self.app(scope, receive, send)
+
+
 def mount(sandbox: Sandbox) -> list[Any]:
-    """The Starlette routes of the MCP endpoint (``create_app`` puts them first):
-    served by ``sandbox/mcp.py`` when the ``mcp`` extra is installed, else a
-    501 that names the extra."""
-    from starlette.responses import JSONResponse
+    """The Starlette routes of the MCP endpoint (``create_app`` puts them first)."""
     from starlette.routing import Route
 
+    endpoint = _Endpoint(sandbox)
     methods = ["GET", "POST", "DELETE"]
-    try:
-        from cargo_cli.sandbox.mcp import McpEndpoint
-    except ImportError as exc:
-        message = f"The sandbox's MCP endpoint needs the mcp extra ({exc}): pip install 'cargo-ai[mcp]'"
-
-        async def missing(_request: Any) -> Any:
-            return JSONResponse({"errorMessage": message, "reason": "extraMissing"}, status_code=501)
-
-        endpoint: Any = missing
-    else:
-        endpoint = McpEndpoint(sandbox)
     return [
         Route(PLATFORM_PATH, endpoint, methods=methods),
         Route("/v1/ai/mcpServers/{uuid}/mcp", endpoint, methods=methods),

@@ -8,8 +8,8 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
+from cargo_cli.sandbox import mcp_tools  # as a module: it imports routes.common (and so this)
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, bad_request
-from cargo_cli.sandbox.mcp_tools import mcp_server, tools_of
 from cargo_cli.sandbox.routes.common import body_dict, create, listed, remove, update
 
 router = Router()
@@ -23,7 +23,7 @@ def list_mcp_servers(ctx: Ctx) -> Any:
 
 @router.route("GET", "/ai/mcpServers/{uuid}")
 def get_mcp_server(ctx: Ctx) -> Any:
-    return {"mcpServer": mcp_server(ctx)}
+    return {"mcpServer": mcp_tools.mcp_server(ctx)}
 
 
 def _lists(body: dict[str, Any]) -> None:
@@ -50,14 +50,14 @@ def create_mcp_server(ctx: Ctx) -> Any:
 
 @router.route("PUT", "/ai/mcpServers/{uuid}")
 def update_mcp_server(ctx: Ctx) -> Any:
-    server = mcp_server(ctx)
+    server = mcp_tools.mcp_server(ctx)
     _lists(body_dict(ctx))
     return {"mcpServer": update(ctx, "mcpServer", server, FIELDS)}
 
 
 @router.route("DELETE", "/ai/mcpServers/{uuid}")
 def remove_mcp_server(ctx: Ctx) -> Any:
-    remove(ctx, "mcpServer", mcp_server(ctx))
+    remove(ctx, "mcpServer", mcp_tools.mcp_server(ctx))
 
 
 @router.route("POST", "/ai/mcpClients/connect")
@@ -72,7 +72,9 @@ def connect_mcp_client(ctx: Ctx) -> Any:
             raise bad_request(f"mcpClient.{field} is required")
     url = urllib.parse.urlsplit(client["url"])
     ours = urllib.parse.urlsplit(ctx.base_url)
-    tools = tools_of(ctx, url.path) if (url.scheme, url.netloc) == (ours.scheme, ours.netloc) else None
+    tools = (
+        mcp_tools.tools_of(ctx, url.path) if (url.scheme, url.netloc) == (ours.scheme, ours.netloc) else None
+    )
     if tools is None:
         raise ApiError(
             400, f"Cannot connect to {client['url']}: the sandbox reaches only its own MCP endpoints "
