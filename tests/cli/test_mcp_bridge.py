@@ -216,3 +216,11 @@ def test_a_request_without_an_answer_gets_a_deadline_error_and_the_server_a_canc
     cancel = to_server[1]
     assert cancel.method == "notifications/cancelled" and cancel.params["requestId"] == 7
     assert to_client[1] == pong and len(to_client) == 2
+
+
+def test_a_closed_stdout_is_told_apart_from_a_bug():
+    group = BaseExceptionGroup(
+        "tg", [ValueError("x"), BaseExceptionGroup("inner", [BrokenPipeError(32, "pipe")])]
+    )
+    assert mcp_bridge._broken_pipe(group)
+    assert not mcp_bridge._broken_pipe(BaseExceptionGroup("tg", [ValueError("x")]))

@@ -41,7 +41,7 @@ from mcp.server.stdio import stdio_server
 from mcp.shared.message import SessionMessage
 
 from cargo_cli import __version__, output
-from cargo_cli.errors import EXIT_INTERNAL, EXIT_OK, EXIT_SIGNAL_BASE
+from cargo_cli.errors import EXIT_BROKEN_PIPE, EXIT_INTERNAL, EXIT_OK, EXIT_SIGNAL_BASE
 from cargo_cli.settings import CONNECT_TIMEOUT
 
 CLOSE_TIMEOUT = 5.0  # closing the remote session (DELETE) may take this long, then we leave anyway
@@ -327,12 +327,19 @@ class _Bridge:
                 wanted.append(signum)
         if not wanted:
             return
-        with anyio.open_signal_receiver(*wanted) as received:
+        receiver = anyio.open_signal_receiver(*wanted)
+        try:
+            received = receiver.__enter__()
+        except NotImplementedError:  # no loop signal handlers (Windows): Ctrl-C ends the process as usual
+            return
+        try:
             async for signum in received:
                 self.signum = int(signum)
                 log(f"{signal.Signals(signum).name}: closing the session")
                 tg.cancel_scope.cancel()
                 return
+        finally:
+            receiver.__exit__(None, None, None)
 
 
 def _quiet_sdk_logs(debug: bool) -> None:
@@ -375,6 +382,12 @@ async def serve(config: Config) -> int:
     return EXIT_OK
 
 
+def _broken_pipe(exc: BaseException) -> bool:
+    if isinstance(exc, BaseExceptionGroup):
+        return any(_broken_pipe(inner) for inner in exc.exceptions)
+    return isinstance(exc, BrokenPipeError) or (exc.__cause__ is not None and _broken_pipe(exc.__cause__))
+
+
 def run(config: Config) -> int:
     output.register_secret(config.token)
     where = {"server": "curated server", "env": "CARGO_MCP_URL", "api": "API origin", "default": "platform"}
@@ -384,6 +397,9 @@ def run(config: Config) -> int:
     try:
         return anyio.run(serve, config, backend="asyncio")
     except Exception as exc:  # a bug: said on stderr; stdout is the protocol's
+        if _broken_pipe(exc):  # the client went away without closing stdin first
+            log("stdout was closed by the client")
+            return EXIT_BROKEN_PIPE
         import traceback
 
         log("internal error: " + "".join(traceback.format_exception_only(type(exc), exc)).strip())

@@ -287,7 +287,9 @@ def test_stdin_closed_closes_the_session_and_exits_0(box: Cli) -> None:
     assert _wait_for(lambda: _deletes(box) == before + 1)
 
 
-@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+@pytest.mark.parametrize(
+    ("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGHUP, 129)]
+)
 def test_a_signal_closes_the_session(box: Cli, signum: int, code: int) -> None:
     before = _deletes(box)
     raw = Raw(box)
