@@ -224,3 +224,20 @@ def test_a_closed_stdout_is_told_apart_from_a_bug():
     )
     assert mcp_bridge._broken_pipe(group)
     assert not mcp_bridge._broken_pipe(BaseExceptionGroup("tg", [ValueError("x")]))
+
+
+def test_only_the_mcp_command_loads_the_sdk():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from cargo_cli.main import main\n"
+        "for argv in (['--help'], ['mcp', '--help'], ['ai', 'mcp-client', 'connect', '--help'], ['version']):\n"
+        "    main(argv)\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('mcp', 'mcp_types', 'httpx2'))\n"
+        "sys.stderr.write(repr(loaded))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().endswith("[]"), done.stderr
