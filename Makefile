@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 ARGS   ?= --help
 STAMP   = $(VENV)/.installed
-EXTRAS  = dev,sandbox
+EXTRAS  = dev,sandbox,mcp
 
 .PHONY: install run demo test pytest pytest-pythons lint typecheck format docs docs-check endpoints-check bench clean
 
@@ -62,8 +62,7 @@ docs-check: $(STAMP)
 
 endpoints-check: $(STAMP)
 	$(BIN)/python scripts/gen_endpoints.py --check
-	@if [ -d ../shared/spec ]; then diff -q ../shared/spec/api.json spec/api.json && diff -q ../shared/spec/commands.json spec/commands.json \
-	  || { echo "spec/ differs from ../shared/spec: refresh the pinned copy (spec/PINNED.md)"; exit 1; }; fi
+	$(BIN)/python scripts/check_pinned.py ../shared/spec
 
 # Byte-compile first, as a pip install does: with PYTHONDONTWRITEBYTECODE set
 # (as on the build machines) an edited module would otherwise be compiled

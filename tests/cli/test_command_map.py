@@ -109,6 +109,8 @@ def test_local_and_hand_written_commands(document):
     for path in LOCAL:
         assert commands[path]["kind"] == "local", path
         assert "calls" not in commands[path]
+    assert commands["mcp"]["kind"] == "local"  # a transport: the bridge, not an API call of the CLI's
+    assert [flag["name"] for flag in commands["mcp"]["flags"]][:1] == ["--server"]
     assert commands["api"]["calls"][0]["id"] == "*"
     assert [call["id"] for call in commands["whoami"]["calls"]] == [
         "userManagement.user.getCurrent",

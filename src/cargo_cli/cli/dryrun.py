@@ -47,7 +47,7 @@ REDACTED = "Bearer ***"
 # Leaf commands that send no request (by path below the root). A test checks
 # that every leaf without an API call is named here or in command_map.py.
 LOCAL: frozenset[str] = frozenset(
-    {"logout", "version", "completion", "docs", "commands", "hosting app init", "hosting worker init"}
+    {"logout", "version", "completion", "docs", "commands", "mcp", "hosting app init", "hosting worker init"}
 )
 
 

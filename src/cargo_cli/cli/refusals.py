@@ -4,7 +4,7 @@ kinds of refusal (docs/refusals.md).
 - **Unavailable** (``UNAVAILABLE`` below): commands Cargo documents but that
   this CLI cannot run faithfully, because no wire specification exists for
   them (``mailboxManagement``, ``workspaceManagement envVar``, ``project`` /
-  ``cdk``) or because they are interactive extras (``ask``, ``mcp``, ``start``,
+  ``cdk``) or because they are interactive extras (``ask``, ``start``,
   ``init``, ``book-demo``, ...). They all answer with the same error: exit 2,
   nothing sent, ``errorMessage`` naming the command, why it is unavailable and
   what to use instead, plus ``"reason": "commandUnavailable"`` and
@@ -113,11 +113,6 @@ UNAVAILABLE: dict[tuple[str, ...], Unavailable] = {
         "the terminal chat drives a local coding agent in an interactive terminal UI",
         "Chat with a Cargo agent with `cargo-ai ai chat create` and "
         "`cargo-ai ai message create --wait-until-finished`.",
-    ),
-    ("mcp",): Unavailable(
-        "serving an MCP server over stdio is not part of this CLI",
-        "Connect your MCP client to the Cargo platform's MCP server (see the Cargo app); "
-        "`cargo-ai ai mcp-server list` lists the workspace's curated servers.",
     ),
     ("start",): _START,
     ("onboard",): _START,

@@ -41,6 +41,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("hosting", "cargo_cli.cli.commands.hosting", "group", "Apps, workers and their deployments."),
     Entry("system-of-record", "cargo_cli.cli.commands.system_of_record", "group", "Systems of record and SQL against them."),
     Entry("observability", "cargo_cli.cli.commands.observability", "group", "Scheduled threshold alerts and their firing history."),
+    Entry("mcp", "cargo_cli.cli.commands.mcp", "mcp", "Serve MCP over stdio, bridged to Cargo's MCP endpoint (AI agents)."),
     Entry("doctor", "cargo_cli.cli.commands.doctor", "doctor", "Diagnose the setup: version, credentials, keyring, API, workspace, clock."),
     Entry("api", "cargo_cli.cli.commands.api_call", "api", "Call any Cargo API call by name, or send a raw request under /v1."),
     Entry("completion", "cargo_cli.cli.completion", "completion", "Print the shell completion script (bash, zsh, fish)."),

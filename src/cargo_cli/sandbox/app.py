@@ -182,4 +182,6 @@ class Sandbox:
 
 def create_app(sandbox: Sandbox) -> Starlette:
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-    return Starlette(routes=[Route("/{path:path}", sandbox.handle, methods=methods)])
+    from cargo_cli.sandbox.mcp_tools import mount  # the MCP endpoint (/mcp, docs/mcp.md)
+
+    return Starlette(routes=[*mount(sandbox), Route("/{path:path}", sandbox.handle, methods=methods)])

@@ -13,6 +13,7 @@ ACTIONS = '[{"slug":"clearbit","kind":"tool","config":{}}]'
 RESOURCES = '[{"slug":"companies","kind":"model","modelUuid":"m"}]'
 CAPS = '[{"slug":"sandbox","config":{}}]'
 MCP = '[{"kind":"custom","name":"x","url":"https://mcp.example"}]'
+AUTH = '{"accessToken":"oauth-access-1","issuedAt":"2026-01-01T00:00:00Z","tokenType":"Bearer"}'
 PARTS = '[{"type":"text","text":"Find the VP of Sales at Acme"}]'
 
 
@@ -137,6 +138,30 @@ CASES = [
     pytest.param(
         ["mcp-server", "remove", UUID1], "DELETE", f"/ai/mcpServers/{UUID1}", "", None, id="mcp-server-remove",
     ),
+    # MCP clients
+    pytest.param(
+        ["mcp-client", "connect", "--name", "Linear", "--url", "https://mcp.linear.app/mcp"],
+        "POST", "/ai/mcpClients/connect", "",
+        {"mcpClient": {"kind": "custom", "name": "Linear", "url": "https://mcp.linear.app/mcp",
+                       "authentication": None, "disabledToolSlugs": []}},
+        id="mcp-client-connect-defaults",
+    ),
+    pytest.param(
+        ["mcp-client", "connect", "--name", "Linear", "--url", "https://mcp.linear.app/mcp",
+         "--disabled-tool-slugs", "create_issue, delete_issue", "--authentication", AUTH],
+        "POST", "/ai/mcpClients/connect", "",
+        {"mcpClient": {"kind": "custom", "name": "Linear", "url": "https://mcp.linear.app/mcp",
+                       "authentication": j(AUTH), "disabledToolSlugs": ["create_issue", "delete_issue"]}},
+        id="mcp-client-connect-all-flags",
+    ),
+    pytest.param(
+        ["mcp-client", "connect", "--name", "L", "--url", "http://localhost:3000/mcp", "--authentication",
+         "null"],
+        "POST", "/ai/mcpClients/connect", "",
+        {"mcpClient": {"kind": "custom", "name": "L", "url": "http://localhost:3000/mcp",
+                       "authentication": None, "disabledToolSlugs": []}},
+        id="mcp-client-connect-null-authentication",
+    ),
     # memories
     pytest.param(
         ["memory", "list", "--scope", "agent", "--agent-uuid", UUID1], "GET", "/ai/memories/list",
@@ -211,6 +236,24 @@ def test_reason_table(cli, api, argv, method, path, reason, message):
     result = cli("ai", *argv)
     assert result.code == 1
     assert result.json == {"errorMessage": message, "reason": reason, "status": 404}
+
+
+def test_mcp_client_connect_prints_the_tools(cli, api):
+    answer = {"outcome": "connected", "tools": [
+        {"slug": "create_issue", "description": "Create an issue", "config": {"jsonSchema": {"type": "object"}}},
+    ]}  # fmt: skip
+    api.post("/ai/mcpClients/connect").respond(json=answer)
+    result = cli("ai", "mcp-client", "connect", "--name", "Linear", "--url", "https://mcp.linear.app/mcp")
+    assert result.code == 0, result.out
+    assert result.json == answer
+
+
+def test_mcp_client_connect_never_echoes_the_oauth_token(cli, api):
+    api.post("/ai/mcpClients/connect").respond(400, json={"errorMessage": "Cannot connect"})
+    result = cli("ai", "mcp-client", "connect", "--name", "x", "--url", "https://x.example/mcp",
+                 "--authentication", AUTH)  # fmt: skip
+    assert result.code == 1
+    assert "oauth-access-1" not in result.out + result.err
 
 
 DRAFT = {
@@ -344,6 +387,13 @@ def test_update_draft_parts_from_file_missing(cli, api):
          "--polling-interval"),
         (["message", "list"], "--chat-uuid"),
         (["mcp-server", "create", "--name", "x", "--resources", "{}"], "JSON array"),
+        (["mcp-client", "connect", "--url", "https://x.example/mcp"], "--name"),
+        (["mcp-client", "connect", "--name", "x"], "--url"),
+        (["mcp-client", "connect", "--name", "x", "--url", "mcp.example"], "--url must be an http(s) URL"),
+        (["mcp-client", "connect", "--name", "x", "--url", "https://x.example", "--authentication", "[]"],
+         "JSON object"),
+        (["mcp-client", "connect", "--name", "x", "--url", "https://x.example", "--authentication", "{}"],
+         '"accessToken"'),
         (["memory", "list"], "--scope"),
         (["memory", "list", "--scope", "team"], "--scope"),
         (["memory", "list", "--scope", "agent"], "--scope agent needs --agent-uuid"),

@@ -14,6 +14,7 @@ import click
 from cargo_cli.api.resources import ai
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import (
+    CSV,
     FLOAT,
     ISO_DATE,
     JSON_ARRAY,
@@ -78,6 +79,17 @@ def _memory_scope(payload: dict[str, Any]) -> dict[str, Any]:
 def _memory_content(payload: dict[str, Any]) -> dict[str, Any]:
     if "content" not in payload:
         raise UsageError("Nothing to update: pass --content <text> (the memory's new content)")
+    return payload
+
+
+def _mcp_client_url(payload: dict[str, Any]) -> dict[str, Any]:
+    client = payload["mcpClient"]
+    url = str(client.get("url", ""))
+    if not url.startswith(("https://", "http://")) or len(url.split("://", 1)[1]) == 0:
+        raise UsageError(f"--url must be an http(s) URL of an MCP server, got {url!r}")
+    auth = client.get("authentication")
+    if auth is not None and not isinstance(auth.get("accessToken"), str):
+        raise UsageError('--authentication must be null or a JSON object with an "accessToken" string')
     return payload
 
 
@@ -296,6 +308,26 @@ COMMANDS: list[Cmd] = [
     ),
     by_uuid("mcp-server remove", ai.McpServer.remove, "Remove an MCP server.", "mcp-server-uuid",
             examples=("cargo-ai ai mcp-server remove <mcp-server-uuid>",)),
+    # MCP clients (remote MCP servers an agent can use)
+    Cmd(
+        "mcp-client connect", ai.McpClient.connect,
+        "Connect to a remote MCP server and list its tools ({outcome, tools}).\n\n"
+        "Sent as a custom MCP client: {mcpClient: {kind: \"custom\", name, url, authentication, "
+        "disabledToolSlugs}}; authentication defaults to null and disabledToolSlugs to [].",
+        opts=(
+            Opt("--name", required=True, field="mcpClient.name", help="The client name."),
+            Opt("--url", required=True, field="mcpClient.url", help="The MCP server URL (Streamable HTTP)."),
+            Opt("--disabled-tool-slugs", CSV, field="mcpClient.disabledToolSlugs", metavar="A,B",
+                help="Tools of the server not to use (comma-separated slugs)."),
+            Opt("--authentication", JSON_OBJECT, field="mcpClient.authentication",
+                help='OAuth credentials ({"accessToken": ..., "issuedAt": ...}) as JSON, or null (default).'),
+        ),
+        prepare=chain(
+            defaults(mcpClient={"kind": "custom", "authentication": None, "disabledToolSlugs": []}),
+            _mcp_client_url,
+        ),
+        examples=("cargo-ai ai mcp-client connect --name Linear --url https://mcp.linear.app/mcp",),
+    ),
     # memories
     Cmd(
         "memory list", ai.Memory.list, "List memories.",
@@ -362,6 +394,7 @@ group = build_domain(
         "chat": "Chats with agents.",
         "message": "Chat messages.",
         "mcp-server": "Curated MCP servers.",
+        "mcp-client": "Remote MCP servers (connect and list their tools).",
         "memory": "Agent, workspace and user memories.",
         "document": "Inline knowledge documents.",
     },

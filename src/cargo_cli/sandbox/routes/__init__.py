@@ -6,6 +6,7 @@ from __future__ import annotations
 from cargo_cli.sandbox.http import Router
 from cargo_cli.sandbox.routes import (
     ai,
+    ai_mcp,
     connection,
     content,
     context,
@@ -20,7 +21,7 @@ from cargo_cli.sandbox.routes import (
 )
 
 DOMAINS = (
-    workspace, connection, storage, segmentation, orchestration, ai,
+    workspace, connection, storage, segmentation, orchestration, ai, ai_mcp,
     content, context, expression, hosting, system_of_record, observability,  # the seeds tier
 )  # fmt: skip
 
