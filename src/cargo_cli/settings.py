@@ -7,12 +7,16 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from cargo_cli.api.options import (
+    CONNECT_TIMEOUT,
+    DEFAULT_API_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    ClientOptions,
+)
 from cargo_cli.errors import UsageError
 
-DEFAULT_API_URL = "https://api.getcargo.io"
-DEFAULT_TIMEOUT = 360.0
-CONNECT_TIMEOUT = 10.0
-DEFAULT_MAX_RETRIES = 2  # 3 attempts in all
+__all__ = ["CONNECT_TIMEOUT", "DEFAULT_API_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "Settings"]
 MAX_SECONDS = 30 * 24 * 3600  # the largest time budget accepted anywhere (30 days)
 MAX_RETRIES = 20
 
@@ -140,6 +144,16 @@ class Settings:
     def check(self) -> None:
         if self.problem:
             raise UsageError(self.problem)
+
+    def client_options(self) -> ClientOptions:
+        """What the API client needs of these settings (the API layer never
+        reads the environment itself)."""
+        return ClientOptions(
+            api_url=self.api_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            debug=self.debug,
+        )
 
     @property
     def base_url(self) -> str:

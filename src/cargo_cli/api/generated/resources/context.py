@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
-from cargo_cli.api.resource import Progress, Resource, endpoint
+from cargo_cli.api.resource import Resource, endpoint
 
 List = list  # a method may be called ``list``
-
 
 
 class Graph(Resource):
@@ -39,19 +37,48 @@ class Runtime(Resource):
         return self._call("context.runtime.browse", {"path": path, "depth": depth}, extra)
 
     @endpoint("context.runtime.edit")
-    def edit(self, *, path: str, old_string: str, new_string: str, replace_all: Any | None = None, commit_message: str | None = None, **extra: Any) -> Any:
+    def edit(
+        self,
+        *,
+        path: str,
+        old_string: str,
+        new_string: str,
+        replace_all: Any | None = None,
+        commit_message: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """PATCH /context/runtime/content"""
-        return self._call("context.runtime.edit", {"path": path, "oldString": old_string, "newString": new_string, "replaceAll": replace_all, "commitMessage": commit_message}, extra)
+        return self._call(
+            "context.runtime.edit",
+            {
+                "path": path,
+                "oldString": old_string,
+                "newString": new_string,
+                "replaceAll": replace_all,
+                "commitMessage": commit_message,
+            },
+            extra,
+        )
 
     @endpoint("context.runtime.execute")
-    def execute(self, *, command: str, args: List[Any] | None = None, commit_message: str | None = None, **extra: Any) -> Any:
+    def execute(
+        self, *, command: str, args: List[Any] | None = None, commit_message: str | None = None, **extra: Any
+    ) -> Any:
         """POST /context/runtime/execute"""
-        return self._call("context.runtime.execute", {"command": command, "args": args, "commitMessage": commit_message}, extra)
+        return self._call(
+            "context.runtime.execute",
+            {"command": command, "args": args, "commitMessage": commit_message},
+            extra,
+        )
 
     @endpoint("context.runtime.read")
-    def read(self, *, path: str, start_line: float | None = None, end_line: float | None = None, **extra: Any) -> Any:
+    def read(
+        self, *, path: str, start_line: float | None = None, end_line: float | None = None, **extra: Any
+    ) -> Any:
         """POST /context/runtime/content"""
-        return self._call("context.runtime.read", {"path": path, "startLine": start_line, "endLine": end_line}, extra)
+        return self._call(
+            "context.runtime.read", {"path": path, "startLine": start_line, "endLine": end_line}, extra
+        )
 
     @endpoint("context.runtime.readBytes")
     def read_bytes(self, *, path: str) -> Any:
@@ -61,7 +88,11 @@ class Runtime(Resource):
     @endpoint("context.runtime.write")
     def write(self, *, path: str, content: str, commit_message: str | None = None, **extra: Any) -> Any:
         """PUT /context/runtime/content"""
-        return self._call("context.runtime.write", {"path": path, "content": content, "commitMessage": commit_message}, extra)
+        return self._call(
+            "context.runtime.write",
+            {"path": path, "content": content, "commitMessage": commit_message},
+            extra,
+        )
 
 
 class ContextDomain(Resource):
@@ -69,12 +100,12 @@ class ContextDomain(Resource):
 
     @cached_property
     def graph(self) -> Graph:
-        return Graph(self._client)
+        return self._sub(Graph)
 
     @cached_property
     def repository(self) -> Repository:
-        return Repository(self._client)
+        return self._sub(Repository)
 
     @cached_property
     def runtime(self) -> Runtime:
-        return Runtime(self._client)
+        return self._sub(Runtime)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from typing import Any, Literal
 
-from cargo_cli.api.resource import Progress, Resource, endpoint
-
-List = list  # a method may be called ``list``
-
+from cargo_cli.api.resource import Resource, endpoint
 
 
 class Subscription(Resource):
@@ -48,31 +44,79 @@ class Subscription(Resource):
     @endpoint("billing.subscription.updateCreditsOverageBehaviors")
     def update_credits_overage_behaviors(self, *, credits_overage_behaviors: Any, **extra: Any) -> Any:
         """PUT /billing/subscriptions/creditsOverageBehaviors"""
-        return self._call("billing.subscription.updateCreditsOverageBehaviors", {"creditsOverageBehaviors": credits_overage_behaviors}, extra)
+        return self._call(
+            "billing.subscription.updateCreditsOverageBehaviors",
+            {"creditsOverageBehaviors": credits_overage_behaviors},
+            extra,
+        )
 
     @endpoint("billing.subscription.updatePaymentMethod")
     def update_payment_method(self, *, payment_method_id: str, **extra: Any) -> Any:
         """PUT /billing/subscriptions/paymentMethod"""
-        return self._call("billing.subscription.updatePaymentMethod", {"paymentMethodId": payment_method_id}, extra)
+        return self._call(
+            "billing.subscription.updatePaymentMethod", {"paymentMethodId": payment_method_id}, extra
+        )
 
     @endpoint("billing.subscription.updatePlan")
-    def update_plan(self, *, credits_count: float, cadence: Literal['custom', 'monthly', 'quarterly', 'annual', 'one_time', 'semi_annual'], **extra: Any) -> Any:
+    def update_plan(
+        self,
+        *,
+        credits_count: float,
+        cadence: Literal["custom", "monthly", "quarterly", "annual", "one_time", "semi_annual"],
+        **extra: Any,
+    ) -> Any:
         """PUT /billing/subscriptions/plan"""
-        return self._call("billing.subscription.updatePlan", {"creditsCount": credits_count, "cadence": cadence}, extra)
+        return self._call(
+            "billing.subscription.updatePlan", {"creditsCount": credits_count, "cadence": cadence}, extra
+        )
 
     @endpoint("billing.subscription.updateTopup")
     def update_topup(self, *, enabled: bool, credits_count: float, threshold: float, **extra: Any) -> Any:
         """PUT /billing/subscriptions/topup"""
-        return self._call("billing.subscription.updateTopup", {"enabled": enabled, "creditsCount": credits_count, "threshold": threshold}, extra)
+        return self._call(
+            "billing.subscription.updateTopup",
+            {"enabled": enabled, "creditsCount": credits_count, "threshold": threshold},
+            extra,
+        )
 
 
 class Usage(Resource):
     """``billing.usage``"""
 
     @endpoint("billing.usage.getMetrics")
-    def get_metrics(self, *, from_: str, to: str, workflow_uuid: str | None = None, model_uuid: str | None = None, connector_uuid: str | None = None, integration_slug: str | None = None, slug: str | None = None, agent_uuid: str | None = None, group_by: Literal['integration_slug', 'connector_uuid', 'model_uuid', 'workflow_uuid', 'agent_uuid'] | None = None, unit: Literal['billing.credits', 'storage.records', 'orchestration.executions'] | None = None, **extra: Any) -> Any:
+    def get_metrics(
+        self,
+        *,
+        from_: str,
+        to: str,
+        workflow_uuid: str | None = None,
+        model_uuid: str | None = None,
+        connector_uuid: str | None = None,
+        integration_slug: str | None = None,
+        slug: str | None = None,
+        agent_uuid: str | None = None,
+        group_by: Literal["integration_slug", "connector_uuid", "model_uuid", "workflow_uuid", "agent_uuid"]
+        | None = None,
+        unit: Literal["billing.credits", "storage.records", "orchestration.executions"] | None = None,
+        **extra: Any,
+    ) -> Any:
         """GET /billing/usage/metrics"""
-        return self._call("billing.usage.getMetrics", {"from": from_, "to": to, "workflowUuid": workflow_uuid, "modelUuid": model_uuid, "connectorUuid": connector_uuid, "integrationSlug": integration_slug, "slug": slug, "agentUuid": agent_uuid, "groupBy": group_by, "unit": unit}, extra)
+        return self._call(
+            "billing.usage.getMetrics",
+            {
+                "from": from_,
+                "to": to,
+                "workflowUuid": workflow_uuid,
+                "modelUuid": model_uuid,
+                "connectorUuid": connector_uuid,
+                "integrationSlug": integration_slug,
+                "slug": slug,
+                "agentUuid": agent_uuid,
+                "groupBy": group_by,
+                "unit": unit,
+            },
+            extra,
+        )
 
 
 class BillingDomain(Resource):
@@ -80,8 +124,8 @@ class BillingDomain(Resource):
 
     @cached_property
     def subscription(self) -> Subscription:
-        return Subscription(self._client)
+        return self._sub(Subscription)
 
     @cached_property
     def usage(self) -> Usage:
-        return Usage(self._client)
+        return self._sub(Usage)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from typing import Any, Literal
 
-from cargo_cli.api.resource import Progress, Resource, endpoint
+from cargo_cli.api.resource import Resource, endpoint
 
 List = list  # a method may be called ``list``
-
 
 
 class Allocation(Resource):
@@ -21,9 +19,30 @@ class Allocation(Resource):
         return self._call("revenueOrganization.allocation.get", {"uuid": uuid})
 
     @endpoint("revenueOrganization.allocation.list")
-    def list(self, *, members_uuids: List[Any] | None = None, capacity_uuid: str | None = None, expiration_policy: Any | None = None, territory_uuid: str | None = None, limit: float | None = None, offset: float | None = None, **extra: Any) -> Any:
+    def list(
+        self,
+        *,
+        members_uuids: List[Any] | None = None,
+        capacity_uuid: str | None = None,
+        expiration_policy: Any | None = None,
+        territory_uuid: str | None = None,
+        limit: float | None = None,
+        offset: float | None = None,
+        **extra: Any,
+    ) -> Any:
         """GET /revenueOrganization/allocations/list"""
-        return self._call("revenueOrganization.allocation.list", {"membersUuids": members_uuids, "capacityUuid": capacity_uuid, "expirationPolicy": expiration_policy, "territoryUuid": territory_uuid, "limit": limit, "offset": offset}, extra)
+        return self._call(
+            "revenueOrganization.allocation.list",
+            {
+                "membersUuids": members_uuids,
+                "capacityUuid": capacity_uuid,
+                "expirationPolicy": expiration_policy,
+                "territoryUuid": territory_uuid,
+                "limit": limit,
+                "offset": offset,
+            },
+            extra,
+        )
 
     @endpoint("revenueOrganization.allocation.remove")
     def remove(self, *, uuid: str) -> Any:
@@ -40,9 +59,36 @@ class Capacity(Resource):
         return self._call("revenueOrganization.capacity.all", {})
 
     @endpoint("revenueOrganization.capacity.create")
-    def create(self, *, name: str, color: Literal['grey', 'green', 'purple', 'yellow', 'red', 'orange'], description: str | None = None, model_uuid: str | None = None, id_column_slug: str | None = None, time_column_slug: str | None = None, member_capacity: float | None = None, allocation_expiration_policy: Any | None = None, filter: Any | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        name: str,
+        color: Literal["grey", "green", "purple", "yellow", "red", "orange"],
+        description: str | None = None,
+        model_uuid: str | None = None,
+        id_column_slug: str | None = None,
+        time_column_slug: str | None = None,
+        member_capacity: float | None = None,
+        allocation_expiration_policy: Any | None = None,
+        filter: Any | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /revenueOrganization/capacities"""
-        return self._call("revenueOrganization.capacity.create", {"name": name, "color": color, "description": description, "modelUuid": model_uuid, "idColumnSlug": id_column_slug, "timeColumnSlug": time_column_slug, "memberCapacity": member_capacity, "allocationExpirationPolicy": allocation_expiration_policy, "filter": filter}, extra)
+        return self._call(
+            "revenueOrganization.capacity.create",
+            {
+                "name": name,
+                "color": color,
+                "description": description,
+                "modelUuid": model_uuid,
+                "idColumnSlug": id_column_slug,
+                "timeColumnSlug": time_column_slug,
+                "memberCapacity": member_capacity,
+                "allocationExpirationPolicy": allocation_expiration_policy,
+                "filter": filter,
+            },
+            extra,
+        )
 
     @endpoint("revenueOrganization.capacity.get")
     def get(self, *, uuid: str) -> Any:
@@ -55,9 +101,38 @@ class Capacity(Resource):
         return self._call("revenueOrganization.capacity.remove", {"uuid": uuid})
 
     @endpoint("revenueOrganization.capacity.update")
-    def update(self, *, uuid: str, filter: Any, name: str | None = None, color: Literal['grey', 'green', 'purple', 'yellow', 'red', 'orange'] | None = None, description: str | None = None, member_capacity: float | None = None, model_uuid: str | None = None, id_column_slug: str | None = None, time_column_slug: str | None = None, allocation_expiration_policy: Any | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        uuid: str,
+        filter: Any,
+        name: str | None = None,
+        color: Literal["grey", "green", "purple", "yellow", "red", "orange"] | None = None,
+        description: str | None = None,
+        member_capacity: float | None = None,
+        model_uuid: str | None = None,
+        id_column_slug: str | None = None,
+        time_column_slug: str | None = None,
+        allocation_expiration_policy: Any | None = None,
+        **extra: Any,
+    ) -> Any:
         """PUT /revenueOrganization/capacities/{uuid}"""
-        return self._call("revenueOrganization.capacity.update", {"uuid": uuid, "filter": filter, "name": name, "color": color, "description": description, "memberCapacity": member_capacity, "modelUuid": model_uuid, "idColumnSlug": id_column_slug, "timeColumnSlug": time_column_slug, "allocationExpirationPolicy": allocation_expiration_policy}, extra)
+        return self._call(
+            "revenueOrganization.capacity.update",
+            {
+                "uuid": uuid,
+                "filter": filter,
+                "name": name,
+                "color": color,
+                "description": description,
+                "memberCapacity": member_capacity,
+                "modelUuid": model_uuid,
+                "idColumnSlug": id_column_slug,
+                "timeColumnSlug": time_column_slug,
+                "allocationExpirationPolicy": allocation_expiration_policy,
+            },
+            extra,
+        )
 
 
 class Member(Resource):
@@ -103,9 +178,28 @@ class Territory(Resource):
         return self._call("revenueOrganization.territory.all", {})
 
     @endpoint("revenueOrganization.territory.create")
-    def create(self, *, label: str, color: Literal['grey', 'green', 'purple', 'yellow', 'red', 'orange'], members: Any, description: str | None = None, fallback_member_uuid: str | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        label: str,
+        color: Literal["grey", "green", "purple", "yellow", "red", "orange"],
+        members: Any,
+        description: str | None = None,
+        fallback_member_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /revenueOrganization/territories"""
-        return self._call("revenueOrganization.territory.create", {"label": label, "color": color, "members": members, "description": description, "fallbackMemberUuid": fallback_member_uuid}, extra)
+        return self._call(
+            "revenueOrganization.territory.create",
+            {
+                "label": label,
+                "color": color,
+                "members": members,
+                "description": description,
+                "fallbackMemberUuid": fallback_member_uuid,
+            },
+            extra,
+        )
 
     @endpoint("revenueOrganization.territory.get")
     def get(self, *, uuid: str) -> Any:
@@ -118,9 +212,30 @@ class Territory(Resource):
         return self._call("revenueOrganization.territory.remove", {"uuid": uuid})
 
     @endpoint("revenueOrganization.territory.update")
-    def update(self, *, uuid: str, label: str | None = None, color: Literal['grey', 'green', 'purple', 'yellow', 'red', 'orange'] | None = None, description: str | None = None, members: Any | None = None, fallback_member_uuid: str | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        uuid: str,
+        label: str | None = None,
+        color: Literal["grey", "green", "purple", "yellow", "red", "orange"] | None = None,
+        description: str | None = None,
+        members: Any | None = None,
+        fallback_member_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """PUT /revenueOrganization/territories/{uuid}"""
-        return self._call("revenueOrganization.territory.update", {"uuid": uuid, "label": label, "color": color, "description": description, "members": members, "fallbackMemberUuid": fallback_member_uuid}, extra)
+        return self._call(
+            "revenueOrganization.territory.update",
+            {
+                "uuid": uuid,
+                "label": label,
+                "color": color,
+                "description": description,
+                "members": members,
+                "fallbackMemberUuid": fallback_member_uuid,
+            },
+            extra,
+        )
 
 
 class RevenueOrganizationDomain(Resource):
@@ -128,16 +243,16 @@ class RevenueOrganizationDomain(Resource):
 
     @cached_property
     def allocation(self) -> Allocation:
-        return Allocation(self._client)
+        return self._sub(Allocation)
 
     @cached_property
     def capacity(self) -> Capacity:
-        return Capacity(self._client)
+        return self._sub(Capacity)
 
     @cached_property
     def member(self) -> Member:
-        return Member(self._client)
+        return self._sub(Member)
 
     @cached_property
     def territory(self) -> Territory:
-        return Territory(self._client)
+        return self._sub(Territory)

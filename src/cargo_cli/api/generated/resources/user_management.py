@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
-from cargo_cli.api.resource import Progress, Resource, endpoint
-
-List = list  # a method may be called ``list``
-
+from cargo_cli.api.resource import Resource, endpoint
 
 
 class User(Resource):
@@ -21,9 +17,20 @@ class User(Resource):
         return self._call("userManagement.user.getCurrent", {})
 
     @endpoint("userManagement.user.update")
-    def update(self, *, first_name: str | None = None, last_name: str | None = None, web_extension_data: Any | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        web_extension_data: Any | None = None,
+        **extra: Any,
+    ) -> Any:
         """PUT /userManagement/users/current"""
-        return self._call("userManagement.user.update", {"firstName": first_name, "lastName": last_name, "webExtensionData": web_extension_data}, extra)
+        return self._call(
+            "userManagement.user.update",
+            {"firstName": first_name, "lastName": last_name, "webExtensionData": web_extension_data},
+            extra,
+        )
 
 
 class UserManagementDomain(Resource):
@@ -31,4 +38,4 @@ class UserManagementDomain(Resource):
 
     @cached_property
     def user(self) -> User:
-        return User(self._client)
+        return self._sub(User)

@@ -11,7 +11,6 @@ from cargo_cli.api.resource import Progress, Resource, endpoint
 List = list  # a method may be called ``list``
 
 
-
 class File(Resource):
     """``workspaceManagement.file``"""
 
@@ -21,7 +20,9 @@ class File(Resource):
         return self._call("workspaceManagement.file.listColumns", {"s3Filename": s3_filename}, extra)
 
     @endpoint("workspaceManagement.file.upload")
-    def upload(self, *, file: str | os.PathLike[str], on_progress: Progress | None = None, **fields: str) -> Any:
+    def upload(
+        self, *, file: str | os.PathLike[str], on_progress: Progress | None = None, **fields: str
+    ) -> Any:
         """POST /workspaceManagement/files/upload (multipart: the file, then ``fields`` as form fields)"""
         return self._upload("workspaceManagement.file.upload", file, on_progress, fields)
 
@@ -35,9 +36,21 @@ class Folder(Resource):
         return self._call("workspaceManagement.folder.all", {})
 
     @endpoint("workspaceManagement.folder.create")
-    def create(self, *, name: str, emoji_slug: str, kind: Literal['tool', 'agent', 'model', 'file', 'app', 'play', 'mcpServer', 'worker', 'alert'], parent_uuid: str | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        name: str,
+        emoji_slug: str,
+        kind: Literal["tool", "agent", "model", "file", "app", "play", "mcpServer", "worker", "alert"],
+        parent_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /workspaceManagement/folders"""
-        return self._call("workspaceManagement.folder.create", {"name": name, "emojiSlug": emoji_slug, "kind": kind, "parentUuid": parent_uuid}, extra)
+        return self._call(
+            "workspaceManagement.folder.create",
+            {"name": name, "emojiSlug": emoji_slug, "kind": kind, "parentUuid": parent_uuid},
+            extra,
+        )
 
     @endpoint("workspaceManagement.folder.get")
     def get(self, *, uuid: str) -> Any:
@@ -50,9 +63,22 @@ class Folder(Resource):
         return self._call("workspaceManagement.folder.remove", {"uuid": uuid})
 
     @endpoint("workspaceManagement.folder.update")
-    def update(self, *, uuid: str, name: str | None = None, emoji_slug: str | None = None, order: float | None = None, parent_uuid: str | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        uuid: str,
+        name: str | None = None,
+        emoji_slug: str | None = None,
+        order: float | None = None,
+        parent_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """PUT /workspaceManagement/folders/{uuid}"""
-        return self._call("workspaceManagement.folder.update", {"uuid": uuid, "name": name, "emojiSlug": emoji_slug, "order": order, "parentUuid": parent_uuid}, extra)
+        return self._call(
+            "workspaceManagement.folder.update",
+            {"uuid": uuid, "name": name, "emojiSlug": emoji_slug, "order": order, "parentUuid": parent_uuid},
+            extra,
+        )
 
 
 class Report(Resource):
@@ -61,7 +87,9 @@ class Report(Resource):
     @endpoint("workspaceManagement.report.create")
     def create(self, *, title: str, description: str, **extra: Any) -> Any:
         """POST /workspaceManagement/reports"""
-        return self._call("workspaceManagement.report.create", {"title": title, "description": description}, extra)
+        return self._call(
+            "workspaceManagement.report.create", {"title": title, "description": description}, extra
+        )
 
 
 class Role(Resource):
@@ -77,9 +105,15 @@ class Session(Resource):
     """``workspaceManagement.session``"""
 
     @endpoint("workspaceManagement.session.upsert")
-    def upsert(self, *, session_id: str, title: str, summary: str, finished_at: str | None = None, **extra: Any) -> Any:
+    def upsert(
+        self, *, session_id: str, title: str, summary: str, finished_at: str | None = None, **extra: Any
+    ) -> Any:
         """POST /workspaceManagement/sessions"""
-        return self._call("workspaceManagement.session.upsert", {"sessionId": session_id, "title": title, "summary": summary, "finishedAt": finished_at}, extra)
+        return self._call(
+            "workspaceManagement.session.upsert",
+            {"sessionId": session_id, "title": title, "summary": summary, "finishedAt": finished_at},
+            extra,
+        )
 
 
 class Token(Resource):
@@ -91,9 +125,15 @@ class Token(Resource):
         return self._call("workspaceManagement.token.all", {})
 
     @endpoint("workspaceManagement.token.create")
-    def create(self, *, name: str, permissions: List[Any], description: str | None = None, **extra: Any) -> Any:
+    def create(
+        self, *, name: str, permissions: List[Any], description: str | None = None, **extra: Any
+    ) -> Any:
         """POST /workspaceManagement/tokens"""
-        return self._call("workspaceManagement.token.create", {"name": name, "permissions": permissions, "description": description}, extra)
+        return self._call(
+            "workspaceManagement.token.create",
+            {"name": name, "permissions": permissions, "description": description},
+            extra,
+        )
 
     @endpoint("workspaceManagement.token.remove")
     def remove(self, *, uuid: str) -> Any:
@@ -101,9 +141,21 @@ class Token(Resource):
         return self._call("workspaceManagement.token.remove", {"uuid": uuid})
 
     @endpoint("workspaceManagement.token.update")
-    def update(self, *, uuid: str, name: str | None = None, description: str | None = None, permissions: List[Any] | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        uuid: str,
+        name: str | None = None,
+        description: str | None = None,
+        permissions: List[Any] | None = None,
+        **extra: Any,
+    ) -> Any:
         """PATCH /workspaceManagement/tokens/{uuid}"""
-        return self._call("workspaceManagement.token.update", {"uuid": uuid, "name": name, "description": description, "permissions": permissions}, extra)
+        return self._call(
+            "workspaceManagement.token.update",
+            {"uuid": uuid, "name": name, "description": description, "permissions": permissions},
+            extra,
+        )
 
 
 class User(Resource):
@@ -117,7 +169,9 @@ class User(Resource):
     @endpoint("workspaceManagement.user.create")
     def create(self, *, user_email: str, role_slug: str, **extra: Any) -> Any:
         """POST /workspaceManagement/users"""
-        return self._call("workspaceManagement.user.create", {"userEmail": user_email, "roleSlug": role_slug}, extra)
+        return self._call(
+            "workspaceManagement.user.create", {"userEmail": user_email, "roleSlug": role_slug}, extra
+        )
 
     @endpoint("workspaceManagement.user.getCurrent")
     def get_current(self) -> Any:
@@ -130,19 +184,46 @@ class User(Resource):
         return self._call("workspaceManagement.user.remove", {"userUuid": user_uuid}, extra)
 
     @endpoint("workspaceManagement.user.removePermission")
-    def remove_permission(self, *, user_uuid: str, resource_uuid: str, effect: Literal['allow', 'deny'], **extra: Any) -> Any:
+    def remove_permission(
+        self, *, user_uuid: str, resource_uuid: str, effect: Literal["allow", "deny"], **extra: Any
+    ) -> Any:
         """DELETE /workspaceManagement/users/{userUuid}/permissions"""
-        return self._call("workspaceManagement.user.removePermission", {"userUuid": user_uuid, "resourceUuid": resource_uuid, "effect": effect}, extra)
+        return self._call(
+            "workspaceManagement.user.removePermission",
+            {"userUuid": user_uuid, "resourceUuid": resource_uuid, "effect": effect},
+            extra,
+        )
 
     @endpoint("workspaceManagement.user.update")
     def update(self, *, user_uuid: str, role_slug: str, **extra: Any) -> Any:
         """PUT /workspaceManagement/users/{userUuid}"""
-        return self._call("workspaceManagement.user.update", {"userUuid": user_uuid, "roleSlug": role_slug}, extra)
+        return self._call(
+            "workspaceManagement.user.update", {"userUuid": user_uuid, "roleSlug": role_slug}, extra
+        )
 
     @endpoint("workspaceManagement.user.upsertPermission")
-    def upsert_permission(self, *, action: Any, resource_uuid: str, effect: Literal['allow', 'deny'], user_uuids: List[Any] | None = None, emails: List[Any] | None = None, **extra: Any) -> Any:
+    def upsert_permission(
+        self,
+        *,
+        action: Any,
+        resource_uuid: str,
+        effect: Literal["allow", "deny"],
+        user_uuids: List[Any] | None = None,
+        emails: List[Any] | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /workspaceManagement/users/permissions"""
-        return self._call("workspaceManagement.user.upsertPermission", {"action": action, "resourceUuid": resource_uuid, "effect": effect, "userUuids": user_uuids, "emails": emails}, extra)
+        return self._call(
+            "workspaceManagement.user.upsertPermission",
+            {
+                "action": action,
+                "resourceUuid": resource_uuid,
+                "effect": effect,
+                "userUuids": user_uuids,
+                "emails": emails,
+            },
+            extra,
+        )
 
 
 class Workspace(Resource):
@@ -154,9 +235,15 @@ class Workspace(Resource):
         return self._call("workspaceManagement.workspace.all", {})
 
     @endpoint("workspaceManagement.workspace.create")
-    def create(self, *, name: str, logo_base64: str | None = None, metadata: Any | None = None, **extra: Any) -> Any:
+    def create(
+        self, *, name: str, logo_base64: str | None = None, metadata: Any | None = None, **extra: Any
+    ) -> Any:
         """POST /workspaceManagement/workspaces"""
-        return self._call("workspaceManagement.workspace.create", {"name": name, "logoBase64": logo_base64, "metadata": metadata}, extra)
+        return self._call(
+            "workspaceManagement.workspace.create",
+            {"name": name, "logoBase64": logo_base64, "metadata": metadata},
+            extra,
+        )
 
     @endpoint("workspaceManagement.workspace.getCurrent")
     def get_current(self) -> Any:
@@ -164,9 +251,38 @@ class Workspace(Resource):
         return self._call("workspaceManagement.workspace.getCurrent", {})
 
     @endpoint("workspaceManagement.workspace.update")
-    def update(self, *, name: str | None = None, allowed_email_domains: List[Any] | None = None, logo_base64: str | None = None, open_ai_api_key: str | None = None, syncs: Any | None = None, metadata: Any | None = None, chrome_extension_master_agent_uuid: str | None = None, chrome_extension_available_agent_uuids: List[Any] | None = None, default_role_uuid: str | None = None, allowed_login_providers: List[Any] | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        name: str | None = None,
+        allowed_email_domains: List[Any] | None = None,
+        logo_base64: str | None = None,
+        open_ai_api_key: str | None = None,
+        syncs: Any | None = None,
+        metadata: Any | None = None,
+        chrome_extension_master_agent_uuid: str | None = None,
+        chrome_extension_available_agent_uuids: List[Any] | None = None,
+        default_role_uuid: str | None = None,
+        allowed_login_providers: List[Any] | None = None,
+        **extra: Any,
+    ) -> Any:
         """PUT /workspaceManagement/workspaces/current"""
-        return self._call("workspaceManagement.workspace.update", {"name": name, "allowedEmailDomains": allowed_email_domains, "logoBase64": logo_base64, "openAiApiKey": open_ai_api_key, "syncs": syncs, "metadata": metadata, "chromeExtensionMasterAgentUuid": chrome_extension_master_agent_uuid, "chromeExtensionAvailableAgentUuids": chrome_extension_available_agent_uuids, "defaultRoleUuid": default_role_uuid, "allowedLoginProviders": allowed_login_providers}, extra)
+        return self._call(
+            "workspaceManagement.workspace.update",
+            {
+                "name": name,
+                "allowedEmailDomains": allowed_email_domains,
+                "logoBase64": logo_base64,
+                "openAiApiKey": open_ai_api_key,
+                "syncs": syncs,
+                "metadata": metadata,
+                "chromeExtensionMasterAgentUuid": chrome_extension_master_agent_uuid,
+                "chromeExtensionAvailableAgentUuids": chrome_extension_available_agent_uuids,
+                "defaultRoleUuid": default_role_uuid,
+                "allowedLoginProviders": allowed_login_providers,
+            },
+            extra,
+        )
 
 
 class WorkspaceManagementDomain(Resource):
@@ -174,32 +290,32 @@ class WorkspaceManagementDomain(Resource):
 
     @cached_property
     def file(self) -> File:
-        return File(self._client)
+        return self._sub(File)
 
     @cached_property
     def folder(self) -> Folder:
-        return Folder(self._client)
+        return self._sub(Folder)
 
     @cached_property
     def report(self) -> Report:
-        return Report(self._client)
+        return self._sub(Report)
 
     @cached_property
     def role(self) -> Role:
-        return Role(self._client)
+        return self._sub(Role)
 
     @cached_property
     def session(self) -> Session:
-        return Session(self._client)
+        return self._sub(Session)
 
     @cached_property
     def token(self) -> Token:
-        return Token(self._client)
+        return self._sub(Token)
 
     @cached_property
     def user(self) -> User:
-        return User(self._client)
+        return self._sub(User)
 
     @cached_property
     def workspace(self) -> Workspace:
-        return Workspace(self._client)
+        return self._sub(Workspace)

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from typing import Any, Literal
 
-from cargo_cli.api.resource import Progress, Resource, endpoint
+from cargo_cli.api.resource import Resource, endpoint
 
 List = list  # a method may be called ``list``
-
 
 
 class App(Resource):
     """``hosting.app``"""
 
     @endpoint("hosting.app.create")
-    def create(self, *, name: str, slug: str, description: str | None = None, folder_uuid: str | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        name: str,
+        slug: str,
+        description: str | None = None,
+        folder_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /hosting/apps"""
-        return self._call("hosting.app.create", {"name": name, "slug": slug, "description": description, "folderUuid": folder_uuid}, extra)
+        return self._call(
+            "hosting.app.create",
+            {"name": name, "slug": slug, "description": description, "folderUuid": folder_uuid},
+            extra,
+        )
 
     @endpoint("hosting.app.get")
     def get(self, *, uuid: str) -> Any:
@@ -36,18 +46,42 @@ class App(Resource):
         return self._call("hosting.app.remove", {"uuid": uuid})
 
     @endpoint("hosting.app.update")
-    def update(self, *, uuid: str, name: str | None = None, description: str | None = None, folder_uuid: str | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        uuid: str,
+        name: str | None = None,
+        description: str | None = None,
+        folder_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """PUT /hosting/apps/{uuid}"""
-        return self._call("hosting.app.update", {"uuid": uuid, "name": name, "description": description, "folderUuid": folder_uuid}, extra)
+        return self._call(
+            "hosting.app.update",
+            {"uuid": uuid, "name": name, "description": description, "folderUuid": folder_uuid},
+            extra,
+        )
 
 
 class CustomDomain(Resource):
     """``hosting.customDomain``"""
 
     @endpoint("hosting.customDomain.attach")
-    def attach(self, *, kind: Literal['app', 'worker'], hostname: str, app_uuid: str | None = None, worker_uuid: str | None = None, **extra: Any) -> Any:
+    def attach(
+        self,
+        *,
+        kind: Literal["app", "worker"],
+        hostname: str,
+        app_uuid: str | None = None,
+        worker_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /hosting/custom-domains"""
-        return self._call("hosting.customDomain.attach", {"kind": kind, "hostname": hostname, "appUuid": app_uuid, "workerUuid": worker_uuid}, extra)
+        return self._call(
+            "hosting.customDomain.attach",
+            {"kind": kind, "hostname": hostname, "appUuid": app_uuid, "workerUuid": worker_uuid},
+            extra,
+        )
 
     @endpoint("hosting.customDomain.detach")
     def detach(self, *, uuid: str) -> Any:
@@ -62,7 +96,9 @@ class CustomDomain(Resource):
     @endpoint("hosting.customDomain.list")
     def list(self, *, app_uuid: str | None = None, worker_uuid: str | None = None, **extra: Any) -> Any:
         """GET /hosting/custom-domains/list"""
-        return self._call("hosting.customDomain.list", {"appUuid": app_uuid, "workerUuid": worker_uuid}, extra)
+        return self._call(
+            "hosting.customDomain.list", {"appUuid": app_uuid, "workerUuid": worker_uuid}, extra
+        )
 
     @endpoint("hosting.customDomain.refreshStatus")
     def refresh_status(self, *, uuid: str) -> Any:
@@ -79,14 +115,47 @@ class Deployment(Resource):
         return self._call("hosting.deployment.cancel", {"uuid": uuid}, extra)
 
     @endpoint("hosting.deployment.count")
-    def count(self, *, app_uuid: str | None = None, worker_uuid: str | None = None, user_uuid: str | None = None, statuses: List[Any] | None = None, created_after: str | None = None, created_before: str | None = None, **extra: Any) -> Any:
+    def count(
+        self,
+        *,
+        app_uuid: str | None = None,
+        worker_uuid: str | None = None,
+        user_uuid: str | None = None,
+        statuses: List[Any] | None = None,
+        created_after: str | None = None,
+        created_before: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /hosting/deployments/count"""
-        return self._call("hosting.deployment.count", {"appUuid": app_uuid, "workerUuid": worker_uuid, "userUuid": user_uuid, "statuses": statuses, "createdAfter": created_after, "createdBefore": created_before}, extra)
+        return self._call(
+            "hosting.deployment.count",
+            {
+                "appUuid": app_uuid,
+                "workerUuid": worker_uuid,
+                "userUuid": user_uuid,
+                "statuses": statuses,
+                "createdAfter": created_after,
+                "createdBefore": created_before,
+            },
+            extra,
+        )
 
     @endpoint("hosting.deployment.create")
-    def create(self, *, files: List[Any], kind: Literal['app', 'worker'], app_uuid: str | None = None, worker_uuid: str | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        files: List[Any],
+        kind: Literal["app", "worker"],
+        app_uuid: str | None = None,
+        worker_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /hosting/deployments"""
-        return self._call("hosting.deployment.create", {"files": files, "kind": kind, "appUuid": app_uuid, "workerUuid": worker_uuid}, extra)
+        return self._call(
+            "hosting.deployment.create",
+            {"files": files, "kind": kind, "appUuid": app_uuid, "workerUuid": worker_uuid},
+            extra,
+        )
 
     @endpoint("hosting.deployment.get")
     def get(self, *, uuid: str) -> Any:
@@ -99,9 +168,13 @@ class Deployment(Resource):
         return self._call("hosting.deployment.getBuildLogUrl", {"uuid": uuid})
 
     @endpoint("hosting.deployment.getPromoted")
-    def get_promoted(self, *, app_uuid: str | None = None, worker_uuid: str | None = None, **extra: Any) -> Any:
+    def get_promoted(
+        self, *, app_uuid: str | None = None, worker_uuid: str | None = None, **extra: Any
+    ) -> Any:
         """GET /hosting/deployments/promoted"""
-        return self._call("hosting.deployment.getPromoted", {"appUuid": app_uuid, "workerUuid": worker_uuid}, extra)
+        return self._call(
+            "hosting.deployment.getPromoted", {"appUuid": app_uuid, "workerUuid": worker_uuid}, extra
+        )
 
     @endpoint("hosting.deployment.getSourceArchiveUrl")
     def get_source_archive_url(self, *, uuid: str) -> Any:
@@ -109,9 +182,34 @@ class Deployment(Resource):
         return self._call("hosting.deployment.getSourceArchiveUrl", {"uuid": uuid})
 
     @endpoint("hosting.deployment.list")
-    def list(self, *, app_uuid: str | None = None, worker_uuid: str | None = None, user_uuid: str | None = None, statuses: List[Any] | None = None, created_after: str | None = None, created_before: str | None = None, limit: float | None = None, offset: float | None = None, **extra: Any) -> Any:
+    def list(
+        self,
+        *,
+        app_uuid: str | None = None,
+        worker_uuid: str | None = None,
+        user_uuid: str | None = None,
+        statuses: List[Any] | None = None,
+        created_after: str | None = None,
+        created_before: str | None = None,
+        limit: float | None = None,
+        offset: float | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /hosting/deployments/list"""
-        return self._call("hosting.deployment.list", {"appUuid": app_uuid, "workerUuid": worker_uuid, "userUuid": user_uuid, "statuses": statuses, "createdAfter": created_after, "createdBefore": created_before, "limit": limit, "offset": offset}, extra)
+        return self._call(
+            "hosting.deployment.list",
+            {
+                "appUuid": app_uuid,
+                "workerUuid": worker_uuid,
+                "userUuid": user_uuid,
+                "statuses": statuses,
+                "createdAfter": created_after,
+                "createdBefore": created_before,
+                "limit": limit,
+                "offset": offset,
+            },
+            extra,
+        )
 
     @endpoint("hosting.deployment.promote")
     def promote(self, *, uuid: str, **extra: Any) -> Any:
@@ -123,9 +221,30 @@ class EnvVars(Resource):
     """``hosting.envVars``"""
 
     @endpoint("hosting.envVars.create")
-    def create(self, *, kind: Literal['app', 'worker'], key: str, value: str, is_secret: bool, app_uuid: str | None = None, worker_uuid: str | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        kind: Literal["app", "worker"],
+        key: str,
+        value: str,
+        is_secret: bool,
+        app_uuid: str | None = None,
+        worker_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /hosting/env-vars"""
-        return self._call("hosting.envVars.create", {"kind": kind, "key": key, "value": value, "isSecret": is_secret, "appUuid": app_uuid, "workerUuid": worker_uuid}, extra)
+        return self._call(
+            "hosting.envVars.create",
+            {
+                "kind": kind,
+                "key": key,
+                "value": value,
+                "isSecret": is_secret,
+                "appUuid": app_uuid,
+                "workerUuid": worker_uuid,
+            },
+            extra,
+        )
 
     @endpoint("hosting.envVars.list")
     def list(self, *, app_uuid: str | None = None, worker_uuid: str | None = None, **extra: Any) -> Any:
@@ -140,16 +259,37 @@ class EnvVars(Resource):
     @endpoint("hosting.envVars.update")
     def update(self, *, uuid: str, value: str, is_secret: bool, **extra: Any) -> Any:
         """PATCH /hosting/env-vars/{uuid}"""
-        return self._call("hosting.envVars.update", {"uuid": uuid, "value": value, "isSecret": is_secret}, extra)
+        return self._call(
+            "hosting.envVars.update", {"uuid": uuid, "value": value, "isSecret": is_secret}, extra
+        )
 
 
 class Worker(Resource):
     """``hosting.worker``"""
 
     @endpoint("hosting.worker.create")
-    def create(self, *, name: str, slug: str, description: str | None = None, folder_uuid: str | None = None, triggers: Any | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        name: str,
+        slug: str,
+        description: str | None = None,
+        folder_uuid: str | None = None,
+        triggers: Any | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /hosting/workers"""
-        return self._call("hosting.worker.create", {"name": name, "slug": slug, "description": description, "folderUuid": folder_uuid, "triggers": triggers}, extra)
+        return self._call(
+            "hosting.worker.create",
+            {
+                "name": name,
+                "slug": slug,
+                "description": description,
+                "folderUuid": folder_uuid,
+                "triggers": triggers,
+            },
+            extra,
+        )
 
     @endpoint("hosting.worker.get")
     def get(self, *, uuid: str) -> Any:
@@ -167,9 +307,28 @@ class Worker(Resource):
         return self._call("hosting.worker.remove", {"uuid": uuid})
 
     @endpoint("hosting.worker.update")
-    def update(self, *, uuid: str, name: str | None = None, description: str | None = None, folder_uuid: str | None = None, triggers: Any | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        uuid: str,
+        name: str | None = None,
+        description: str | None = None,
+        folder_uuid: str | None = None,
+        triggers: Any | None = None,
+        **extra: Any,
+    ) -> Any:
         """PUT /hosting/workers/{uuid}"""
-        return self._call("hosting.worker.update", {"uuid": uuid, "name": name, "description": description, "folderUuid": folder_uuid, "triggers": triggers}, extra)
+        return self._call(
+            "hosting.worker.update",
+            {
+                "uuid": uuid,
+                "name": name,
+                "description": description,
+                "folderUuid": folder_uuid,
+                "triggers": triggers,
+            },
+            extra,
+        )
 
 
 class HostingDomain(Resource):
@@ -177,20 +336,20 @@ class HostingDomain(Resource):
 
     @cached_property
     def app(self) -> App:
-        return App(self._client)
+        return self._sub(App)
 
     @cached_property
     def custom_domain(self) -> CustomDomain:
-        return CustomDomain(self._client)
+        return self._sub(CustomDomain)
 
     @cached_property
     def deployment(self) -> Deployment:
-        return Deployment(self._client)
+        return self._sub(Deployment)
 
     @cached_property
     def env_vars(self) -> EnvVars:
-        return EnvVars(self._client)
+        return self._sub(EnvVars)
 
     @cached_property
     def worker(self) -> Worker:
-        return Worker(self._client)
+        return self._sub(Worker)

@@ -8,17 +8,31 @@ from typing import Any, Literal
 
 from cargo_cli.api.resource import Progress, Resource, endpoint
 
-List = list  # a method may be called ``list``
-
-
 
 class File(Resource):
     """``content.file``"""
 
     @endpoint("content.file.all")
-    def all(self, *, connector_uuid: str | None = None, kind: Literal['connector', 'native'] | None = None, folder_uuid: str | None = None, library_uuid: str | None = None, **extra: Any) -> Any:
+    def all(
+        self,
+        *,
+        connector_uuid: str | None = None,
+        kind: Literal["connector", "native"] | None = None,
+        folder_uuid: str | None = None,
+        library_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """GET /content/files/list"""
-        return self._call("content.file.all", {"connectorUuid": connector_uuid, "kind": kind, "folderUuid": folder_uuid, "libraryUuid": library_uuid}, extra)
+        return self._call(
+            "content.file.all",
+            {
+                "connectorUuid": connector_uuid,
+                "kind": kind,
+                "folderUuid": folder_uuid,
+                "libraryUuid": library_uuid,
+            },
+            extra,
+        )
 
     @endpoint("content.file.get")
     def get(self, *, uuid: str) -> Any:
@@ -36,12 +50,18 @@ class File(Resource):
         return self._call("content.file.remove", {"uuid": uuid})
 
     @endpoint("content.file.update")
-    def update(self, *, uuid: str, name: str | None = None, folder_uuid: str | None = None, **extra: Any) -> Any:
+    def update(
+        self, *, uuid: str, name: str | None = None, folder_uuid: str | None = None, **extra: Any
+    ) -> Any:
         """PUT /content/files/{uuid}"""
-        return self._call("content.file.update", {"uuid": uuid, "name": name, "folderUuid": folder_uuid}, extra)
+        return self._call(
+            "content.file.update", {"uuid": uuid, "name": name, "folderUuid": folder_uuid}, extra
+        )
 
     @endpoint("content.file.upload")
-    def upload(self, *, file: str | os.PathLike[str], on_progress: Progress | None = None, **fields: str) -> Any:
+    def upload(
+        self, *, file: str | os.PathLike[str], on_progress: Progress | None = None, **fields: str
+    ) -> Any:
         """POST /content/files/upload (multipart: the file, then ``fields`` as form fields)"""
         return self._upload("content.file.upload", file, on_progress, fields)
 
@@ -50,9 +70,28 @@ class Library(Resource):
     """``content.library``"""
 
     @endpoint("content.library.create")
-    def create(self, *, name: str, extractor_slug: str, config: Any, connector_uuid: str, folder_uuid: str | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        name: str,
+        extractor_slug: str,
+        config: Any,
+        connector_uuid: str,
+        folder_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /content/libraries/create"""
-        return self._call("content.library.create", {"name": name, "extractorSlug": extractor_slug, "config": config, "connectorUuid": connector_uuid, "folderUuid": folder_uuid}, extra)
+        return self._call(
+            "content.library.create",
+            {
+                "name": name,
+                "extractorSlug": extractor_slug,
+                "config": config,
+                "connectorUuid": connector_uuid,
+                "folderUuid": folder_uuid,
+            },
+            extra,
+        )
 
     @endpoint("content.library.get")
     def get(self, *, uuid: str) -> Any:
@@ -60,7 +99,13 @@ class Library(Resource):
         return self._call("content.library.get", {"uuid": uuid})
 
     @endpoint("content.library.list")
-    def list(self, *, connector_uuid: str | None = None, kind: Literal['connector', 'native'] | None = None, **extra: Any) -> Any:
+    def list(
+        self,
+        *,
+        connector_uuid: str | None = None,
+        kind: Literal["connector", "native"] | None = None,
+        **extra: Any,
+    ) -> Any:
         """GET /content/libraries/list"""
         return self._call("content.library.list", {"connectorUuid": connector_uuid, "kind": kind}, extra)
 
@@ -70,9 +115,21 @@ class Library(Resource):
         return self._call("content.library.remove", {"uuid": uuid})
 
     @endpoint("content.library.update")
-    def update(self, *, uuid: str, name: str | None = None, config: Any | None = None, folder_uuid: str | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        uuid: str,
+        name: str | None = None,
+        config: Any | None = None,
+        folder_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """PATCH /content/libraries/{uuid}"""
-        return self._call("content.library.update", {"uuid": uuid, "name": name, "config": config, "folderUuid": folder_uuid}, extra)
+        return self._call(
+            "content.library.update",
+            {"uuid": uuid, "name": name, "config": config, "folderUuid": folder_uuid},
+            extra,
+        )
 
 
 class ContentDomain(Resource):
@@ -80,8 +137,8 @@ class ContentDomain(Resource):
 
     @cached_property
     def file(self) -> File:
-        return File(self._client)
+        return self._sub(File)
 
     @cached_property
     def library(self) -> Library:
-        return Library(self._client)
+        return self._sub(Library)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
-from cargo_cli.api.resource import Progress, Resource, endpoint
+from cargo_cli.api.resource import Resource, endpoint
 
 List = list  # a method may be called ``list``
-
 
 
 class Client(Resource):
@@ -21,9 +19,15 @@ class Client(Resource):
         return self._call("systemOfRecordIntegration.client.download", {"query": query}, extra)
 
     @endpoint("systemOfRecordIntegration.client.fetch")
-    def fetch(self, *, query: str, limit: float | None = None, offset: float | None = None, **extra: Any) -> Any:
+    def fetch(
+        self, *, query: str, limit: float | None = None, offset: float | None = None, **extra: Any
+    ) -> Any:
         """POST /systemOfRecordIntegration/clients/fetch"""
-        return self._call("systemOfRecordIntegration.client.fetch", {"query": query, "limit": limit, "offset": offset}, extra)
+        return self._call(
+            "systemOfRecordIntegration.client.fetch",
+            {"query": query, "limit": limit, "offset": offset},
+            extra,
+        )
 
     @endpoint("systemOfRecordIntegration.client.getDocumentation")
     def get_documentation(self, *, slug: str) -> Any:
@@ -50,9 +54,21 @@ class Log(Resource):
         return self._call("systemOfRecordIntegration.log.getMetrics", {"from": from_, "to": to}, extra)
 
     @endpoint("systemOfRecordIntegration.log.list")
-    def list(self, *, statuses: List[Any] | None = None, query: str | None = None, limit: float | None = None, offset: float | None = None, **extra: Any) -> Any:
+    def list(
+        self,
+        *,
+        statuses: List[Any] | None = None,
+        query: str | None = None,
+        limit: float | None = None,
+        offset: float | None = None,
+        **extra: Any,
+    ) -> Any:
         """GET /systemOfRecordIntegration/logs/list"""
-        return self._call("systemOfRecordIntegration.log.list", {"statuses": statuses, "query": query, "limit": limit, "offset": offset}, extra)
+        return self._call(
+            "systemOfRecordIntegration.log.list",
+            {"statuses": statuses, "query": query, "limit": limit, "offset": offset},
+            extra,
+        )
 
 
 class SystemOfRecord(Resource):
@@ -66,7 +82,9 @@ class SystemOfRecord(Resource):
     @endpoint("systemOfRecordIntegration.systemOfRecord.create")
     def create(self, *, kind: str, config: Any | None = None, **extra: Any) -> Any:
         """POST /systemOfRecordIntegration/systemOfRecords"""
-        return self._call("systemOfRecordIntegration.systemOfRecord.create", {"kind": kind, "config": config}, extra)
+        return self._call(
+            "systemOfRecordIntegration.systemOfRecord.create", {"kind": kind, "config": config}, extra
+        )
 
     @endpoint("systemOfRecordIntegration.systemOfRecord.cutover")
     def cutover(self, *, uuid: str) -> Any:
@@ -91,7 +109,9 @@ class SystemOfRecord(Resource):
     @endpoint("systemOfRecordIntegration.systemOfRecord.update")
     def update(self, *, uuid: str, config: Any, **extra: Any) -> Any:
         """PUT /systemOfRecordIntegration/systemOfRecords/{uuid}"""
-        return self._call("systemOfRecordIntegration.systemOfRecord.update", {"uuid": uuid, "config": config}, extra)
+        return self._call(
+            "systemOfRecordIntegration.systemOfRecord.update", {"uuid": uuid, "config": config}, extra
+        )
 
 
 class SystemOfRecordIntegrationDomain(Resource):
@@ -99,12 +119,12 @@ class SystemOfRecordIntegrationDomain(Resource):
 
     @cached_property
     def client(self) -> Client:
-        return Client(self._client)
+        return self._sub(Client)
 
     @cached_property
     def log(self) -> Log:
-        return Log(self._client)
+        return self._sub(Log)
 
     @cached_property
     def system_of_record(self) -> SystemOfRecord:
-        return SystemOfRecord(self._client)
+        return self._sub(SystemOfRecord)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from typing import Any, Literal
 
-from cargo_cli.api.resource import Progress, Resource, endpoint
+from cargo_cli.api.resource import Resource, endpoint
 
 List = list  # a method may be called ``list``
-
 
 
 class Column(Resource):
@@ -18,7 +16,9 @@ class Column(Resource):
     @endpoint("storage.column.autocomplete")
     def autocomplete(self, *, model_uuid: str, column: Any, query: str | None = None) -> Any:
         """POST /storage/columns/autocomplete"""
-        return self._call("storage.column.autocomplete", {"modelUuid": model_uuid, "column": column, "query": query})
+        return self._call(
+            "storage.column.autocomplete", {"modelUuid": model_uuid, "column": column, "query": query}
+        )
 
     @endpoint("storage.column.create")
     def create(self, *, model_uuid: str, column: Any, **extra: Any) -> Any:
@@ -38,12 +38,18 @@ class Column(Resource):
     @endpoint("storage.column.remove")
     def remove(self, *, model_uuid: str, column_slug: str, **extra: Any) -> Any:
         """DELETE /storage/columns"""
-        return self._call("storage.column.remove", {"modelUuid": model_uuid, "columnSlug": column_slug}, extra)
+        return self._call(
+            "storage.column.remove", {"modelUuid": model_uuid, "columnSlug": column_slug}, extra
+        )
 
     @endpoint("storage.column.reorder")
     def reorder(self, *, model_uuid: str, column_slug: str, to_index: float, **extra: Any) -> Any:
         """PUT /storage/columns/reorder"""
-        return self._call("storage.column.reorder", {"modelUuid": model_uuid, "columnSlug": column_slug, "toIndex": to_index}, extra)
+        return self._call(
+            "storage.column.reorder",
+            {"modelUuid": model_uuid, "columnSlug": column_slug, "toIndex": to_index},
+            extra,
+        )
 
     @endpoint("storage.column.update")
     def update(self, *, model_uuid: str, column: Any, **extra: Any) -> Any:
@@ -74,9 +80,34 @@ class Model(Resource):
         return self._call("storage.model.all", {})
 
     @endpoint("storage.model.create")
-    def create(self, *, slug: str, name: str, dataset_uuid: str, extractor_slug: str, config: Any, description: str | None = None, schedule: Any | None = None, folder_uuid: str | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        slug: str,
+        name: str,
+        dataset_uuid: str,
+        extractor_slug: str,
+        config: Any,
+        description: str | None = None,
+        schedule: Any | None = None,
+        folder_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /storage/models"""
-        return self._call("storage.model.create", {"slug": slug, "name": name, "datasetUuid": dataset_uuid, "extractorSlug": extractor_slug, "config": config, "description": description, "schedule": schedule, "folderUuid": folder_uuid}, extra)
+        return self._call(
+            "storage.model.create",
+            {
+                "slug": slug,
+                "name": name,
+                "datasetUuid": dataset_uuid,
+                "extractorSlug": extractor_slug,
+                "config": config,
+                "description": description,
+                "schedule": schedule,
+                "folderUuid": folder_uuid,
+            },
+            extra,
+        )
 
     @endpoint("storage.model.existsBySlug")
     def exists_by_slug(self, *, slug: str, dataset_uuid: str) -> Any:
@@ -96,12 +127,16 @@ class Model(Resource):
     @endpoint("storage.model.preview")
     def preview(self, *, dataset_uuid: str, slug: str, config: Any, **extra: Any) -> Any:
         """POST /storage/models/preview"""
-        return self._call("storage.model.preview", {"datasetUuid": dataset_uuid, "slug": slug, "config": config}, extra)
+        return self._call(
+            "storage.model.preview", {"datasetUuid": dataset_uuid, "slug": slug, "config": config}, extra
+        )
 
     @endpoint("storage.model.previewCount")
     def preview_count(self, *, dataset_uuid: str, slug: str, config: Any, **extra: Any) -> Any:
         """POST /storage/models/previewCount"""
-        return self._call("storage.model.previewCount", {"datasetUuid": dataset_uuid, "slug": slug, "config": config}, extra)
+        return self._call(
+            "storage.model.previewCount", {"datasetUuid": dataset_uuid, "slug": slug, "config": config}, extra
+        )
 
     @endpoint("storage.model.refresh")
     def refresh(self, *, uuid: str) -> Any:
@@ -114,16 +149,41 @@ class Model(Resource):
         return self._call("storage.model.remove", {"uuid": uuid})
 
     @endpoint("storage.model.update")
-    def update(self, *, uuid: str, name: str | None = None, description: str | None = None, position: Any | None = None, config: Any | None = None, unification: Any | None = None, schedule: Any | None = None, folder_uuid: str | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        uuid: str,
+        name: str | None = None,
+        description: str | None = None,
+        position: Any | None = None,
+        config: Any | None = None,
+        unification: Any | None = None,
+        schedule: Any | None = None,
+        folder_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """PUT /storage/models/{uuid}"""
-        return self._call("storage.model.update", {"uuid": uuid, "name": name, "description": description, "position": position, "config": config, "unification": unification, "schedule": schedule, "folderUuid": folder_uuid}, extra)
+        return self._call(
+            "storage.model.update",
+            {
+                "uuid": uuid,
+                "name": name,
+                "description": description,
+                "position": position,
+                "config": config,
+                "unification": unification,
+                "schedule": schedule,
+                "folderUuid": folder_uuid,
+            },
+            extra,
+        )
 
 
 class Query(Resource):
     """``storage.query``"""
 
     @endpoint("storage.query.download")
-    def download(self, *, query: str, format: Literal['csv', 'parquet'] | None = None, **extra: Any) -> Any:
+    def download(self, *, query: str, format: Literal["csv", "parquet"] | None = None, **extra: Any) -> Any:
         """POST /storage/query/download"""
         return self._call("storage.query.download", {"query": query, "format": format}, extra)
 
@@ -152,9 +212,28 @@ class Record(Resource):
         return self._call("storage.record.get", {"modelUuid": model_uuid, "id": id}, extra)
 
     @endpoint("storage.record.list")
-    def list(self, *, model_uuid: str, from_ingest: Any | None = None, limit: float | None = None, offset: float | None = None, sort: Any | None = None, **extra: Any) -> Any:
+    def list(
+        self,
+        *,
+        model_uuid: str,
+        from_ingest: Any | None = None,
+        limit: float | None = None,
+        offset: float | None = None,
+        sort: Any | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /storage/records/list"""
-        return self._call("storage.record.list", {"modelUuid": model_uuid, "fromIngest": from_ingest, "limit": limit, "offset": offset, "sort": sort}, extra)
+        return self._call(
+            "storage.record.list",
+            {
+                "modelUuid": model_uuid,
+                "fromIngest": from_ingest,
+                "limit": limit,
+                "offset": offset,
+                "sort": sort,
+            },
+            extra,
+        )
 
     @endpoint("storage.record.remove")
     def remove(self, *, model_uuid: str, id: str, **extra: Any) -> Any:
@@ -193,7 +272,9 @@ class Relationship(Resource):
     @endpoint("storage.relationship.set")
     def set(self, *, dataset_uuid: str, relationships: Any, **extra: Any) -> Any:
         """POST /storage/relationships"""
-        return self._call("storage.relationship.set", {"datasetUuid": dataset_uuid, "relationships": relationships}, extra)
+        return self._call(
+            "storage.relationship.set", {"datasetUuid": dataset_uuid, "relationships": relationships}, extra
+        )
 
 
 class Run(Resource):
@@ -205,14 +286,30 @@ class Run(Resource):
         return self._call("storage.run.cancel", {"uuid": uuid})
 
     @endpoint("storage.run.create")
-    def create(self, *, model_uuid: str, is_reset: Any | None = None, is_force: Any | None = None, **extra: Any) -> Any:
+    def create(
+        self, *, model_uuid: str, is_reset: Any | None = None, is_force: Any | None = None, **extra: Any
+    ) -> Any:
         """POST /storage/runs"""
-        return self._call("storage.run.create", {"modelUuid": model_uuid, "isReset": is_reset, "isForce": is_force}, extra)
+        return self._call(
+            "storage.run.create", {"modelUuid": model_uuid, "isReset": is_reset, "isForce": is_force}, extra
+        )
 
     @endpoint("storage.run.list")
-    def list(self, *, model_uuid: str | None = None, statuses: List[Any] | None = None, limit: float | None = None, offset: float | None = None, **extra: Any) -> Any:
+    def list(
+        self,
+        *,
+        model_uuid: str | None = None,
+        statuses: List[Any] | None = None,
+        limit: float | None = None,
+        offset: float | None = None,
+        **extra: Any,
+    ) -> Any:
         """GET /storage/runs/list"""
-        return self._call("storage.run.list", {"modelUuid": model_uuid, "statuses": statuses, "limit": limit, "offset": offset}, extra)
+        return self._call(
+            "storage.run.list",
+            {"modelUuid": model_uuid, "statuses": statuses, "limit": limit, "offset": offset},
+            extra,
+        )
 
 
 class StorageDomain(Resource):
@@ -220,28 +317,28 @@ class StorageDomain(Resource):
 
     @cached_property
     def column(self) -> Column:
-        return Column(self._client)
+        return self._sub(Column)
 
     @cached_property
     def dataset(self) -> Dataset:
-        return Dataset(self._client)
+        return self._sub(Dataset)
 
     @cached_property
     def model(self) -> Model:
-        return Model(self._client)
+        return self._sub(Model)
 
     @cached_property
     def query(self) -> Query:
-        return Query(self._client)
+        return self._sub(Query)
 
     @cached_property
     def record(self) -> Record:
-        return Record(self._client)
+        return self._sub(Record)
 
     @cached_property
     def relationship(self) -> Relationship:
-        return Relationship(self._client)
+        return self._sub(Relationship)
 
     @cached_property
     def run(self) -> Run:
-        return Run(self._client)
+        return self._sub(Run)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
-from cargo_cli.api.resource import Progress, Resource, endpoint
+from cargo_cli.api.resource import Resource, endpoint
 
 List = list  # a method may be called ``list``
-
 
 
 class Domain(Resource):
@@ -66,4 +64,4 @@ class DomainManagementDomain(Resource):
 
     @cached_property
     def domain(self) -> Domain:
-        return Domain(self._client)
+        return self._sub(Domain)

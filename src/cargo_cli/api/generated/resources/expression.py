@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from typing import Any, Literal
 
-from cargo_cli.api.resource import Progress, Resource, endpoint
-
-List = list  # a method may be called ``list``
-
+from cargo_cli.api.resource import Resource, endpoint
 
 
 class Expression(Resource):
@@ -18,7 +14,9 @@ class Expression(Resource):
     @endpoint("expression.expression.evaluate")
     def evaluate(self, *, expression: Any, variables: Any, **extra: Any) -> Any:
         """POST /expression/expressions/evaluate"""
-        return self._call("expression.expression.evaluate", {"expression": expression, "variables": variables}, extra)
+        return self._call(
+            "expression.expression.evaluate", {"expression": expression, "variables": variables}, extra
+        )
 
     @endpoint("expression.expression.generate")
     def generate(self, *, prompt: str, variables: Any, **extra: Any) -> Any:
@@ -49,14 +47,66 @@ class Recipe(Resource):
         return self._call("expression.recipe.archive", {"uuid": uuid})
 
     @endpoint("expression.recipe.create")
-    def create(self, *, name: str, description: str, category: Literal['marketing', 'sales', 'other', 'classification', 'cleaning', 'event', 'copywriting'], placeholders: Any, is_public: bool, kind: Literal['jsExpression', 'templateExpression'], expression: str, instruct_to: Literal['ai', 'none'], **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        name: str,
+        description: str,
+        category: Literal[
+            "marketing", "sales", "other", "classification", "cleaning", "event", "copywriting"
+        ],
+        placeholders: Any,
+        is_public: bool,
+        kind: Literal["jsExpression", "templateExpression"],
+        expression: str,
+        instruct_to: Literal["ai", "none"],
+        **extra: Any,
+    ) -> Any:
         """POST /expression/recipes"""
-        return self._call("expression.recipe.create", {"name": name, "description": description, "category": category, "placeholders": placeholders, "isPublic": is_public, "kind": kind, "expression": expression, "instructTo": instruct_to}, extra)
+        return self._call(
+            "expression.recipe.create",
+            {
+                "name": name,
+                "description": description,
+                "category": category,
+                "placeholders": placeholders,
+                "isPublic": is_public,
+                "kind": kind,
+                "expression": expression,
+                "instructTo": instruct_to,
+            },
+            extra,
+        )
 
     @endpoint("expression.recipe.createNewVersion")
-    def create_new_version(self, *, uuid: str, name: str, description: str, category: Literal['marketing', 'sales', 'other', 'classification', 'cleaning', 'event', 'copywriting'], placeholders: Any, is_public: bool, expression: str, **extra: Any) -> Any:
+    def create_new_version(
+        self,
+        *,
+        uuid: str,
+        name: str,
+        description: str,
+        category: Literal[
+            "marketing", "sales", "other", "classification", "cleaning", "event", "copywriting"
+        ],
+        placeholders: Any,
+        is_public: bool,
+        expression: str,
+        **extra: Any,
+    ) -> Any:
         """POST /expression/recipes/{uuid}"""
-        return self._call("expression.recipe.createNewVersion", {"uuid": uuid, "name": name, "description": description, "category": category, "placeholders": placeholders, "isPublic": is_public, "expression": expression}, extra)
+        return self._call(
+            "expression.recipe.createNewVersion",
+            {
+                "uuid": uuid,
+                "name": name,
+                "description": description,
+                "category": category,
+                "placeholders": placeholders,
+                "isPublic": is_public,
+                "expression": expression,
+            },
+            extra,
+        )
 
     @endpoint("expression.recipe.get")
     def get(self, *, uuid_or_short_id: str, version: str) -> Any:
@@ -69,9 +119,30 @@ class Recipe(Resource):
         return self._call("expression.recipe.getLastVersion", {"uuidOrShortId": uuid_or_short_id})
 
     @endpoint("expression.recipe.list")
-    def list(self, *, tab: Literal['user', 'workspace', 'all', 'favorites'] | None = None, ui_types: Any | None = None, categories: Any | None = None, name: str | None = None, limit: float | None = None, offset: float | None = None, **extra: Any) -> Any:
+    def list(
+        self,
+        *,
+        tab: Literal["user", "workspace", "all", "favorites"] | None = None,
+        ui_types: Any | None = None,
+        categories: Any | None = None,
+        name: str | None = None,
+        limit: float | None = None,
+        offset: float | None = None,
+        **extra: Any,
+    ) -> Any:
         """GET /expression/recipes/list"""
-        return self._call("expression.recipe.list", {"tab": tab, "uiTypes": ui_types, "categories": categories, "name": name, "limit": limit, "offset": offset}, extra)
+        return self._call(
+            "expression.recipe.list",
+            {
+                "tab": tab,
+                "uiTypes": ui_types,
+                "categories": categories,
+                "name": name,
+                "limit": limit,
+                "offset": offset,
+            },
+            extra,
+        )
 
 
 class ExpressionDomain(Resource):
@@ -79,12 +150,12 @@ class ExpressionDomain(Resource):
 
     @cached_property
     def expression(self) -> Expression:
-        return Expression(self._client)
+        return self._sub(Expression)
 
     @cached_property
     def favorite_recipe(self) -> FavoriteRecipe:
-        return FavoriteRecipe(self._client)
+        return self._sub(FavoriteRecipe)
 
     @cached_property
     def recipe(self) -> Recipe:
-        return Recipe(self._client)
+        return self._sub(Recipe)

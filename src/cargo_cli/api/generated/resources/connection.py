@@ -2,28 +2,66 @@
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from typing import Any, Literal
 
-from cargo_cli.api.resource import Progress, Resource, endpoint
-
-List = list  # a method may be called ``list``
-
+from cargo_cli.api.resource import Resource, endpoint
 
 
 class Connector(Resource):
     """``connection.connector``"""
 
     @endpoint("connection.connector.autocomplete")
-    def autocomplete(self, *, connector_uuid: str, slug: str, params: Any, value: str | None = None, refresh: Any | None = None, variables: Any | None = None, **extra: Any) -> Any:
+    def autocomplete(
+        self,
+        *,
+        connector_uuid: str,
+        slug: str,
+        params: Any,
+        value: str | None = None,
+        refresh: Any | None = None,
+        variables: Any | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /connection/connectors/{connectorUuid}/autocomplete"""
-        return self._call("connection.connector.autocomplete", {"connectorUuid": connector_uuid, "slug": slug, "params": params, "value": value, "refresh": refresh, "variables": variables}, extra)
+        return self._call(
+            "connection.connector.autocomplete",
+            {
+                "connectorUuid": connector_uuid,
+                "slug": slug,
+                "params": params,
+                "value": value,
+                "refresh": refresh,
+                "variables": variables,
+            },
+            extra,
+        )
 
     @endpoint("connection.connector.create")
-    def create(self, *, name: str, slug: str, integration_slug: str, config: Any | None = None, rate_limit: Any | None = None, cache_ttl_milliseconds: float | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        name: str,
+        slug: str,
+        integration_slug: str,
+        config: Any | None = None,
+        rate_limit: Any | None = None,
+        cache_ttl_milliseconds: float | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /connection/connectors"""
-        return self._call("connection.connector.create", {"name": name, "slug": slug, "integrationSlug": integration_slug, "config": config, "rateLimit": rate_limit, "cacheTtlMilliseconds": cache_ttl_milliseconds}, extra)
+        return self._call(
+            "connection.connector.create",
+            {
+                "name": name,
+                "slug": slug,
+                "integrationSlug": integration_slug,
+                "config": config,
+                "rateLimit": rate_limit,
+                "cacheTtlMilliseconds": cache_ttl_milliseconds,
+            },
+            extra,
+        )
 
     @endpoint("connection.connector.existsBySlug")
     def exists_by_slug(self, *, slug: str) -> Any:
@@ -38,7 +76,11 @@ class Connector(Resource):
     @endpoint("connection.connector.getDynamicSchema")
     def get_dynamic_schema(self, *, connector_uuid: str, slug: str, params: Any, **extra: Any) -> Any:
         """POST /connection/connectors/{connectorUuid}/dynamicSchemas/{slug}"""
-        return self._call("connection.connector.getDynamicSchema", {"connectorUuid": connector_uuid, "slug": slug, "params": params}, extra)
+        return self._call(
+            "connection.connector.getDynamicSchema",
+            {"connectorUuid": connector_uuid, "slug": slug, "params": params},
+            extra,
+        )
 
     @endpoint("connection.connector.getLanguageModels")
     def get_language_models(self, *, connector_uuid: str) -> Any:
@@ -56,18 +98,50 @@ class Connector(Resource):
         return self._call("connection.connector.remove", {"uuid": uuid})
 
     @endpoint("connection.connector.update")
-    def update(self, *, uuid: str, name: str | None = None, is_default: Any | None = None, config: Any | None = None, rate_limit: Any | None = None, cache_ttl_milliseconds: float | None = None, **extra: Any) -> Any:
+    def update(
+        self,
+        *,
+        uuid: str,
+        name: str | None = None,
+        is_default: Any | None = None,
+        config: Any | None = None,
+        rate_limit: Any | None = None,
+        cache_ttl_milliseconds: float | None = None,
+        **extra: Any,
+    ) -> Any:
         """PUT /connection/connectors/{uuid}"""
-        return self._call("connection.connector.update", {"uuid": uuid, "name": name, "isDefault": is_default, "config": config, "rateLimit": rate_limit, "cacheTtlMilliseconds": cache_ttl_milliseconds}, extra)
+        return self._call(
+            "connection.connector.update",
+            {
+                "uuid": uuid,
+                "name": name,
+                "isDefault": is_default,
+                "config": config,
+                "rateLimit": rate_limit,
+                "cacheTtlMilliseconds": cache_ttl_milliseconds,
+            },
+            extra,
+        )
 
 
 class CustomIntegration(Resource):
     """``connection.customIntegration``"""
 
     @endpoint("connection.customIntegration.create")
-    def create(self, *, kind: Literal['external', 'worker'], base_url: str | None = None, worker_uuid: str | None = None, **extra: Any) -> Any:
+    def create(
+        self,
+        *,
+        kind: Literal["external", "worker"],
+        base_url: str | None = None,
+        worker_uuid: str | None = None,
+        **extra: Any,
+    ) -> Any:
         """POST /connection/customIntegrations"""
-        return self._call("connection.customIntegration.create", {"kind": kind, "baseUrl": base_url, "workerUuid": worker_uuid}, extra)
+        return self._call(
+            "connection.customIntegration.create",
+            {"kind": kind, "baseUrl": base_url, "workerUuid": worker_uuid},
+            extra,
+        )
 
     @endpoint("connection.customIntegration.get")
     def get(self, *, uuid: str) -> Any:
@@ -85,9 +159,15 @@ class CustomIntegration(Resource):
         return self._call("connection.customIntegration.remove", {"uuid": uuid})
 
     @endpoint("connection.customIntegration.update")
-    def update(self, *, uuid: str, base_url: str | None = None, worker_uuid: str | None = None, **extra: Any) -> Any:
+    def update(
+        self, *, uuid: str, base_url: str | None = None, worker_uuid: str | None = None, **extra: Any
+    ) -> Any:
         """PUT /connection/customIntegrations/{uuid}"""
-        return self._call("connection.customIntegration.update", {"uuid": uuid, "baseUrl": base_url, "workerUuid": worker_uuid}, extra)
+        return self._call(
+            "connection.customIntegration.update",
+            {"uuid": uuid, "baseUrl": base_url, "workerUuid": worker_uuid},
+            extra,
+        )
 
 
 class Integration(Resource):
@@ -114,9 +194,28 @@ class Integration(Resource):
         return self._call("connection.integration.initiateOauth", {"slug": slug})
 
     @endpoint("connection.integration.list")
-    def list(self, *, category: str | None = None, slug: str | None = None, search: str | None = None, has_actions: Any | None = None, has_extractors: Any | None = None, **extra: Any) -> Any:
+    def list(
+        self,
+        *,
+        category: str | None = None,
+        slug: str | None = None,
+        search: str | None = None,
+        has_actions: Any | None = None,
+        has_extractors: Any | None = None,
+        **extra: Any,
+    ) -> Any:
         """GET /connection/integrations/list"""
-        return self._call("connection.integration.list", {"category": category, "slug": slug, "search": search, "hasActions": has_actions, "hasExtractors": has_extractors}, extra)
+        return self._call(
+            "connection.integration.list",
+            {
+                "category": category,
+                "slug": slug,
+                "search": search,
+                "hasActions": has_actions,
+                "hasExtractors": has_extractors,
+            },
+            extra,
+        )
 
 
 class NativeIntegration(Resource):
@@ -133,16 +232,16 @@ class ConnectionDomain(Resource):
 
     @cached_property
     def connector(self) -> Connector:
-        return Connector(self._client)
+        return self._sub(Connector)
 
     @cached_property
     def custom_integration(self) -> CustomIntegration:
-        return CustomIntegration(self._client)
+        return self._sub(CustomIntegration)
 
     @cached_property
     def integration(self) -> Integration:
-        return Integration(self._client)
+        return self._sub(Integration)
 
     @cached_property
     def native_integration(self) -> NativeIntegration:
-        return NativeIntegration(self._client)
+        return self._sub(NativeIntegration)
