@@ -18,8 +18,6 @@ this module only says whether it is worth it and how long to wait.
 
 from __future__ import annotations
 
-import datetime
-import email.utils
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -62,6 +60,9 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        import datetime  # an HTTP-date: rare, and not for start-up
+        import email.utils
+
         try:
             parsed = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):  # not an HTTP-date either: use the backoff
