@@ -9,7 +9,6 @@ the documented ones (docs/hardening.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from cargo_cli import __version__
@@ -21,19 +20,35 @@ DEFAULT_MAX_RETRIES = 2  # 3 attempts in all
 USER_AGENT = f"cargo-ai/{__version__} (python; httpx)"
 
 
-@dataclass
 class ClientOptions:
     """One client's configuration. ``api_url`` is the origin (no ``/v1``);
     ``timeout`` the whole-call budget in seconds; ``max_retries`` how many
-    times a retryable failure is sent again within it."""
+    times a retryable failure is sent again within it. (A plain class, not a
+    dataclass: it is built on every start-up path.)"""
 
-    api_url: str = DEFAULT_API_URL
-    timeout: float = DEFAULT_TIMEOUT
-    connect_timeout: float = CONNECT_TIMEOUT
-    max_retries: int = DEFAULT_MAX_RETRIES
-    debug: bool = False
-    user_agent: str = USER_AGENT
-    version: str = field(default=__version__)  # sent as x-cargo-origin-version
+    __slots__ = ("api_url", "connect_timeout", "debug", "max_retries", "timeout", "user_agent", "version")
+
+    def __init__(
+        self,
+        api_url: str = DEFAULT_API_URL,
+        timeout: float = DEFAULT_TIMEOUT,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        debug: bool = False,
+        user_agent: str = USER_AGENT,
+        version: str = __version__,  # sent as x-cargo-origin-version
+    ) -> None:
+        self.api_url = api_url
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.max_retries = max_retries
+        self.debug = debug
+        self.user_agent = user_agent
+        self.version = version
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"ClientOptions({fields})"
 
     @property
     def base_url(self) -> str:
