@@ -71,13 +71,13 @@ class Endpoint(NamedTuple):
 
 
 ROOT_MODULE = "root"  # the module of the calls outside any domain (``getInitialisation``)
-_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])([A-Z])")
+_CAMEL_HUMP = r"(?<=[a-z0-9])([A-Z])"  # re caches it compiled on first use
 
 
 def python_name(name: str) -> str:
     """A camelCase payload field or method name as a Python name:
     ``workflowUuid`` → ``workflow_uuid``; keywords get a trailing ``_``."""
-    snake = _CAMEL_HUMP.sub(r"_\1", name).lower()
+    snake = re.sub(_CAMEL_HUMP, r"_\1", name).lower()
     return snake + "_" if keyword.iskeyword(snake) or snake in ("self", "extra") else snake
 
 

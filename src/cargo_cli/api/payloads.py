@@ -13,25 +13,34 @@ without params (``whoami``'s) never loads it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from cargo_cli.api.endpoint import Endpoint, Param
 from cargo_cli.api.errors import InvalidPayload
 
 
-@dataclass(frozen=True)
 class Check:
     """What the one payload check looks at: ``require`` the required fields,
     ``kinds`` the JSON kinds, ``choices`` the literal choices; ``skip`` names
     fields left alone. ``FULL`` (the default of every resource) checks
     everything; a documented command asks for less (cli/spec.py: what the
-    documented command requires is its contract)."""
+    documented command requires is its contract). (A plain class: it loads
+    with every command's rows.)"""
 
-    require: bool = True
-    kinds: bool = True
-    choices: bool = True
-    skip: frozenset[str] = frozenset()
+    __slots__ = ("choices", "kinds", "require", "skip")
+
+    def __init__(
+        self,
+        *,
+        require: bool = True,
+        kinds: bool = True,
+        choices: bool = True,
+        skip: frozenset[str] = frozenset(),
+    ) -> None:
+        self.require, self.kinds, self.choices, self.skip = require, kinds, choices, skip
+
+    def __repr__(self) -> str:
+        return f"Check(require={self.require}, kinds={self.kinds}, choices={self.choices}, skip={set(self.skip)})"
 
 
 FULL = Check()
