@@ -1,5 +1,5 @@
 """The shared SSL context loads its CA bundle on the first TLS handshake
-only (api/client.py ``ssl_context``), and still verifies: a real local TLS
+only (api/tls.py ``ssl_context``), and still verifies: a real local TLS
 server with a self-signed certificate is refused, and trusted once
 ``SSL_CERT_FILE`` names its certificate."""
 
@@ -18,7 +18,7 @@ import pytest
 CHECK = """
 import sys
 import httpx
-from cargo_cli.api.client import ssl_context
+from cargo_cli.api.tls import ssl_context
 context = ssl_context()
 before = context.cert_store_stats()["x509_ca"]
 try:

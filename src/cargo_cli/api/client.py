@@ -18,10 +18,8 @@ Commands never touch this class: they run the typed methods of
 from __future__ import annotations
 
 import json
-import os
 import random
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext
@@ -49,6 +47,7 @@ from cargo_cli.api.responses import (
     redact_headers,
     request_id_of,
 )
+from cargo_cli.api.tls import ssl_context
 from cargo_cli.api.tokens import clean_token
 from cargo_cli.api.watchdog import GRACE, DeadlineAlarm, watchdog
 
@@ -104,54 +103,6 @@ class RawResponse(NamedTuple):
     body: Any
     headers: dict[str, str]
     elapsed: float  # seconds
-
-
-_SSL_CONTEXT: Any = None
-
-
-def ssl_context() -> Any:
-    """One SSL context per process, shared by every client. It is httpx's
-    default (certifi's CA bundle, or ``SSL_CERT_FILE`` / ``SSL_CERT_DIR``),
-    except that the bundle (~20-50 ms to load) is read on the first TLS
-    handshake, as Node does with its CA store: a command that talks plain
-    HTTP to a local server never pays for it."""
-    global _SSL_CONTEXT
-    if _SSL_CONTEXT is None:
-        import ssl
-
-        class DeferredTrust(ssl.SSLContext):
-            """A verifying client context whose CA certificates load on first use."""
-
-            _trust_lock = threading.Lock()
-            _trust_loaded = False
-
-            def _load_trust(self) -> None:
-                with self._trust_lock:
-                    if not self._trust_loaded:
-                        cafile, capath = os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR")
-                        if not cafile and not capath:
-                            import certifi
-
-                            cafile = certifi.where()
-                        self.load_verify_locations(cafile=cafile or None, capath=None if cafile else capath)
-                        type(self)._trust_loaded = True
-
-            def wrap_socket(self, *args: Any, **kwargs: Any) -> Any:
-                self._load_trust()
-                return super().wrap_socket(*args, **kwargs)
-
-            def wrap_bio(self, *args: Any, **kwargs: Any) -> Any:
-                self._load_trust()
-                return super().wrap_bio(*args, **kwargs)
-
-        context = DeferredTrust(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname
-        if sys.version_info >= (3, 13):  # what ssl.create_default_context adds there
-            context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN | ssl.VERIFY_X509_STRICT
-        keylog = os.environ.get("SSLKEYLOGFILE")
-        if keylog and not sys.flags.ignore_environment:
-            context.keylog_filename = keylog
-        _SSL_CONTEXT = context
-    return _SSL_CONTEXT
 
 
 class CargoClient:
