@@ -50,6 +50,7 @@ def test_every_request_goes_through_the_given_transport(tmp_path, monkeypatch):
     small.write_text("a\n1\n")
     monkeypatch.setattr(uploads, "THRESHOLD", 8)  # the chunked way for a 9-byte file
     monkeypatch.setattr(uploads, "PART_SIZE", 8)
+    monkeypatch.setattr(uploads, "MAX_IN_FLIGHT", 1)  # the parts in order
     big = tmp_path / "big.csv"
     big.write_text("a\n1\n2\n3\n4")
     with client:
