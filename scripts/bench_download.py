@@ -22,6 +22,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from cargo_cli.api.client import CargoClient
+from cargo_cli.cli.transfer import download_to
 from cargo_cli.settings import Settings
 
 BLOCK = bytes(range(256)) * 4096  # 1 MiB, reused for every write
@@ -71,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         target = os.path.join(tmp, "export.bin")
         baseline = peak_rss_mb()
         started = time.monotonic()
-        result = client.download_to(url, target)
+        result = download_to(client, url, target)
         elapsed = time.monotonic() - started
         peak = peak_rss_mb()
         on_disk = os.path.getsize(target)

@@ -34,6 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from cargo_cli.api import uploads
 from cargo_cli.api.client import CargoClient
+from cargo_cli.api.endpoints import endpoint_for
 from cargo_cli.settings import Settings
 
 MB = 1000 * 1000
@@ -135,7 +136,7 @@ def bench_single_post(directory: str) -> bool:
     with CargoClient(settings, token="bench", workspace_uuid=None) as client:
         baseline = peak_rss_mb()
         started = time.monotonic()
-        client.upload("content.file.upload", path)
+        uploads.upload(client, endpoint_for("content.file.upload"), path)
         elapsed = time.monotonic() - started
     growth = peak_rss_mb() - baseline
     thread.join(timeout=5)

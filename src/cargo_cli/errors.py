@@ -124,7 +124,6 @@ class WaitFailedError(CargoError):
 
 # The API layer's exceptions (api/errors.py), under the names the CLI uses.
 AuthorizationError = Unauthorized
-RequestError = ClientError
 RequestTimeoutError = RequestTimeout
 InvalidResponseError = InvalidResponse
 
@@ -155,7 +154,6 @@ __all__ = [
     "NotLoggedInError",
     "OutputClosedError",
     "RateLimited",
-    "RequestError",
     "RequestTimeout",
     "RequestTimeoutError",
     "ServerError",

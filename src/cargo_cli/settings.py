@@ -5,14 +5,17 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
+from cargo_cli.api.options import (
+    CONNECT_TIMEOUT,
+    DEFAULT_API_URL,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    ClientOptions,
+)
 from cargo_cli.errors import UsageError
 
-DEFAULT_API_URL = "https://api.getcargo.io"
-DEFAULT_TIMEOUT = 360.0
-CONNECT_TIMEOUT = 10.0
-DEFAULT_MAX_RETRIES = 2  # 3 attempts in all
+__all__ = ["CONNECT_TIMEOUT", "DEFAULT_API_URL", "DEFAULT_MAX_RETRIES", "DEFAULT_TIMEOUT", "Settings"]
 MAX_SECONDS = 30 * 24 * 3600  # the largest time budget accepted anywhere (30 days)
 MAX_RETRIES = 20
 
@@ -82,18 +85,60 @@ def check_origin(url: str, name: str = "CARGO_API_URL") -> str:
     return origin
 
 
-@dataclass
 class Settings:
-    api_url: str = DEFAULT_API_URL
-    api_url_source: str = "default"  # "env" (CARGO_API_URL), "login" (stored with it) or "default"
-    timeout: float = DEFAULT_TIMEOUT
-    max_retries: int = DEFAULT_MAX_RETRIES
-    debug: bool = False
-    env_token: str | None = None
-    env_workspace_uuid: str | None = None
-    use_keyring: bool = True
-    config_dir: str = ""
-    problem: str | None = None  # an invalid environment value, raised by check()
+    """The settings of one invocation. (A plain class, not a dataclass: it is
+    built on every start-up path, ``--help`` included.)"""
+
+    __slots__ = FIELDS = (
+        "api_url",
+        "api_url_source",
+        "timeout",
+        "max_retries",
+        "debug",
+        "env_token",
+        "env_workspace_uuid",
+        "use_keyring",
+        "config_dir",
+        "problem",
+    )
+
+    def __init__(
+        self,
+        api_url: str = DEFAULT_API_URL,
+        api_url_source: str = "default",  # "env" (CARGO_API_URL), "login" (stored with it) or "default"
+        timeout: float = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        debug: bool = False,
+        env_token: str | None = None,
+        env_workspace_uuid: str | None = None,
+        use_keyring: bool = True,
+        config_dir: str = "",
+        problem: str | None = None,  # an invalid environment value, raised by check()
+    ) -> None:
+        self.api_url = api_url
+        self.api_url_source = api_url_source
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.debug = debug
+        self.env_token = env_token
+        self.env_workspace_uuid = env_workspace_uuid
+        self.use_keyring = use_keyring
+        self.config_dir = config_dir
+        self.problem = problem
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={'***' if name == 'env_token' and self.env_token else repr(getattr(self, name))}"
+            for name in self.FIELDS
+        )
+        return f"Settings({shown})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Settings):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self.FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass was
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, strict: bool = True) -> Settings:
@@ -140,6 +185,16 @@ class Settings:
     def check(self) -> None:
         if self.problem:
             raise UsageError(self.problem)
+
+    def client_options(self) -> ClientOptions:
+        """What the API client needs of these settings (the API layer never
+        reads the environment itself)."""
+        return ClientOptions(
+            api_url=self.api_url,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            debug=self.debug,
+        )
 
     @property
     def base_url(self) -> str:

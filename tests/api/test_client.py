@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from cargo_cli import __version__
-from cargo_cli.api.client import CargoClient, _parse_retry_after
+from cargo_cli.api.client import CargoClient
 from cargo_cli.api.errors import (
     ApiError,
     BadRequest,
@@ -27,6 +27,7 @@ from cargo_cli.api.errors import (
     Unauthorized,
     describe_status,
 )
+from cargo_cli.api.retries import parse_retry_after
 from cargo_cli.errors import error_json, exit_code_for
 from cargo_cli.settings import Settings
 from tests.conftest import API, TOKEN, UUID1, WORKSPACE, assert_request
@@ -389,7 +390,7 @@ def test_retry_after_http_date(cli, api, clock):
 )
 def test_parse_retry_after(value, seconds):
     now = datetime(2015, 10, 21, 7, 28, tzinfo=UTC).timestamp()
-    assert _parse_retry_after(value, now) == seconds
+    assert parse_retry_after(value, now) == seconds
 
 
 def test_unparsable_retry_after_falls_back_to_backoff(client, api, clock):
@@ -403,7 +404,7 @@ def test_unparsable_retry_after_falls_back_to_backoff(client, api, clock):
 def test_backoff_doubles_with_jitter_and_is_capped(clock):
     for jitter, expected in [(1.0, [0.5, 1.0, 2.0, 4.0, 8.0, 8.0]), (0.0, [0.25, 0.5, 1.0, 2.0, 4.0, 4.0])]:
         made = CargoClient(Settings.from_env(), token=TOKEN, jitter=lambda j=jitter: j)
-        assert [made._backoff(n) for n in range(6)] == expected
+        assert [made.backoff(n) for n in range(6)] == expected
         made.close()
 
 

@@ -14,10 +14,12 @@ import httpx
 import pytest
 
 from cargo_cli import output
-from cargo_cli.api.client import _DeadlineAlarm, _watchdog, encode_segment
+from cargo_cli.api.client import encode_segment
 from cargo_cli.api.errors import InvalidRequest
 from cargo_cli.api.tokens import clean_token
+from cargo_cli.api.watchdog import DeadlineAlarm, watchdog
 from cargo_cli.cli.runtime import Runtime
+from cargo_cli.cli.transfer import download_to
 from cargo_cli.errors import InvalidResponseError, RequestTimeoutError, ServerError
 from cargo_cli.main import main
 from cargo_cli.settings import Settings
@@ -147,7 +149,7 @@ def test_retry_after_beyond_the_budget_fails_at_once(cli, api, clock, monkeypatc
 
 
 def test_backoff_never_sleeps_past_the_budget(client, api, clock):
-    client.settings.timeout = 1.0  # backoffs of 0.5 s then 1 s: the second does not fit
+    client.options.timeout = 1.0  # backoffs of 0.5 s then 1 s: the second does not fit
     route = api.get(USER_PATH).respond(503)
     with pytest.raises(ServerError):
         client.call("userManagement.user.getCurrent")
@@ -155,7 +157,7 @@ def test_backoff_never_sleeps_past_the_budget(client, api, clock):
 
 
 def test_each_attempt_gets_only_what_is_left(client, api, clock):
-    client.settings.timeout = 10.0
+    client.options.timeout = 10.0
     route = api.get(USER_PATH).mock(
         side_effect=[httpx.Response(503, headers={"retry-after": "4"}), httpx.Response(200, json={})]
     )
@@ -164,7 +166,7 @@ def test_each_attempt_gets_only_what_is_left(client, api, clock):
 
 
 def test_body_budget_is_checked_per_read(client, api, clock):
-    client.settings.timeout = 2.0
+    client.options.timeout = 2.0
 
     def drip():
         for byte in b'{"user": {}}':
@@ -178,16 +180,16 @@ def test_body_budget_is_checked_per_read(client, api, clock):
 
 def test_watchdog_interrupts_a_blocked_call_and_is_disarmed_after():
     started = time.monotonic()
-    with pytest.raises(_DeadlineAlarm), _watchdog(0.05):
+    with pytest.raises(DeadlineAlarm), watchdog(0.05):
         time.sleep(2)  # stands for a read that a dripping server keeps alive
     assert time.monotonic() - started < 1
-    with _watchdog(0.05):
+    with watchdog(0.05):
         pass
     time.sleep(0.1)  # the timer was cancelled: nothing fires here
 
 
 def test_download_slower_than_1_kib_per_s_fails(client, api, clock, tmp_path):
-    client.settings.timeout = 3.0
+    client.options.timeout = 3.0
 
     def drip():
         for _ in range(10):
@@ -197,12 +199,12 @@ def test_download_slower_than_1_kib_per_s_fails(client, api, clock, tmp_path):
     api.get("https://signed.example/file").mock(return_value=httpx.Response(200, content=drip()))
     target = tmp_path / "out.bin"
     with pytest.raises(RequestTimeoutError, match="Download too slow"):
-        client.download_to("https://signed.example/file", target)
+        download_to(client, "https://signed.example/file", target)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_download_at_speed_has_no_total_deadline(client, api, clock, tmp_path):
-    client.settings.timeout = 3.0
+    client.options.timeout = 3.0
 
     def steady():
         for _ in range(20):  # 20 s in all, far past the 3 s budget, at 2 KiB/s
@@ -210,7 +212,7 @@ def test_download_at_speed_has_no_total_deadline(client, api, clock, tmp_path):
             yield b"x" * 2048
 
     api.get("https://signed.example/file").mock(return_value=httpx.Response(200, content=steady()))
-    assert client.download_to("https://signed.example/file", tmp_path / "out.bin")["bytes"] == 40960
+    assert download_to(client, "https://signed.example/file", tmp_path / "out.bin")["bytes"] == 40960
 
 
 # -- tokens: cleaned at every source, refused by name, scrubbed in every form -----

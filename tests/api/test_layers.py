@@ -5,6 +5,8 @@ CLI's errors and exit codes; the API layer raises ``cargo_cli.api.errors``)."""
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import subprocess
 import sys
 from pathlib import Path
@@ -73,6 +75,40 @@ def test_importing_the_whole_api_layer_loads_no_cli_module_nor_output():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_importing_the_whole_api_layer_loads_no_other_cargo_cli_module():
+    """Not only the direct imports: after importing every module of
+    ``cargo_cli.api`` (generated ones included), ``sys.modules`` holds no
+    ``cargo_cli`` module outside ``cargo_cli.api`` (``settings`` included)
+    but the package itself."""
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "import cargo_cli.api as api\n"
+        "names = [m.name for m in pkgutil.walk_packages(api.__path__, 'cargo_cli.api.')]\n"
+        "for name in names:\n"
+        "    importlib.import_module(name)\n"
+        "print(len(names))\n"
+        "print(sorted(k for k in sys.modules if k.startswith('cargo_cli') and k != 'cargo_cli'"
+        " and not k.startswith('cargo_cli.api')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    count, leaked = result.stdout.split("\n", 1)
+    assert int(count) > 40  # every module, the generated tables and resources included
+    assert leaked.strip() == "[]"
+
+
+def test_the_public_resources_path_names_every_generated_domain():
+    from cargo_cli.api import resources
+    from cargo_cli.api.generated import resources as generated
+
+    modules = sorted(m.name for m in pkgutil.iter_modules(generated.__path__))
+    assert list(resources.DOMAINS) == modules
+    for name in modules:
+        assert getattr(resources, name) is importlib.import_module(f"{generated.__name__}.{name}")
+    text = Path(resources.__file__).read_text()
+    for name in modules:  # mypy sees them too
+        assert f"from cargo_cli.api.generated.resources import {name} as {name}\n" in text
 
 
 def test_the_api_layers_upload_errors_keep_the_cli_contract():

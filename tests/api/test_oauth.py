@@ -161,12 +161,32 @@ def test_slow_down_never_goes_past_60_s(cli, flow, clock):
     assert clock.sleeps == [58.0, 60.0, 60.0]
 
 
-def test_huge_expires_in_is_bounded(cli, flow, clock):
+def test_huge_expires_in_is_bounded(cli, flow, clock, monkeypatch):
+    monkeypatch.setenv("CARGO_TIMEOUT", "86400")  # so that the code's lifetime is the nearer bound
     flow.device.respond(json=device_answer(interval=60, expires_in=10**9))
     flow.token.mock(return_value=pending())
     result = cli("login", "--oauth")
     assert result.json["reason"] == "expired_token"
     assert sum(clock.sleeps) == 3600.0  # an hour at most, whatever the server says
+
+
+@pytest.mark.parametrize("interval", [5, 99999])
+def test_cargo_timeout_bounds_the_wait(cli, flow, clock, monkeypatch, interval):
+    """The whole wait for the approval counts as one call: CARGO_TIMEOUT
+    (default 360 s) ends it before a longer expires_in, and no sleep
+    reaches past it."""
+    monkeypatch.setenv("CARGO_TIMEOUT", "12")
+    flow.device.respond(json=device_answer(expires_in=900, interval=interval))
+    flow.token.mock(return_value=pending())
+    result = cli("login", "--oauth")
+    assert result.code == 1
+    assert result.json == {
+        "errorMessage": "Login timed out: the code was not approved within 12s (CARGO_TIMEOUT); "
+        "run `cargo-ai login --oauth` again"
+    }
+    assert sum(clock.sleeps) == 12.0 and max(clock.sleeps) <= 12.0
+    assert clock.sleeps == ([5.0, 5.0, 2.0] if interval == 5 else [12.0])
+    assert not flow.user.called
 
 
 def test_no_discovery_document(cli, flow):

@@ -21,6 +21,7 @@ import respx
 
 from cargo_cli.api import uploads
 from cargo_cli.api.client import CargoClient
+from cargo_cli.api.endpoints import endpoint_for
 from cargo_cli.api.errors import CallInterrupted
 from cargo_cli.settings import Settings
 from tests.conftest import API, TOKEN, WORKSPACE, body_of
@@ -401,7 +402,7 @@ def test_an_existing_sigterm_handler_is_kept_and_its_exception_aborts(api, stora
         settings = Settings(api_url=API.removesuffix("/v1"), max_retries=0)
         with CargoClient(settings, token=TOKEN, workspace_uuid=WORKSPACE) as client:
             with pytest.raises(expected) as caught:
-                client.upload(uploads.ENDPOINT, big[0])
+                uploads.upload(client, endpoint_for(uploads.ENDPOINT), big[0])
         assert signal.getsignal(signal.SIGTERM) is process_handler
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -459,7 +460,12 @@ def test_progress_counts_every_byte_once(api, storage, big):
     seen: list[tuple[int, int | None]] = []
     settings = Settings(api_url=API.removesuffix("/v1"), max_retries=0)
     with CargoClient(settings, token=TOKEN, workspace_uuid=WORKSPACE, sleep=lambda _s: None) as client:
-        client.upload(uploads.ENDPOINT, path, on_progress=lambda done, total: seen.append((done, total)))
+        uploads.upload(
+            client,
+            endpoint_for(uploads.ENDPOINT),
+            path,
+            on_progress=lambda done, total: seen.append((done, total)),
+        )
     assert seen[-1] == (len(data), len(data))
     assert all(total == len(data) for _done, total in seen)
     assert max(done for done, _total in seen) == len(data)  # the retried part is not counted twice

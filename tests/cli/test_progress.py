@@ -127,13 +127,13 @@ def test_multi_file_download_uses_the_one_bar_on_a_terminal(monkeypatch, tmp_pat
         def stop(self):
             pass
 
-    class Client:
-        def download_to(self, url, target, on_progress=None):
-            return {"path": target, "bytes": 1}
+    def download_to(client, url, target, on_progress=None):
+        return {"path": target, "bytes": 1}
 
     class Rt:
-        client = Client()
+        client = object()
 
+    monkeypatch.setattr(transfer, "download_to", download_to)
     monkeypatch.setattr(output, "stderr_is_tty", lambda: True)
     monkeypatch.setattr(transfer, "ProgressBar", Bar)
     target = str(tmp_path / "o.csv")

@@ -148,10 +148,10 @@ def test_without_the_extra_the_endpoint_is_a_501_naming_it(api: Api, monkeypatch
     from starlette.routing import Route
     from starlette.testclient import TestClient
 
-    from cargo_cli.sandbox.mcp_tools import _Endpoint
+    from cargo_cli.sandbox.mcp_mount import LazyEndpoint
 
     monkeypatch.setitem(sys.modules, "cargo_cli.sandbox.mcp", None)  # importing it fails
-    app = Starlette(routes=[Route("/mcp", _Endpoint(api.sandbox), methods=["POST"])])
+    app = Starlette(routes=[Route("/mcp", LazyEndpoint(api.sandbox), methods=["POST"])])
     answer = TestClient(app).post("/mcp", json={})
     assert answer.status_code == 501
     assert answer.json() == {"errorMessage": answer.json()["errorMessage"], "reason": "extraMissing"}

@@ -1,5 +1,6 @@
-"""The record of one vendor API call, as data (the table of all 306 is the
-generated ``api/endpoints.py``).
+"""The record of one vendor API call, as data (the tables of all 306 are
+generated into ``api/generated/endpoints/``, one module per domain, and read
+through ``api/endpoints.py``).
 
 An ``Endpoint`` says everything the client needs to turn a payload (the
 mapping the vendor's TypeScript method takes) into one HTTP request: the
@@ -9,12 +10,18 @@ unknown fields are forwarded, the transport, whether the workspace header is
 sent, whether the call may be re-sent after the server answered
 (``safe_to_retry``) and the vendor's reason table for error messages.
 
-Records are named tuples: immutable, and cheap to build at import (the
-table loads with every API call).
+Records are named tuples: immutable, and cheap to build at import (a
+command loads the table of its own domain only).
+
+The naming rules of the generated code (``python_name``, ``class_name``,
+``module_name``) live here too: the generators and the code that finds a
+generated method by its call id use the same ones.
 """
 
 from __future__ import annotations
 
+import keyword
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
@@ -54,9 +61,34 @@ class Endpoint(NamedTuple):
     safe_to_retry: bool = True  # may be re-sent after the server answered
     response: Response = "json"  # a 2xx carries JSON; "void": JSON or nothing; "text": text or bytes
     reasons: Mapping[str, Any] = NO_REASONS  # reason -> message (or sub-table)
+    chunked: bool = False  # upload: the vendor client sends big files in parts (api/uploads.py)
 
     def located(self, location: Location) -> tuple[Param, ...]:
         return tuple(p for p in self.params if p.location == location)
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
+
+
+ROOT_MODULE = "root"  # the module of the calls outside any domain (``getInitialisation``)
+_CAMEL_HUMP = r"(?<=[a-z0-9])([A-Z])"  # re caches it compiled on first use
+
+
+def python_name(name: str) -> str:
+    """A camelCase payload field or method name as a Python name:
+    ``workflowUuid`` → ``workflow_uuid``; keywords get a trailing ``_``."""
+    snake = re.sub(_CAMEL_HUMP, r"_\1", name).lower()
+    return snake + "_" if keyword.iskeyword(snake) or snake in ("self", "extra") else snake
+
+
+def class_name(*parts: str) -> str:
+    """``("draftRelease",)`` → ``DraftRelease``; ``("ai", "Domain")`` → ``AiDomain``."""
+    return "".join(p[:1].upper() + p[1:] for p in parts)
+
+
+def module_name(endpoint_id: str) -> str:
+    """The generated module of a call's domain: ``orchestration.run.get`` →
+    ``orchestration``, ``systemOfRecordIntegration.…`` →
+    ``system_of_record_integration``, a call outside any domain → ``root``."""
+    domain, dot, _rest = endpoint_id.partition(".")
+    return python_name(domain).rstrip("_") if dot else ROOT_MODULE

@@ -4,6 +4,7 @@
 
     ApiError
     ├── InvalidRequest      the request could not be built; nothing was sent
+    │   └── InvalidPayload  the payload does not fit the call's request model
     ├── NetworkError        no answer: refused, DNS, reset, TLS, ...
     │   └── RequestTimeout  no complete answer within the deadline
     ├── InvalidResponse     an answer the client cannot use
@@ -70,6 +71,11 @@ class InvalidRequest(ApiError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+class InvalidPayload(InvalidRequest):
+    """The payload does not fit the call's request model (a missing required
+    field, a value outside the choices, the wrong JSON kind)."""
 
 
 class NetworkError(ApiError):

@@ -111,14 +111,6 @@ class RunAnswer(Model):
     run: Run
 
 
-class BatchAnswer(Model):
-    batch: Batch
-
-
-class MessageAnswer(Model):
-    message: Message
-
-
 class ReleaseAnswer(Model):
     release: Release
 

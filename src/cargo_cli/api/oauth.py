@@ -1,18 +1,27 @@
 """OAuth 2.0 Device Authorization Grant (RFC 8628) against the Cargo API's
 authorization server, discovered through RFC 8414 metadata at
-``<origin>/.well-known/oauth-authorization-server``."""
+``<origin>/.well-known/oauth-authorization-server``.
+
+Waiting for the approval is bounded twice: by the code's ``expires_in``
+(clamped to an hour) and by ``CARGO_TIMEOUT`` (the client's whole-call
+budget, which the whole wait counts as one call of). No sleep and no poll
+reaches past the earlier of the two, whatever ``interval`` the server asks
+for (docs/hardening.md, "OAuth login")."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict
 
-from cargo_cli.api.client import CargoClient, decode_body
 from cargo_cli.api.errors import ApiError, InvalidResponse, RequestTimeout, Unauthorized
+from cargo_cli.api.responses import decode_body
+
+if TYPE_CHECKING:
+    from cargo_cli.api.client import CargoClient
 
 CLIENT_ID = "cargo-ai-cli"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -22,6 +31,7 @@ MIN_INTERVAL = 1.0
 MAX_INTERVAL = 60.0  # a server asking for more is treated as asking for 60 s
 DEFAULT_EXPIRES_IN = 900.0
 MAX_EXPIRES_IN = 3600.0  # a login code is good for minutes, never hours
+POLL_GRACE = 1.0  # s: the request timeout of a poll sent at the bound
 
 
 def _clamp(value: float, default: float, low: float, high: float) -> float:
@@ -63,9 +73,9 @@ class DeviceFlow:
         self.clock = clock
         self.client_id = client_id
 
-    def _post_form(self, url: str, form: dict[str, str]) -> tuple[int, Any]:
+    def _post_form(self, url: str, form: dict[str, str], timeout: float | None = None) -> tuple[int, Any]:
         try:
-            response = self.client.plain_request("POST", url, form=form)
+            response = self.client.plain_request("POST", url, form=form, timeout=timeout)
         except httpx.TimeoutException:
             raise RequestTimeout("OAuth request timed out") from None
         except httpx.TransportError as exc:
@@ -73,7 +83,7 @@ class DeviceFlow:
         return response.status_code, decode_body(response.content)
 
     def metadata(self) -> ServerMetadata:
-        url = self.client.settings.api_url + "/.well-known/oauth-authorization-server"
+        url = self.client.options.api_url + "/.well-known/oauth-authorization-server"
         try:
             response = self.client.plain_request("GET", url)
         except httpx.TimeoutException:
@@ -108,9 +118,14 @@ class DeviceFlow:
 
     def poll(self, meta: ServerMetadata, auth: DeviceAuthorization) -> str:
         """Poll the token endpoint every ``interval`` (clamped to 1..60 s,
-        default 5) until approved, denied, or ``expires_in`` has passed."""
+        default 5) until approved, denied, or the earlier of ``expires_in``
+        and ``CARGO_TIMEOUT`` has passed (each sleep and each poll get only
+        what is left)."""
         interval = _clamp(auth.interval, DEFAULT_INTERVAL, MIN_INTERVAL, MAX_INTERVAL)
-        deadline = self.clock() + _clamp(auth.expires_in, DEFAULT_EXPIRES_IN, 1.0, MAX_EXPIRES_IN)
+        started = self.clock()
+        expires_at = started + _clamp(auth.expires_in, DEFAULT_EXPIRES_IN, 1.0, MAX_EXPIRES_IN)
+        budget = self.client.options.timeout
+        deadline = min(expires_at, started + budget)
         form = {
             "grant_type": DEVICE_GRANT,
             "device_code": auth.device_code,
@@ -119,12 +134,20 @@ class DeviceFlow:
         while True:
             left = deadline - self.clock()
             if left <= 0:
+                if deadline < expires_at:
+                    raise RequestTimeout(
+                        f"Login timed out: the code was not approved within {budget:g}s (CARGO_TIMEOUT); "
+                        "run `cargo-ai login --oauth` again"
+                    )
                 raise Unauthorized(
                     "The login code expired before it was approved; run `cargo-ai login --oauth` again",
                     reason="expired_token",
                 )
             self.sleep(min(interval, left))
-            status, body = self._post_form(meta.token_endpoint, form)
+            # One last poll at the bound still counts (the user may just have
+            # approved); it gets what is left, at least POLL_GRACE.
+            left = max(deadline - self.clock(), POLL_GRACE)
+            status, body = self._post_form(meta.token_endpoint, form, timeout=left)
             if status < 400 and isinstance(body, dict) and body.get("access_token"):
                 return str(body["access_token"])
             error = body.get("error") if isinstance(body, dict) else None

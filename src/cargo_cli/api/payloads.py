@@ -16,13 +16,43 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from cargo_cli.api.endpoint import Endpoint, Param
-from cargo_cli.api.errors import InvalidRequest
+from cargo_cli.api.errors import InvalidPayload
+
+
+class Check:
+    """What the one payload check looks at: ``require`` the required fields,
+    ``kinds`` the JSON kinds, ``choices`` the literal choices; ``skip`` names
+    fields left alone. ``FULL`` (the default of every resource) checks
+    everything; a documented command asks for less (cli/spec.py: what the
+    documented command requires is its contract). (A plain class: it loads
+    with every command's rows.)"""
+
+    __slots__ = ("choices", "kinds", "require", "skip")
+
+    def __init__(
+        self,
+        *,
+        require: bool = True,
+        kinds: bool = True,
+        choices: bool = True,
+        skip: frozenset[str] = frozenset(),
+    ) -> None:
+        self.require, self.kinds, self.choices, self.skip = require, kinds, choices, skip
+
+    def __repr__(self) -> str:
+        return f"Check(require={self.require}, kinds={self.kinds}, choices={self.choices}, skip={set(self.skip)})"
+
+
+FULL = Check()
+NO_CHECK = Check(require=False, kinds=False, choices=False)
 
 _MODELS: dict[tuple[str, bool], Any] = {}
 
 
-def _constrained(param: Param, kinds: bool) -> bool:
-    return param.location != "path" and bool(param.choices or (kinds and param.kind != "any"))
+def _constrained(param: Param, check: Check) -> bool:
+    return param.location != "path" and bool(
+        (check.choices and param.choices) or (check.kinds and param.kind != "any")
+    )
 
 
 def payload_model(endpoint: Endpoint, *, kinds: bool = True) -> Any:
@@ -62,34 +92,30 @@ def _build(endpoint: Endpoint, kinds: bool) -> Any:
     return create_model(name, __config__=ConfigDict(extra="allow"), **fields)
 
 
-def validate_payload(
-    endpoint: Endpoint,
-    payload: Mapping[str, Any],
-    *,
-    require: bool = True,
-    kinds: bool = True,
-    skip: frozenset[str] = frozenset(),
-) -> None:
-    """Raise ``InvalidRequest`` (with ``field``) when ``payload`` does not fit.
-
-    ``require=False`` does not ask for missing required fields, ``kinds=False``
-    checks only the choices, ``skip`` names fields not to check."""
+def validate_payload(endpoint: Endpoint, payload: Mapping[str, Any], *, check: Check = FULL) -> None:
+    """Raise ``InvalidPayload`` (an ``InvalidRequest``, with ``field``) when
+    ``payload`` does not fit, as far as ``check`` looks."""
+    skip = check.skip
     missing = [
         p.name
         for p in endpoint.params
-        if require and p.required and p.location != "path" and p.name not in payload and p.name not in skip
+        if check.require
+        and p.required
+        and p.location != "path"
+        and p.name not in payload
+        and p.name not in skip
     ]
     present = [
-        p for p in endpoint.params if p.name in payload and p.name not in skip and _constrained(p, kinds)
+        p for p in endpoint.params if p.name in payload and p.name not in skip and _constrained(p, check)
     ]
     if missing:
-        raise InvalidRequest(f"Missing value for {missing[0]}", field=missing[0])
+        raise InvalidPayload(f"Missing value for {missing[0]}", field=missing[0])
     if not present:
         return  # nothing to check: no pydantic import
     from pydantic import ValidationError
 
     try:
-        payload_model(endpoint, kinds=kinds).model_validate({p.name: payload[p.name] for p in present})
+        payload_model(endpoint, kinds=check.kinds).model_validate({p.name: payload[p.name] for p in present})
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0])
@@ -99,4 +125,4 @@ def validate_payload(
             message = f"Invalid value for {field}: {payload.get(field)!r} is not one of {allowed}"
         else:
             message = f"Invalid value for {field}: {error['msg']}"
-        raise InvalidRequest(message, field=field) from None
+        raise InvalidPayload(message, field=field) from None

@@ -1,6 +1,7 @@
-"""Chunked direct-to-storage upload of large files, as the vendor client does
-it for ``workspaceManagement.file.upload`` at 50 MiB and more (spec/api.md,
-"Multipart uploads"):
+"""File uploads. ``upload`` sends one file as multipart/form-data, streamed
+from disk; a call whose ``Endpoint`` record says ``chunked`` (the vendor
+client's ``workspaceManagement.file.upload``) sends a file of 50 MiB and
+more straight to storage in parts (spec/api.md, "Multipart uploads"):
 
 1. ``POST /workspaceManagement/files/multipart/create {contentType, filename}``
    → ``{s3Filename, uploadId}``;
@@ -17,26 +18,30 @@ the error names the upload and says whether it was aborted.
 Parts are streamed from disk in ``READ_CHUNK`` slices with a known
 Content-Length, so memory is bounded by the parts in flight, not the file.
 This module is the API layer: it never imports the CLI (``cargo_cli.cli``,
-``output``, ``errors``); it raises ``cargo_cli.api.errors``.
+``output``, ``errors``); it raises ``cargo_cli.api.errors``. Every request
+goes through the client's one ``httpx.Client``; the API steps through its
+request loop (``build_request`` / ``send``), the parts' retries follow the
+one retry policy (api/retries.py).
 """
 
 from __future__ import annotations
 
-import json
 import mimetypes
+import os
 import queue
-import re
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from cargo_cli.api.client import CargoClient, _describe, decode_body, error_from_response
+from cargo_cli.api import retries
+from cargo_cli.api.endpoint import Endpoint
+from cargo_cli.api.endpoints import endpoint_for
 from cargo_cli.api.errors import (
     ApiError,
     CallInterrupted,
@@ -46,10 +51,14 @@ from cargo_cli.api.errors import (
     ServerError,
     UploadFailed,
 )
+from cargo_cli.api.responses import decode_body, describe_error, error_from_response
+
+if TYPE_CHECKING:
+    from cargo_cli.api.client import CargoClient
 
 ENDPOINT = "workspaceManagement.file.upload"  # the one upload the vendor chunks
 BASE_PATH = "/workspaceManagement/files/multipart"
-THRESHOLD = 50 * 1024 * 1024  # files of this size and more go the chunked way
+THRESHOLD = 50 * 1024 * 1024  # files of this size and more go the chunked way (where the record says chunked)
 PART_SIZE = 8 * 1024 * 1024
 MAX_IN_FLIGHT = 4
 PART_ATTEMPTS = 3
@@ -57,14 +66,85 @@ MAX_PARTS = 10_000  # the storage's limit (S3): refused before anything is sent
 READ_CHUNK = 1024 * 1024
 ABORT_TIMEOUT = 10.0  # the abort is best effort: never hang an exit on it
 STOP_GRACE = 1.0  # how long in-flight parts get to stop before the abort
-TRANSIENT_STATUSES = frozenset({408, 429})  # plus every 5xx
 
 Progress = Callable[[int, int | None], None]
 
 
+def chunked(endpoint: Endpoint, size: int) -> bool:
+    """Whether an upload of ``size`` bytes goes the chunked way: the call's
+    record says whether the vendor chunks it (``Endpoint.chunked``), and
+    from ``THRESHOLD`` bytes on."""
+    return endpoint.chunked and size >= THRESHOLD
+
+
 def wants_multipart(endpoint_id: str, size: int) -> bool:
-    """Whether an upload of ``size`` bytes goes the chunked way."""
-    return endpoint_id == ENDPOINT and size >= THRESHOLD
+    """``chunked`` by call id."""
+    return chunked(endpoint_for(endpoint_id), size)
+
+
+def upload(
+    client: CargoClient,
+    endpoint: Endpoint,
+    file_path: str | os.PathLike[str],
+    *,
+    fields: Mapping[str, str] | None = None,
+    on_progress: Progress | None = None,
+    unwrap: bool = True,
+) -> Any:
+    """multipart/form-data POST of one file in the ``file`` part, streamed
+    from disk (``on_progress(sent, total)`` as it is read), then ``fields``
+    as plain form fields; in parts when ``chunked``. ``unwrap``: read both
+    response shapes (flat file, or ``{"files": [f]}``) as the file; else the
+    answer as it came (``cargo-ai api``)."""
+    source = Path(file_path)
+    if not source.is_file():
+        raise InvalidRequest(f"File not found: {source}")
+    if chunked(endpoint, source.stat().st_size):
+        return MultipartUpload(client, source, on_progress).run()
+    with source.open("rb") as handle:
+        part: Any = CountingReader(handle, on_progress) if on_progress else handle
+        call = client.build_request(
+            endpoint.method,
+            endpoint.path,
+            files={"file": (source.name, part), **{k: (None, v) for k, v in (fields or {}).items()}},
+            with_workspace=endpoint.workspace,
+            reasons=endpoint.reasons,
+            idempotent=False,
+            kind=endpoint.response,
+        )
+        result = client.send(call)
+    if unwrap and isinstance(result, Mapping) and isinstance(result.get("files"), list) and result["files"]:
+        return result["files"][0]
+    return result
+
+
+class CountingReader:
+    """A binary file that reports how much of it was read. httpx sizes the
+    multipart body from ``fileno()`` and re-reads from ``seek(0)`` on a
+    re-send, so both are passed through."""
+
+    def __init__(self, handle: Any, on_progress: Progress) -> None:
+        self._handle = handle
+        self._on_progress = on_progress
+        self._total: int | None = os.fstat(handle.fileno()).st_size
+        self._done = 0
+
+    def fileno(self) -> int:
+        return int(self._handle.fileno())
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        position = int(self._handle.seek(offset, whence))
+        self._done = position
+        return position
+
+    def tell(self) -> int:
+        return int(self._handle.tell())
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self._handle.read(size)
+        self._done += len(chunk)
+        self._on_progress(self._done, self._total)
+        return chunk
 
 
 @dataclass(frozen=True)
@@ -119,15 +199,11 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _transient(exc: ApiError) -> bool:
+    """Worth another attempt of the part: no answer, or what the one retry
+    policy calls transient."""
     if isinstance(exc, NetworkError):
         return True
-    return exc.status is not None and (exc.status in TRANSIENT_STATUSES or exc.status >= 500)
-
-
-def _storage_code(body: Any) -> str | None:
-    """The ``<Code>`` of an S3-style XML error body, if any."""
-    match = re.search(r"<Code>([^<]{1,100})</Code>", body) if isinstance(body, str) else None
-    return match.group(1) if match else None
+    return exc.status is not None and retries.should_retry(exc.status, None, exc.body)
 
 
 def _file_of(answer: Any) -> Mapping[str, Any] | None:
@@ -187,7 +263,10 @@ class MultipartUpload:
     def _post(self, step: str, body: Mapping[str, Any]) -> Any:
         # Never re-sent once answered (create and complete change state; sign
         # is retried per part below, so the client must not retry it too).
-        return self.client.request("POST", f"{BASE_PATH}/{step}", json_body=body, idempotent=False)
+        client = self.client
+        return client.send(
+            client.build_request("POST", f"{BASE_PATH}/{step}", json_body=body, idempotent=False)
+        )
 
     def _read_created(self, created: Any) -> None:
         fields = created if isinstance(created, Mapping) else {}
@@ -237,18 +316,17 @@ class MultipartUpload:
         """Best-effort abort, within ``ABORT_TIMEOUT``: None when it worked,
         else what went wrong."""
         client = self.client
-        headers = {**client.headers(), "content-type": "application/json"}
-        url = client.url(f"{BASE_PATH}/abort")
-        client._debug(f"→ POST {url} (abort)")
+        call = client.build_request("POST", f"{BASE_PATH}/abort", json_body=self._ids(), idempotent=False)
+        request = call.request
+        request.extensions["timeout"] = httpx.Timeout(ABORT_TIMEOUT).as_dict()
+        client.debug(f"→ POST {call.url} (abort)")
         try:
-            response = client._http.post(
-                url, headers=headers, content=json.dumps(self._ids()).encode(), timeout=ABORT_TIMEOUT
-            )
+            response = client.http.send(request)
         except httpx.HTTPError as exc:
             return f"network error: {type(exc).__name__}"
-        client._debug(f"← {response.status_code} POST {url}")
+        client.debug(f"← {response.status_code} POST {call.url}")
         if response.status_code >= 400:
-            body = decode_body(response.content, response.headers.get("content-type"))
+            body = decode_body(response.content)
             return f"HTTP {response.status_code}: {error_from_response(response.status_code, body, None).message}"
         return None
 
@@ -306,8 +384,8 @@ class MultipartUpload:
             self._reset_progress(part)
             if not retry or attempt >= PART_ATTEMPTS or self._cancel.is_set():
                 raise failure
-            self.client._debug(f"part {part.number}: attempt {attempt} failed ({failure.message}), retrying")
-            self.client._sleep(self.client._backoff(attempt - 1))
+            self.client.debug(f"part {part.number}: attempt {attempt} failed ({failure.message}), retrying")
+            self.client.sleep(self.client.backoff(attempt - 1))
 
     def _sign(self, part: Part) -> str:
         answer = self._post("sign", {**self._ids(), "partNumber": part.number})
@@ -320,8 +398,8 @@ class MultipartUpload:
         """PUT one part to its presigned URL, streamed, with none of our
         headers; returns the ETag."""
         shown = url.split("?", 1)[0] + "?…"
-        self.client._debug(f"→ PUT {shown} (part {part.number}, {part.size} bytes, presigned)")
-        http = self.client._http
+        self.client.debug(f"→ PUT {shown} (part {part.number}, {part.size} bytes, presigned)")
+        http = self.client.http
         try:
             request = http.build_request(
                 "PUT", url, content=self._read(part), headers={"content-length": str(part.size)}
@@ -329,14 +407,14 @@ class MultipartUpload:
             response = http.send(request)
         except httpx.TimeoutException:
             raise RequestTimeout(
-                f"the storage did not answer within {self.client.settings.timeout:g}s"
+                f"the storage did not answer within {self.client.options.timeout:g}s"
             ) from None
         except httpx.TransportError as exc:
-            raise NetworkError(f"Network error: {_describe(exc)}") from None
-        self.client._debug(f"← {response.status_code} PUT {shown} (part {part.number})")
+            raise NetworkError(f"Network error: {describe_error(exc)}") from None
+        self.client.debug(f"← {response.status_code} PUT {shown} (part {part.number})")
         if response.status_code >= 400:
-            body = decode_body(response.content, response.headers.get("content-type"))
-            code = _storage_code(body)
+            body = decode_body(response.content)
+            code = retries.storage_code(body)
             error = error_from_response(response.status_code, body, None)
             error.message = f"the storage answered HTTP {response.status_code}" + (f" {code}" if code else "")
             raise error

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -86,13 +86,12 @@ def note(rt: Runtime, step: str) -> None:
 
 def transport(then: list[str]) -> httpx.BaseTransport:
     """Where the client would send: records the request and ends the run."""
-    import httpx
+    from cargo_cli.api.capture import CapturingTransport
 
-    class CapturingTransport(httpx.BaseTransport):
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            raise Captured(request, then)
+    def captured(request: httpx.Request) -> NoReturn:
+        raise Captured(request, then)
 
-    return CapturingTransport()
+    return CapturingTransport(captured)
 
 
 # -- describing the request ---------------------------------------------------

@@ -32,7 +32,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -47,6 +47,9 @@ from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.cli.suggest import SuggestingGroup
 from cargo_cli.cli.wait import Endpoint, WaitSpec, check_exit_status, exit_status_of, wait_for
 from cargo_cli.errors import ApiError, AuthorizationError, CargoError, UsageError
+
+if TYPE_CHECKING:
+    from cargo_cli.api.resources import Check
 
 
 def camel(flag: str) -> str:
@@ -198,15 +201,23 @@ class Invocation:
         return self.runtime.client
 
     def call(self, endpoint: Endpoint | None = None, payload: Mapping[str, Any] | None = None) -> Any:
-        """Call ``endpoint`` (a resource method; default: the row's) with
-        ``payload`` (default: the one the flags built)."""
+        """Run ``endpoint`` (a resource method; default: the row's) with
+        ``payload`` (default: the one the flags built), checked as the
+        documented command requires (``payload_check``)."""
+        from cargo_cli.api.errors import InvalidPayload
+        from cargo_cli.api.resources import call_method
+
         method = endpoint or self.cmd.endpoint
         if method is None:
             raise ValueError(f"{self.cmd.name} has no endpoint")
-        endpoint_id = endpoint_id_of(method)
         data = self.payload if payload is None else payload
-        check_payload(self.cmd, endpoint_id, data)
-        return self.client.call(endpoint_id, data)
+        try:
+            return call_method(method, lambda: self.client, data, check=payload_check(self.cmd))
+        except InvalidPayload as exc:  # a value outside the call's choices: name the flag
+            flag = self.cmd.flag_for(exc.field)
+            raise UsageError(
+                exc.message.replace(f" {exc.field}", f" '{flag}'", 1) if flag else exc.message
+            ) from None
 
 
 Handler = Callable[[Invocation], Any]
@@ -272,28 +283,19 @@ OUTPUT_OPT = Opt(
 FRAMEWORK_OPTS = frozenset(o.name for o in (*WAIT_OPTS, OUTPUT_OPT))
 
 
-def check_payload(cmd: Cmd, endpoint_id: str, payload: Mapping[str, Any]) -> None:
-    """Check the payload against the call's request model before sending:
-    a value outside the call's choices is a usage error naming the flag.
-
-    Fields the API requires but the documented command leaves optional are
-    not asked for (the documented command is the contract; the server
-    decides), and a flag with its own choices (the documented ones) is not
+def payload_check(cmd: Cmd) -> Check:
+    """What the one payload check (in the resource method) looks at for a
+    documented command: the call's choices only. Fields the API requires but
+    the documented command leaves optional are not asked for (the documented
+    command is the contract; the server decides), kinds are the flags' own
+    business, and a flag with its own choices (the documented ones) is not
     second-guessed. See docs/design.md."""
-    from cargo_cli.api.endpoints import ENDPOINTS
-    from cargo_cli.api.errors import InvalidRequest
-    from cargo_cli.api.payloads import validate_payload
+    from cargo_cli.api.resources import Check
 
     own_choices = frozenset(
         o.payload_field for o in cmd.opts if isinstance(o.type, click.Choice) and not o.local
     )
-    try:
-        validate_payload(ENDPOINTS[endpoint_id], payload, require=False, kinds=False, skip=own_choices)
-    except InvalidRequest as exc:
-        flag = cmd.flag_for(exc.field)
-        raise UsageError(
-            exc.message.replace(f" {exc.field}", f" '{flag}'", 1) if flag else exc.message
-        ) from None
+    return Check(require=False, kinds=False, skip=own_choices)
 
 
 def _set_path(target: dict[str, Any], dotted: str, value: Any) -> None:

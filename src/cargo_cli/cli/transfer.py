@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cargo_cli import files, output
 from cargo_cli.cli.runtime import Runtime
 from cargo_cli.errors import CargoError
+
+if TYPE_CHECKING:
+    from cargo_cli.api.client import CargoClient
 
 
 def part_path(destination: str, index: int) -> str:
@@ -24,6 +27,7 @@ def part_path(destination: str, index: int) -> str:
 def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str, Any]]:
     """Stream the signed ``url`` (or every URL of ``urls``) of an API answer
     to ``destination`` (then ``destination-2``, ...), atomically."""
+    from cargo_cli.api import downloads
     from cargo_cli.api.models import DownloadAnswer, read
 
     answer = read(DownloadAnswer, result)
@@ -32,14 +36,14 @@ def download_result(result: Any, destination: str, rt: Runtime) -> list[dict[str
         raise CargoError("The API answer has no url to download", extra={"result": result})
     if files.is_stdout(destination):  # every part, in order, as one stream
         with files.open_target(files.STDOUT) as sink, transfer_progress("stdout") as on_progress:
-            return [rt.client.stream_into(url, sink, on_progress=on_progress) for url in urls]
+            return [downloads.stream_into(rt.client, url, sink, on_progress=on_progress) for url in urls]
     if len(urls) > 1 and output.stderr_is_tty():  # one display: the files, then the current file's bytes
         return _download_files(urls, destination, rt)
     written = []
     for index, url in enumerate(urls):
         target = part_path(destination, index)
         with transfer_progress(target) as on_progress:
-            written.append(rt.client.download_to(url, target, on_progress=on_progress))
+            written.append(download_to(rt.client, url, target, on_progress=on_progress))
     return written
 
 
@@ -49,11 +53,27 @@ def _download_files(urls: list[str], destination: str, rt: Runtime) -> list[dict
     try:
         for index, url in enumerate(urls):
             bar.next_file(part_path(destination, index))
-            written.append(rt.client.download_to(url, part_path(destination, index), on_progress=bar.update))
+            written.append(download_to(rt.client, url, part_path(destination, index), on_progress=bar.update))
             bar.file_done()
     finally:
         bar.stop()
     return written
+
+
+def download_to(
+    client: CargoClient,
+    url: str,
+    destination: str,
+    *,
+    on_progress: Callable[[int, int | None], None] | None = None,
+) -> dict[str, Any]:
+    """Stream ``url`` to ``destination`` in constant memory, atomically
+    (temp file + rename; a device or FIFO is written in place, ``-`` is
+    stdout: see cargo_cli.files). Returns ``{"path", "bytes"}``."""
+    from cargo_cli.api import downloads  # httpx: not for --help
+
+    with files.open_target(destination) as sink:
+        return {"path": destination, **downloads.stream_into(client, url, sink, on_progress=on_progress)}
 
 
 @contextmanager

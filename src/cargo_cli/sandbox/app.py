@@ -182,6 +182,6 @@ class Sandbox:
 
 def create_app(sandbox: Sandbox) -> Starlette:
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-    from cargo_cli.sandbox.mcp_tools import mount  # the MCP endpoint (/mcp, docs/mcp.md)
+    from cargo_cli.sandbox.mcp_mount import mount  # the MCP endpoint (/mcp, docs/mcp.md)
 
     return Starlette(routes=[*mount(sandbox), Route("/{path:path}", sandbox.handle, methods=methods)])

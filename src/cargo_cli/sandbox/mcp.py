@@ -21,7 +21,7 @@ import asyncio
 import json
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import mcp_types as types
@@ -32,9 +32,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 
 from cargo_cli import __version__
-from cargo_cli.sandbox.app import Sandbox
 from cargo_cli.sandbox.http import ApiError
 from cargo_cli.sandbox.mcp_tools import CURATED_PATH, PLATFORM_TOOLS, Caller, Rest, Tool, curated_tools
+
+if TYPE_CHECKING:
+    from cargo_cli.sandbox.app import Sandbox
 
 SCOPE_KEY = "cargo.mcp"  # (Caller, server uuid or None), set on the ASGI scope for the handlers
 CHALLENGE = 'Bearer realm="cargo-sandbox", error="invalid_token", error_description="{}"'

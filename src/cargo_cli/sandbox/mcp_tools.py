@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cargo_cli.sandbox import engine
-from cargo_cli.sandbox.app import Sandbox
 from cargo_cli.sandbox.http import ApiError, Ctx, bad_request, not_found
-from cargo_cli.sandbox.routes.common import listed, page
-from cargo_cli.sandbox.routes.orchestration import _run_filter
+from cargo_cli.sandbox.route_helpers import listed, page, run_filter
+
+if TYPE_CHECKING:
+    from cargo_cli.sandbox.app import Sandbox
 
 PLATFORM_PATH = "/mcp"
 CURATED_PATH = re.compile(r"^/v1/ai/mcpServers/(?P<uuid>[^/]+)/mcp/?$")
@@ -266,7 +267,7 @@ def list_runs(rest: Rest, args: Mapping[str, Any]) -> Any:
     ctx = rest.ctx("POST", "/orchestration/runs/list", body)
 
     def read() -> Any:
-        where, params = _run_filter(ctx, require_workflow=False)
+        where, params = run_filter(ctx, require_workflow=False)
         limit, offset = page(ctx)
         store = ctx.store
         rows = store.rows(
@@ -398,41 +399,4 @@ def tools_of(ctx: Ctx, url_path: str) -> list[dict[str, Any]] | None:
     return [
         {"slug": t.name, "description": t.description, "config": {"jsonSchema": t.input_schema}}
         for t in tools
-    ]
-
-
-class _Endpoint:
-    """The ASGI app of the MCP paths: ``sandbox/mcp.py`` (the SDK), imported on
-    the first MCP request, so the sandbox starts as fast without it; without
-    the ``mcp`` extra, a 501 that names it."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.sandbox = sandbox
-        self.app: Any = None
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if self.app is None:
-            try:
-                from cargo_cli.sandbox.mcp import McpEndpoint
-            except ImportError as exc:
-                from starlette.responses import JSONResponse
-
-                message = (
-                    f"The sandbox's MCP endpoint needs the mcp extra ({exc}): pip install 'cargo-ai[mcp]'"
-                )
-                self.app = JSONResponse({"errorMessage": message, "reason": "extraMissing"}, status_code=501)
-            else:
-                self.app = McpEndpoint(self.sandbox)
-        await self.app(scope, receive, send)
-
-
-def mount(sandbox: Sandbox) -> list[Any]:
-    """The Starlette routes of the MCP endpoint (``create_app`` puts them first)."""
-    from starlette.routing import Route
-
-    endpoint = _Endpoint(sandbox)
-    methods = ["GET", "POST", "DELETE"]
-    return [
-        Route(PLATFORM_PATH, endpoint, methods=methods),
-        Route("/v1/ai/mcpServers/{uuid}/mcp", endpoint, methods=methods),
     ]

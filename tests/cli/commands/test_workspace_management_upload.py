@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cargo_cli.api.client import _CountingReader
+from cargo_cli.api.uploads import CountingReader
 from cargo_cli.cli import transfer
 from cargo_cli.cli.commands import workspace_management
 from tests.conftest import TOKEN, UUID1, WORKSPACE, request_of
@@ -123,7 +123,7 @@ def test_counting_reader_reports_progress_and_restarts_on_seek(tmp_path):
     path.write_bytes(b"x" * 150_000)
     seen: list[tuple[int, int | None]] = []
     with path.open("rb") as handle:
-        reader = _CountingReader(handle, lambda done, total: seen.append((done, total)))
+        reader = CountingReader(handle, lambda done, total: seen.append((done, total)))
         assert reader.fileno() == handle.fileno()
         while reader.read(65_536):
             pass

@@ -6,10 +6,11 @@ under ``/v1``, in the spirit of ``gh api`` (docs/api-command.md).
     cargo-ai api GET /v1/orchestration/runs/<run-uuid>
     cargo-ai api --list run
 
-Named calls go through ``CargoClient.call`` (path parameters, query/body
-placement and query serialization from the endpoint table); raw requests
-through ``CargoClient.request``. Both have the auth, retries, deadline and
-error contract of every other command. Everything that can be checked
+Named calls run the call's generated resource method (api/resources: path
+parameters, query/body placement and query serialization from the endpoint
+record), uploads the API layer's upload; raw requests are built and sent
+through the same request loop (``api.resources.raw_request``). All have the
+auth, retries, deadline and error contract of every other command. Everything that can be checked
 before sending (unknown name, missing path parameter, field the call does not
 take, a path outside ``/v1``) is a usage error (exit 2) and nothing is sent.
 """
@@ -230,17 +231,19 @@ def _check_payload(view: EndpointView, payload: dict[str, Any]) -> None:
 
 
 def _upload(client: Any, view: EndpointView, payload: dict[str, Any]) -> Any:
-    """A multipart upload call: ``-F file=@path`` plus plain form fields."""
+    """A multipart upload call: ``-F file=@path`` plus plain form fields;
+    the answer as it came."""
+    from cargo_cli.api import uploads
+    from cargo_cli.api.endpoints import endpoint_for
+
     ref = payload.pop(UPLOAD_FIELD, None)
     if not isinstance(ref, FileRef) or ref.path == "-":
         raise UsageError(f"{view.name} uploads a file: pass -F {UPLOAD_FIELD}=@path/to/file")
     source = Path(ref.path)
     if not source.is_file():
         raise UsageError(f"File not found: {source}")
-    form = {key: (None, _form_text(_resolve_files(value, key))) for key, value in payload.items()}
-    with source.open("rb") as handle:
-        files = {UPLOAD_FIELD: (source.name, handle), **form}
-        return client.request(view.method, view.path, files=files, reasons=view.reasons, idempotent=False)
+    form = {key: _form_text(_resolve_files(value, key)) for key, value in payload.items()}
+    return uploads.upload(client, endpoint_for(view.name), source, fields=form, unwrap=False)
 
 
 def _form_text(value: Any) -> str:
@@ -257,7 +260,10 @@ def call_named(client_of: Any, name: str, payload: Any) -> Any:
     _check_payload(view, payload)
     if view.upload:
         return _upload(client_of(), view, payload)
-    return client_of().call(view.name, _resolve_files(payload, "--data"))
+    from cargo_cli.api.resources import NO_CHECK, call_method, method_for
+
+    # The command's own checks above are the contract (gh api sends what it is given).
+    return call_method(method_for(view.name), client_of, _resolve_files(payload, "--data"), check=NO_CHECK)
 
 
 # -- raw requests -------------------------------------------------------------------
@@ -303,7 +309,9 @@ def call_raw(client_of: Any, method: str, path: str, payload: Any) -> Any:
         kwargs["params"] = payload
     elif payload is not None:
         kwargs["json_body"] = payload
-    return client_of().request(method, relative, **kwargs)
+    from cargo_cli.api.resources import raw_request
+
+    return raw_request(client_of(), method, relative, **kwargs)
 
 
 # -- the command ----------------------------------------------------------------------

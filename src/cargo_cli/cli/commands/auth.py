@@ -8,7 +8,6 @@ from typing import Any
 import click
 
 from cargo_cli import __version__, output
-from cargo_cli.api.resources import Api
 from cargo_cli.cli.flags import debug_option
 from cargo_cli.cli.help import HelpCommand
 from cargo_cli.cli.params import UUID
@@ -21,11 +20,12 @@ __all__ = ["debug_option", "login", "logout", "version", "whoami"]
 
 def _profile(rt: Runtime, token: str, workspace_uuid: str | None) -> dict[str, Any]:
     """Verify a token: the current user (no workspace header) and workspace."""
+    from cargo_cli.api.resources import user_management, workspace_management
+
     client = rt.make_client(token, workspace_uuid)
     try:
-        api = Api(client)
-        user = api.user_management.user.get_current()
-        workspace = api.workspace_management.workspace.get_current()
+        user = user_management.User(client).get_current()
+        workspace = workspace_management.Workspace(client).get_current()
     finally:
         client.close()
     return {

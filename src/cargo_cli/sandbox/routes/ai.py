@@ -7,7 +7,7 @@ from typing import Any
 
 from cargo_cli.sandbox import engine
 from cargo_cli.sandbox.http import Ctx, Router, as_int, not_found
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, reads, remove, update
+from cargo_cli.sandbox.route_helpers import body_dict, create, entity, listed, reads, remove, update
 
 router = Router()
 reads(router, "/ai/agents", "agent", "agents")

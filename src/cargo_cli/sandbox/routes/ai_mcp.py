@@ -8,9 +8,9 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
-from cargo_cli.sandbox import mcp_tools  # as a module: it imports routes.common (and so this)
+from cargo_cli.sandbox import mcp_tools
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, bad_request
-from cargo_cli.sandbox.routes.common import body_dict, create, listed, remove, update
+from cargo_cli.sandbox.route_helpers import body_dict, create, listed, remove, update
 
 router = Router()
 FIELDS = ("name", "description", "actions", "resources", "folderUuid", "capabilities")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cargo_cli.sandbox.http import Ctx, Router
-from cargo_cli.sandbox.routes.common import entity, listed
+from cargo_cli.sandbox.route_helpers import entity, listed
 
 router = Router()
 

@@ -15,7 +15,7 @@ from typing import Any
 from starlette.responses import Response
 
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, bad_request
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
+from cargo_cli.sandbox.route_helpers import body_dict, create, entity, listed, remove, update
 from cargo_cli.sandbox.store import new_uuid
 
 router = Router()

@@ -10,7 +10,7 @@ from typing import Any
 from cargo_cli.sandbox.expr import ExprError, evaluate_js, evaluate_template
 from cargo_cli.sandbox.filters import not_emulated
 from cargo_cli.sandbox.http import Ctx, Router, bad_request
-from cargo_cli.sandbox.routes.common import body_dict
+from cargo_cli.sandbox.route_helpers import body_dict
 
 router = Router()
 KINDS = ("templateExpression", "jsExpression")

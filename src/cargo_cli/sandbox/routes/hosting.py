@@ -16,7 +16,7 @@ import tarfile
 from typing import Any
 
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_list, bad_request
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, page, remove, update
+from cargo_cli.sandbox.route_helpers import body_dict, create, entity, listed, page, remove, update
 
 router = Router()
 DEPLOYMENT = "deployment"

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, as_list, bad_request
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, page, reads, remove, update
+from cargo_cli.sandbox.route_helpers import body_dict, create, entity, listed, page, reads, remove, update
 
 router = Router()
 ALERT = "alert"

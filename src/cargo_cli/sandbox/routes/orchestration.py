@@ -11,7 +11,7 @@ from typing import Any
 from cargo_cli.sandbox import engine, sqlquery
 from cargo_cli.sandbox.filters import not_emulated
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, bad_request, jsonable, not_found
-from cargo_cli.sandbox.routes.common import (
+from cargo_cli.sandbox.route_helpers import (
     Where,
     body_dict,
     create,
@@ -20,6 +20,7 @@ from cargo_cli.sandbox.routes.common import (
     page,
     reads,
     remove,
+    run_filter,
     update,
 )
 from cargo_cli.sandbox.routes.storage import compile_filter, csv_blob, json_blob, model_or_404, select_records
@@ -291,21 +292,9 @@ def get_run(ctx: Ctx) -> Any:
             "runContext": context}  # fmt: skip
 
 
-def _run_filter(ctx: Ctx, *, require_workflow: bool = True) -> tuple[str, list[Any]]:
-    where = Where(ctx).equal("workflowUuid", required=require_workflow)
-    where.equal("batchUuid", "recordId", "releaseUuid", "recordTitle")
-    where.among("statuses", "status").among("uuids", "uuid")
-    if ctx.arg("isFinished"):
-        where.add("status IN ('success', 'error', 'cancelled', 'skipped')")
-    for field, op in (("createdAfter", ">="), ("createdBefore", "<")):
-        if ctx.arg(field):
-            where.add(f"createdAt {op} CAST(CAST(? AS TIMESTAMPTZ) AS TIMESTAMP)", ctx.arg(field))
-    return where.sql, where.params
-
-
 @router.route("POST", "/orchestration/runs/list")
 def list_runs(ctx: Ctx) -> Any:
-    where, params = _run_filter(ctx)
+    where, params = run_filter(ctx)
     limit, offset = page(ctx)
     rows = ctx.store.rows(
         f"SELECT * FROM runs WHERE {where} ORDER BY createdAt DESC, uuid LIMIT {limit} OFFSET {offset}",
@@ -318,14 +307,14 @@ def list_runs(ctx: Ctx) -> Any:
 
 @router.route("POST", "/orchestration/runs/count")
 def count_runs(ctx: Ctx) -> Any:
-    where, params = _run_filter(ctx)
+    where, params = run_filter(ctx)
     return {"count": int(ctx.store.scalar(f"SELECT count(*) FROM runs WHERE {where}", params) or 0)}
 
 
 @router.route("POST", "/orchestration/runs/cancel")
 def cancel_runs(ctx: Ctx) -> Any:
     ctx.array("uuids", non_empty=True)
-    where, params = _run_filter(ctx, require_workflow=False)
+    where, params = run_filter(ctx, require_workflow=False)
     engine.cancel_runs(ctx.store, where, params)
 
 
@@ -346,7 +335,7 @@ def _outputs(rows: list[dict[str, Any]], node_slug: str | None) -> list[dict[str
 
 @router.route("POST", "/orchestration/runs/download")
 def download_runs(ctx: Ctx) -> Any:
-    where, params = _run_filter(ctx)
+    where, params = run_filter(ctx)
     limit = as_int(ctx.arg("limit"), "limit")
     sql = f"SELECT * FROM q_runs WHERE {where} ORDER BY createdAt DESC" + (f" LIMIT {limit}" if limit else "")
     rows = [{k: v for k, v in engine.run_view(r, ctx.speed, ctx.store.now()).items() if k in r}
@@ -356,7 +345,7 @@ def download_runs(ctx: Ctx) -> Any:
 
 @router.route("POST", "/orchestration/runs/download-outputs")
 def download_run_outputs(ctx: Ctx) -> Any:
-    where, params = _run_filter(ctx)
+    where, params = run_filter(ctx)
     where += " AND status IN ('success', 'error')"
     limit = as_int(ctx.arg("limit"), "limit")
     sql = f"SELECT * FROM runs WHERE {where} ORDER BY createdAt DESC" + (f" LIMIT {limit}" if limit else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cargo_cli.sandbox.http import Ctx, Router, as_int, bad_request
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
+from cargo_cli.sandbox.route_helpers import body_dict, create, entity, listed, remove, update
 from cargo_cli.sandbox.routes.storage import (
     MAX_PAGE,
     compile_filter,

@@ -12,7 +12,7 @@ from typing import Any
 from cargo_cli.sandbox import sqlquery
 from cargo_cli.sandbox.filters import FilterCompiler, order_by
 from cargo_cli.sandbox.http import Ctx, Router, as_int, bad_request, jsonable, not_found
-from cargo_cli.sandbox.routes.common import entity, listed, reads
+from cargo_cli.sandbox.route_helpers import entity, listed, reads
 from cargo_cli.sandbox.store import SQL_TYPES, new_uuid, quote, record_table
 
 router = Router()

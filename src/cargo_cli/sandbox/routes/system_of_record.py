@@ -13,7 +13,7 @@ from starlette.responses import PlainTextResponse
 
 from cargo_cli.sandbox import sqlquery
 from cargo_cli.sandbox.http import Ctx, Router, as_list, bad_request, not_found
-from cargo_cli.sandbox.routes.common import create, listed, page
+from cargo_cli.sandbox.route_helpers import create, listed, page
 from cargo_cli.sandbox.routes.storage import csv_blob, storage_resolver
 from cargo_cli.sandbox.store import new_uuid
 

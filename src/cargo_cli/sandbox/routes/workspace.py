@@ -9,7 +9,7 @@ import secrets
 from typing import Any
 
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, not_found
-from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, reads, remove, update
+from cargo_cli.sandbox.route_helpers import body_dict, create, entity, listed, reads, remove, update
 from cargo_cli.sandbox.store import new_uuid
 
 router = Router()
