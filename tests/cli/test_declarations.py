@@ -11,7 +11,7 @@ import pytest
 
 from cargo_cli.api.endpoints import ENDPOINTS
 from cargo_cli.cli.registry import DOMAINS
-from cargo_cli.cli.spec import row_opts
+from cargo_cli.cli.rows import row_opts
 
 # (command, payload field): sent although the API client does not type it.
 ALLOWED = {

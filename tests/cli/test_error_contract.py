@@ -19,7 +19,7 @@ import pytest
 
 from cargo_cli.api.endpoints import ENDPOINTS
 from cargo_cli.cli.registry import DOMAINS
-from cargo_cli.cli.spec import Cmd
+from cargo_cli.cli.rows import Cmd
 from cargo_cli.errors import describe_status
 
 

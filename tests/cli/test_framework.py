@@ -1,4 +1,4 @@
-"""The declarative framework (cli/spec.py, cli/params.py), end to end through
+"""The declarative framework (cli/rows.py, cli/params.py), end to end through
 ``cargo_cli.main``: a throwaway ``toy`` domain declared here is mounted on the
 root for each test."""
 
@@ -26,7 +26,7 @@ from cargo_cli.cli.params import (
     csv_of,
 )
 from cargo_cli.cli.registry import Entry
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, Options, build_domain
+from cargo_cli.cli.rows import Arg, Cmd, Invocation, Opt, Options, build_domain
 from cargo_cli.cli.wait import WaitSpec
 from cargo_cli.errors import UsageError
 from tests.conftest import TOKEN, UUID1, UUID2, assert_request
@@ -418,7 +418,7 @@ def test_the_wait_limit_is_not_the_http_deadline(cli, api, create):
 
 
 def test_undeclared_local_option_is_a_bug_not_none():
-    from cargo_cli.cli.spec import Options
+    from cargo_cli.cli.rows import Options
 
     options = Options({"file": None, "all": True})
     assert options.get("file") is None and options["all"] is True
@@ -441,7 +441,7 @@ def test_opt_passes_clicks_own_keywords_through():
 def test_a_rows_options_dataclass_must_match_its_local_options():
     import dataclasses
 
-    from cargo_cli.cli.spec import build_command
+    from cargo_cli.cli.rows import build_command
 
     @dataclasses.dataclass
     class Wrong:

@@ -23,7 +23,7 @@ class Check:
     """What the one payload check looks at: ``require`` the required fields,
     ``kinds`` the JSON kinds, ``choices`` the literal choices; ``skip`` names
     fields left alone. ``FULL`` (the default of every resource) checks
-    everything; a documented command asks for less (cli/spec.py: what the
+    everything; a documented command asks for less (cli/rows.py: what the
     documented command requires is its contract). (A plain class: it loads
     with every command's rows.)"""
 

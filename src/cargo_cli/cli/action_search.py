@@ -25,8 +25,8 @@ from typing import Any
 
 from cargo_cli.api.resources import ai, connection, orchestration
 from cargo_cli.cli.params import INT, choice
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt
-from cargo_cli.cli.wait import Endpoint
+from cargo_cli.cli.rows import Arg, Cmd, Invocation, Opt
+from cargo_cli.cli.wait import ResourceMethod
 from cargo_cli.errors import UsageError
 
 KINDS = ("connector", "native", "tool", "agent")
@@ -227,7 +227,9 @@ def native_entries(inv: Invocation) -> list[Entry]:
     return entries
 
 
-def _workspace_entries(inv: Invocation, kind: str, endpoint: Endpoint, key: str, ref: str) -> list[Entry]:
+def _workspace_entries(
+    inv: Invocation, kind: str, endpoint: ResourceMethod, key: str, ref: str
+) -> list[Entry]:
     """Tools and agents: workspace objects referenced by uuid."""
     answer = _mapping(inv.call(endpoint, {}))
     entries = []

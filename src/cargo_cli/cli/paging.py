@@ -18,13 +18,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from cargo_cli.cli.spec import Cmd, Invocation, Opt
-from cargo_cli.cli.wait import Endpoint
+from cargo_cli.cli.rows import Cmd, Invocation, Opt
+from cargo_cli.cli.wait import ResourceMethod
 from cargo_cli.errors import CargoError, UsageError
 
 DEFAULT_PAGE_SIZE = 100
 
-Call = Callable[[Endpoint, dict[str, Any]], Any]
+Call = Callable[[ResourceMethod, dict[str, Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,9 @@ class Pages:
     default_size: int = DEFAULT_PAGE_SIZE
 
 
-def iter_pages(call: Call, endpoint: Endpoint, payload: Mapping[str, Any], pages: Pages) -> Iterator[Any]:
+def iter_pages(
+    call: Call, endpoint: ResourceMethod, payload: Mapping[str, Any], pages: Pages
+) -> Iterator[Any]:
     """Every item, page after page; a page shorter than the page size (or
     empty) ends it, and so does reaching the cap."""
     from cargo_cli.api import models

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from cargo_cli.cli.params import UUID
-from cargo_cli.cli.spec import Arg, Cmd
-from cargo_cli.cli.wait import Endpoint
+from cargo_cli.cli.rows import Arg, Cmd
+from cargo_cli.cli.wait import ResourceMethod
 from cargo_cli.errors import UsageError
 
 Prepare = Callable[[dict[str, Any]], dict[str, Any]]
@@ -24,7 +24,9 @@ def uuid_arg(metavar: str) -> Arg:
     return Arg(metavar, type=UUID)
 
 
-def by_uuid(name: str, endpoint: Endpoint, help: str, metavar: str, examples: tuple[str, ...] = ()) -> Cmd:
+def by_uuid(
+    name: str, endpoint: ResourceMethod, help: str, metavar: str, examples: tuple[str, ...] = ()
+) -> Cmd:
     """A command whose one positional is the uuid in the path (get, remove...)."""
     return Cmd(name, endpoint, help, args=(uuid_arg(metavar),), examples=examples)
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from cargo_cli.cli.flags import WaitFlags
 
 # A typed resource method (api/resources), naming the call to make.
-Endpoint = Callable[..., Any]
+ResourceMethod = Callable[..., Any]
 
 MAX_CONSECUTIVE_FAILURES = 5
 TERMINAL = frozenset({"success", "error", "cancelled"})
@@ -46,7 +46,7 @@ TERMINAL = frozenset({"success", "error", "cancelled"})
 @dataclass(frozen=True)
 class WaitSpec:
     label: str  # "run", "batch", "message"
-    get_endpoint: Endpoint  # a resource method, e.g. orchestration.Run.get
+    get_endpoint: ResourceMethod  # a resource method, e.g. orchestration.Run.get
     uuid_of: Callable[[Any], str | None]  # from the create result
     status_of: Callable[[Any], str | None]  # from a get result
     default_interval_ms: int = 2000
@@ -83,7 +83,7 @@ def wait_for(
     spec: WaitSpec,
     uuid: str,
     *,
-    call: Callable[[Endpoint, dict[str, Any]], Any],
+    call: Callable[[ResourceMethod, dict[str, Any]], Any],
     sleep: Callable[[float], None],
     clock: Callable[[], float],
     interval_ms: int | None = None,

@@ -27,7 +27,7 @@ from cargo_cli.cli.params import (
     choice,
 )
 from cargo_cli.cli.row_helpers import Prepare, by_uuid, chain, defaults
-from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.rows import Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.wait import WaitSpec, field_of
 from cargo_cli.errors import UsageError
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from cargo_cli.api.resources import billing
 from cargo_cli.cli.params import ISO_DATE, UUID, choice, parse_iso
-from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.rows import Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import UsageError
 
 USAGE_UNITS = ("billing.credits", "orchestration.executions", "storage.records")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from cargo_cli.api.resources import connection
 from cargo_cli.cli.action_search import CONNECTION_ACTION_SEARCH
 from cargo_cli.cli.params import BOOL_STRING, CSV, JSON, UUID
-from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
+from cargo_cli.cli.rows import Arg, Cmd, Opt, build_domain
 
 SLUG_ARG = Arg("slug", field="slug", help="The integration's slug (e.g. hubspot).")
 

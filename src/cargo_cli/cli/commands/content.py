@@ -13,7 +13,7 @@ import click
 from cargo_cli.api.resources import content
 from cargo_cli.cli.params import JSON_OBJECT, NULLABLE_UUID, UUID, choice
 from cargo_cli.cli.row_helpers import defaults, something_to_update, uuid_arg
-from cargo_cli.cli.spec import Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.rows import Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.transfer import transfer_progress
 
 UPLOAD_ENDPOINT = content.File.upload

@@ -14,7 +14,7 @@ import click
 
 from cargo_cli.api.resources import context
 from cargo_cli.cli.params import JSON_ARRAY, TEXT_SOURCE
-from cargo_cli.cli.spec import Cmd, Opt, build_domain
+from cargo_cli.cli.rows import Cmd, Opt, build_domain
 from cargo_cli.errors import UsageError
 
 PATH_HELP = "Path inside the context repository (e.g. persona/vp-sales.md)."

@@ -11,7 +11,7 @@ from cargo_cli.api.resources import expression
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import JSON_OBJECT, LIMIT, OFFSET, choice, csv_of
 from cargo_cli.cli.row_helpers import defaults
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.rows import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import CargoError
 
 

@@ -35,7 +35,7 @@ from cargo_cli.cli.hosting.scaffold import scaffold, template_list
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import CSV, NULLABLE_UUID, UUID
 from cargo_cli.cli.row_helpers import something_to_update, uuid_arg
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.rows import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.wait import WaitSpec, field_of
 from cargo_cli.errors import CargoError, UsageError
 from cargo_cli.settings import normalize_origin

@@ -36,7 +36,7 @@ INSTALL_HINT = "pip install 'cargo-ai[mcp]'"
 
 
 @dataclass(frozen=True)
-class Endpoint:
+class BridgeTarget:
     url: str
     source: str  # "server" (--server / CARGO_MCP_SERVER_UUID), "env" (CARGO_MCP_URL), "api" or "default"
     server_uuid: str | None = None
@@ -44,7 +44,7 @@ class Endpoint:
 
 def resolve_endpoint(
     settings: Settings, server: str | None, env: Mapping[str, str] | None = None
-) -> Endpoint:
+) -> BridgeTarget:
     """Where the bridge sends the MCP messages (the module docstring's rule).
     ``settings.api_url`` must already follow the stored login (credentials
     resolved first)."""
@@ -53,14 +53,14 @@ def resolve_endpoint(
     if uuid is not None:
         if not UUID_RE.match(uuid):
             raise UsageError(f"CARGO_MCP_SERVER_UUID must be a UUID, got {uuid!r}")
-        return Endpoint(f"{settings.api_url}/v1/ai/mcpServers/{uuid.lower()}/mcp", "server", uuid.lower())
+        return BridgeTarget(f"{settings.api_url}/v1/ai/mcpServers/{uuid.lower()}/mcp", "server", uuid.lower())
     override = (env.get("CARGO_MCP_URL") or "").strip()
     if override:
         check_origin(override, "CARGO_MCP_URL")  # an http(s) URL, no query or fragment
-        return Endpoint(override.rstrip("/"), "env")
+        return BridgeTarget(override.rstrip("/"), "env")
     if settings.api_url == DEFAULT_API_URL:
-        return Endpoint(DEFAULT_MCP_URL, "default")
-    return Endpoint(f"{settings.api_url}/mcp", "api")
+        return BridgeTarget(DEFAULT_MCP_URL, "default")
+    return BridgeTarget(f"{settings.api_url}/mcp", "api")
 
 
 def sdk_missing() -> str | None:

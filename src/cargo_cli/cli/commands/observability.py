@@ -14,7 +14,7 @@ from cargo_cli.api.resources import observability
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import JSON_ARRAY, JSON_OBJECT, NULLABLE_STRING, NULLABLE_UUID, UUID, choice
 from cargo_cli.cli.row_helpers import something_to_update, uuid_arg
-from cargo_cli.cli.spec import Arg, Cmd, Opt, build_domain
+from cargo_cli.cli.rows import Arg, Cmd, Opt, build_domain
 
 SCOPE_HELP = (
     'What is measured (JSON object), e.g. {"kind":"runs","workflowUuid":"<uuid>","statuses":["error"]}.'

@@ -32,8 +32,8 @@ from cargo_cli.cli.params import (
     read_text_source,
 )
 from cargo_cli.cli.row_helpers import defaults, uuid_arg
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
-from cargo_cli.cli.wait import TERMINAL, Endpoint, WaitSpec, field_of
+from cargo_cli.cli.rows import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.wait import TERMINAL, ResourceMethod, WaitSpec, field_of
 from cargo_cli.errors import UsageError
 
 # -- parameter types ---------------------------------------------------------
@@ -68,7 +68,7 @@ NODES = Opt("--nodes", JSON_ARRAY, help="A node graph: JSON array, @file or -.")
 
 
 # -- waiting ---------------------------------------------------------------------
-def _wait_spec(label: str, get_endpoint: Endpoint, interval_ms: int, backoff: bool) -> WaitSpec:
+def _wait_spec(label: str, get_endpoint: ResourceMethod, interval_ms: int, backoff: bool) -> WaitSpec:
     return WaitSpec(
         label=label,
         get_endpoint=get_endpoint,

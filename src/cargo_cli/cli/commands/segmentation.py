@@ -13,7 +13,7 @@ from cargo_cli.cli.filters import check_filter_and_sort
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import CSV, JSON, LIMIT, OFFSET, UUID, csv_of
 from cargo_cli.cli.row_helpers import something_to_update, uuid_arg
-from cargo_cli.cli.spec import Cmd, Opt, build_domain
+from cargo_cli.cli.rows import Cmd, Opt, build_domain
 
 FETCH_ENDPOINT = segmentation.Segment.fetch
 CHANGE_KINDS = ("added", "updated", "removed", "unchanged")

@@ -17,7 +17,7 @@ from cargo_cli.api.resources import storage
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import JSON, SQL, UUID, choice
 from cargo_cli.cli.row_helpers import expect_json, something_to_update, uuid_arg
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.rows import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.errors import CargoError, UsageError
 
 RELATIONS = ("oneToOne", "oneToMany", "manyToOne")

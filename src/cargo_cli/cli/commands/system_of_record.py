@@ -11,7 +11,7 @@ from typing import Any
 from cargo_cli.api.resources import system_of_record_integration
 from cargo_cli.cli.paging import paginated
 from cargo_cli.cli.params import CSV, ISO_DATE, LIMIT, OFFSET, SQL
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.rows import Arg, Cmd, Invocation, Opt, build_domain
 
 DOCUMENTATION = system_of_record_integration.Client.get_documentation
 

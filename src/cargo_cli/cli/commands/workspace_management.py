@@ -16,7 +16,7 @@ from cargo_cli import output
 from cargo_cli.api.resources import workspace_management
 from cargo_cli.cli.params import ISO_DATETIME, NULLABLE_UUID, UUID, choice, js_iso
 from cargo_cli.cli.row_helpers import something_to_update
-from cargo_cli.cli.spec import Arg, Cmd, Invocation, Opt, build_domain
+from cargo_cli.cli.rows import Arg, Cmd, Invocation, Opt, build_domain
 from cargo_cli.cli.transfer import transfer_progress
 from cargo_cli.errors import UsageError
 

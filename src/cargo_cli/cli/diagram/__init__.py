@@ -24,7 +24,7 @@ from cargo_cli.cli.diagram.graph import Marks, build_graph
 from cargo_cli.cli.diagram.mermaid import render_mermaid
 from cargo_cli.cli.diagram.sources import DiagramOptions, load_nodes
 from cargo_cli.cli.params import CSV, JSON, UUID, choice
-from cargo_cli.cli.spec import Cmd, Invocation, Opt
+from cargo_cli.cli.rows import Cmd, Invocation, Opt
 
 
 def _diagram(inv: Invocation) -> Any:

@@ -11,7 +11,7 @@ import click
 
 from cargo_cli.api.resources import orchestration
 from cargo_cli.cli.params import parse_json_text, read_text_source
-from cargo_cli.cli.spec import Invocation
+from cargo_cli.cli.rows import Invocation
 from cargo_cli.errors import CargoError, UsageError
 
 SOURCE_FLAGS = {

@@ -45,7 +45,7 @@ from cargo_cli.cli.params import NULL
 from cargo_cli.cli.refusals import refuse
 from cargo_cli.cli.runtime import Runtime, get_runtime
 from cargo_cli.cli.suggest import SuggestingGroup
-from cargo_cli.cli.wait import Endpoint, WaitSpec, check_exit_status, exit_status_of, wait_for
+from cargo_cli.cli.wait import ResourceMethod, WaitSpec, check_exit_status, exit_status_of, wait_for
 from cargo_cli.errors import ApiError, AuthorizationError, CargoError, UsageError
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ class Invocation:
     def client(self) -> Any:
         return self.runtime.client
 
-    def call(self, endpoint: Endpoint | None = None, payload: Mapping[str, Any] | None = None) -> Any:
+    def call(self, endpoint: ResourceMethod | None = None, payload: Mapping[str, Any] | None = None) -> Any:
         """Run ``endpoint`` (a resource method; default: the row's) with
         ``payload`` (default: the one the flags built), checked as the
         documented command requires (``payload_check``)."""
@@ -226,7 +226,7 @@ Handler = Callable[[Invocation], Any]
 @dataclass(frozen=True)
 class Cmd:
     name: str  # "area verb"
-    endpoint: Endpoint | None  # the resource method, e.g. orchestration.Run.get
+    endpoint: ResourceMethod | None  # the resource method, e.g. orchestration.Run.get
     help: str
     args: tuple[Arg, ...] = ()
     opts: tuple[Opt, ...] = ()
