@@ -20,7 +20,7 @@ from keyring.errors import KeyringError
 from cargo_cli import credentials
 from cargo_cli.credentials import KEYRING_SERVICE, KEYRING_USER, Credentials, CredentialStore, resolve
 from cargo_cli.settings import Settings
-from tests.conftest import TOKEN, UUID1, WORKSPACE
+from tests.helpers import TOKEN, UUID1, WORKSPACE
 
 SHORT_TIMEOUT = 0.2
 

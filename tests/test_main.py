@@ -21,7 +21,7 @@ from cargo_cli.errors import (
     OutputClosedError,
 )
 from cargo_cli.main import entrypoint, main
-from tests.conftest import TOKEN, UUID1
+from tests.helpers import TOKEN, UUID1
 
 USER_PATH = "/userManagement/users/current"
 WS_PATH = "/workspaceManagement/workspaces/current"

@@ -6,7 +6,7 @@ import pytest
 
 from cargo_cli.api.client import CargoClient
 from cargo_cli.settings import Settings
-from tests.conftest import TOKEN, WORKSPACE
+from tests.helpers import TOKEN, WORKSPACE
 
 
 @pytest.fixture

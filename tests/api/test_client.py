@@ -30,7 +30,7 @@ from cargo_cli.api.errors import (
 from cargo_cli.api.retries import parse_retry_after
 from cargo_cli.errors import error_json, exit_code_for
 from cargo_cli.settings import Settings
-from tests.conftest import API, TOKEN, UUID1, WORKSPACE, assert_request
+from tests.helpers import API, TOKEN, UUID1, WORKSPACE, assert_request
 
 USER_PATH = "/userManagement/users/current"
 CHECK = (

@@ -23,7 +23,7 @@ from cargo_cli.cli.transfer import download_to
 from cargo_cli.errors import InvalidResponseError, RequestTimeoutError, ServerError
 from cargo_cli.main import main
 from cargo_cli.settings import Settings
-from tests.conftest import TOKEN, UUID1, UUID2
+from tests.helpers import TOKEN, UUID1, UUID2
 
 USER_PATH = "/userManagement/users/current"
 WS_PATH = "/workspaceManagement/workspaces/current"

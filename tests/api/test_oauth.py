@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from cargo_cli.api.oauth import CLIENT_ID, DEVICE_GRANT
-from tests.conftest import WORKSPACE
+from tests.helpers import WORKSPACE
 
 ORIGIN = "https://api.getcargo.io"
 DISCOVERY = f"{ORIGIN}/.well-known/oauth-authorization-server"

@@ -24,7 +24,7 @@ from cargo_cli.api.client import CargoClient
 from cargo_cli.api.endpoints import endpoint_for
 from cargo_cli.api.errors import CallInterrupted
 from cargo_cli.settings import Settings
-from tests.conftest import API, TOKEN, WORKSPACE, body_of
+from tests.helpers import API, TOKEN, WORKSPACE, body_of
 
 BASE = "/workspaceManagement/files/multipart"
 S3 = "https://bucket.s3.test/uploads/abc123-big.csv"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import UUID1, UUID2, assert_request
+from tests.helpers import UUID1, UUID2, assert_request
 
 CONNECTOR_UUID = "44444444-4444-4444-8444-444444444444"
 OTHER_CONNECTOR = "55555555-5555-4555-8555-555555555555"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from cargo_cli import __version__
-from tests.conftest import TOKEN, UUID1, WORKSPACE
+from tests.helpers import TOKEN, UUID1, WORKSPACE
 from tests.test_credentials import HangingKeyring, MemoryKeyring, credentials_path, install_keyring
 
 USER_PATH = "/userManagement/users/current"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import UUID1, UUID2, assert_request
+from tests.helpers import UUID1, UUID2, assert_request
 
 RUN_UUID = "66666666-6666-4666-8666-666666666666"
 

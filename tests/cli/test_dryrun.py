@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from cargo_cli.cli import dryrun
-from tests.conftest import API, TOKEN, UUID1, WORKSPACE
+from tests.helpers import API, TOKEN, UUID1, WORKSPACE
 
 CREATE = ["orchestration", "run", "create", "--workflow-uuid", UUID1, "--data", '{"domain":"acme.com"}']
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import TOKEN, WORKSPACE, assert_request
+from tests.helpers import TOKEN, WORKSPACE, assert_request
 
 
 def test_whoami_prints_user_workspace_and_base_url(cli, api):

@@ -9,7 +9,7 @@ import pytest
 
 from tests.cli.commands.test_orchestration_wait import GET_PATH, WAITERS, answer, setup
 from tests.cli.tree import leaves
-from tests.conftest import UUID1, UUID2
+from tests.helpers import UUID1, UUID2
 
 
 def test_every_waiting_command_has_exit_status():

@@ -29,7 +29,7 @@ from cargo_cli.cli.registry import Entry
 from cargo_cli.cli.rows import Arg, Cmd, Invocation, Opt, Options, build_domain
 from cargo_cli.cli.wait import WaitSpec
 from cargo_cli.errors import UsageError
-from tests.conftest import TOKEN, UUID1, UUID2, assert_request
+from tests.helpers import TOKEN, UUID1, UUID2, assert_request
 
 SIGNED = "https://exports.example.com/agent.json?X-Amz-Signature=abc"
 

@@ -15,7 +15,7 @@ import pytest
 from cargo_cli import output
 from cargo_cli.cli.jq import compile_filter
 from cargo_cli.errors import CargoError, UsageError
-from tests.conftest import UUID1
+from tests.helpers import UUID1
 
 RUNS = {"runs": [{"uuid": "r1", "status": "success", "n": 1}, {"uuid": "r2", "status": "error", "n": 2}]}
 LIST = ["orchestration", "run", "list", "--workflow-uuid", UUID1]
@@ -174,7 +174,7 @@ def test_words_in_strings_are_fine():
 def test_the_token_is_out_of_the_filter_s_reach(cli, api):
     import os
 
-    from tests.conftest import TOKEN
+    from tests.helpers import TOKEN
 
     api.post("/orchestration/runs/list").respond(json=RUNS)
     result = cli(

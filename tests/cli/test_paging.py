@@ -11,7 +11,7 @@ import pytest
 
 from cargo_cli.cli.paging import Pages, iter_pages
 from tests.cli.tree import leaves
-from tests.conftest import UUID1, assert_request, body_of
+from tests.helpers import UUID1, assert_request, body_of
 
 W = UUID1
 

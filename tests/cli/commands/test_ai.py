@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import UUID1, UUID2, assert_request
+from tests.helpers import UUID1, UUID2, assert_request
 
 ACTIONS = '[{"slug":"clearbit","kind":"tool","config":{}}]'
 RESOURCES = '[{"slug":"companies","kind":"model","modelUuid":"m"}]'

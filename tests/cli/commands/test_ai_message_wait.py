@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import UUID1, UUID2, assert_request
+from tests.helpers import UUID1, UUID2, assert_request
 
 USER_UUID = "44444444-4444-4444-8444-444444444444"
 PARTS = '[{"type":"text","text":"hi"}]'

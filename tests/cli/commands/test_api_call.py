@@ -15,7 +15,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.conftest import TOKEN, UUID1, UUID2, WORKSPACE, assert_request, body_of
+from tests.helpers import TOKEN, UUID1, UUID2, WORKSPACE, assert_request, body_of
 
 SPEC = json.loads((Path(__file__).resolve().parents[3] / "spec" / "api.json").read_text())
 PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cargo_cli.errors import describe_status
-from tests.conftest import CASE_FIELDS, UUID1, UUID2, check_case
+from tests.helpers import CASE_FIELDS, UUID1, UUID2, check_case
 
 UUID3 = "55555555-5555-4555-8555-555555555555"
 UUID4 = "66666666-6666-4666-8666-666666666666"

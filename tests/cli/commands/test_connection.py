@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import CASE_FIELDS, UUID1, assert_request, check_case
+from tests.helpers import CASE_FIELDS, UUID1, assert_request, check_case
 
 OK = {"ok": True}
 

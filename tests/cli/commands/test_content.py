@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.commands.test_workspace_management_upload import parts_of
-from tests.conftest import (
+from tests.helpers import (
     TOKEN,
     UUID1,
     UUID2,

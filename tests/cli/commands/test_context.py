@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cargo_cli.errors import describe_status
-from tests.conftest import check_api_error, check_usage_error, table_tests
+from tests.helpers import check_api_error, check_usage_error, table_tests
 
 COMMIT = {"commit": {"sha": "abc123", "message": "Add persona"}}
 PERSONA = "persona/vp-sales-mid-market.md"

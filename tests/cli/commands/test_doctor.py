@@ -14,7 +14,7 @@ import pytest
 from cargo_cli.cli.runtime import Runtime
 from cargo_cli.main import main
 from cargo_cli.settings import Settings
-from tests.conftest import TOKEN, UUID1, WORKSPACE
+from tests.helpers import TOKEN, UUID1, WORKSPACE
 from tests.test_credentials import HangingKeyring, MemoryKeyring, credentials_path, install_keyring
 
 USER = {"user": {"uuid": UUID1, "email": "ada@example.com", "firstName": "Ada"}}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import check_usage_error, table_tests
+from tests.helpers import check_usage_error, table_tests
 
 EXPRESSION = {"kind": "templateExpression", "expression": "{{nodes.start.name}}", "instructTo": "none",
               "fromRecipe": False}  # fmt: skip

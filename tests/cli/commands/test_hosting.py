@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import UUID1, UUID2, check_usage_error, table_tests
+from tests.helpers import UUID1, UUID2, check_usage_error, table_tests
 
 FOLDER = "44444444-4444-4444-8444-444444444444"
 APP = {"app": {"uuid": UUID1, "slug": "my-app", "url": "https://my-app-1111.app.getcargo.run"}}

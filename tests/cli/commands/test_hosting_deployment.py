@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from cargo_cli.cli.hosting import bundle
-from tests.conftest import UUID1, UUID2, assert_request, body_of, check_usage_error
+from tests.helpers import UUID1, UUID2, assert_request, body_of, check_usage_error
 
 CREATE = "/hosting/deployments"
 ANSWER = {"deployment": {"uuid": UUID2, "appUuid": UUID1, "status": "pending"}}

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from cargo_cli.cli.hosting import bundle
-from tests.conftest import UUID1, WORKSPACE, assert_request, check_usage_error
+from tests.helpers import UUID1, WORKSPACE, assert_request, check_usage_error
 
 APP_WS = "55555555-5555-4555-8555-555555555555"
 APP = {"app": {"uuid": UUID1, "name": "Territories", "workspaceUuid": APP_WS}}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import UUID1, UUID2, check_api_error, check_usage_error, table_tests
+from tests.helpers import UUID1, UUID2, check_api_error, check_usage_error, table_tests
 
 SCOPE = {"kind": "runs", "workflowUuid": UUID2, "statuses": ["error"]}
 THRESHOLD = {"metric": "errorRate", "operator": "gte", "value": 10}

@@ -9,7 +9,7 @@ import pytest
 from cargo_cli.api.endpoints import ENDPOINTS
 from cargo_cli.cli.commands.orchestration import COMMANDS
 from cargo_cli.errors import describe_status
-from tests.conftest import UUID1, UUID2, assert_request
+from tests.helpers import UUID1, UUID2, assert_request
 
 W = UUID1  # a workflow
 B = UUID2  # a batch / run / play / tool

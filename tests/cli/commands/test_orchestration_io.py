@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from tests.conftest import TOKEN, UUID1, UUID2, WORKSPACE, assert_request, body_of
+from tests.helpers import TOKEN, UUID1, UUID2, WORKSPACE, assert_request, body_of
 
 W = UUID1
 B = UUID2

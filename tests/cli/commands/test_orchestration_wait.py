@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import UUID1, UUID2, assert_request
+from tests.helpers import UUID1, UUID2, assert_request
 
 W = UUID1
 U = UUID2  # the run / batch being waited for

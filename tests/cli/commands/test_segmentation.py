@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from cargo_cli import output
-from tests.conftest import (
+from tests.helpers import (
     UUID1,
     UUID2,
     assert_request,

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from cargo_cli.errors import describe_status
-from tests.conftest import UUID1, UUID2, assert_request, check_api_error, check_usage_error, table_tests
+from tests.helpers import UUID1, UUID2, assert_request, check_api_error, check_usage_error, table_tests
 
 DATASET = "44444444-4444-4444-8444-444444444444"
 COLUMN = {"slug": "website_url", "type": "string", "label": "Website URL", "kind": "custom"}

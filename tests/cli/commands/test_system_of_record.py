@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import API, assert_request, check_usage_error, table_tests
+from tests.helpers import API, assert_request, check_usage_error, table_tests
 
 SQL = "SELECT name, domain FROM datasets_default.models_companies ORDER BY name"
 URL = "https://files.example.com/export.csv?X-Amz-Signature=abc"

@@ -10,7 +10,7 @@ import pytest
 
 from cargo_cli.cli.commands import workspace_management
 from cargo_cli.errors import describe_status
-from tests.conftest import CASE_FIELDS, UUID1, UUID2, assert_request, check_case
+from tests.helpers import CASE_FIELDS, UUID1, UUID2, assert_request, check_case
 
 WM = "/workspaceManagement"
 FOLDER = {"uuid": UUID1, "parentUuid": None, "kind": "agent", "name": "Q1 Campaigns", "emojiSlug": "rocket"}

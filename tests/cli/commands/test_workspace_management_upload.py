@@ -12,7 +12,7 @@ import pytest
 from cargo_cli.api.uploads import CountingReader
 from cargo_cli.cli import transfer
 from cargo_cli.cli.commands import workspace_management
-from tests.conftest import TOKEN, UUID1, WORKSPACE, request_of
+from tests.helpers import TOKEN, UUID1, WORKSPACE, request_of
 
 UPLOAD = "/workspaceManagement/files/upload"
 CONTENT = b"domain,name\nacme.com,Acme\n\xc3\xa9t\xc3\xa9.fr,\xc3\x89t\xc3\xa9\n"
