@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import anyio
 import pytest
@@ -219,6 +219,8 @@ def test_not_logged_in_is_an_error_that_names_the_login_fix(box: Cli, tmp_path: 
 
 # -- the process: raw stdio, to see exits, signals and the session's end ------------------------
 class Raw:
+    opened: ClassVar[list[Raw]] = []  # closed after each test (_close_raw_bridges)
+
     def __init__(self, cli: Cli, *args: str) -> None:
         self.cli = cli
         self.proc = subprocess.Popen(
@@ -226,6 +228,15 @@ class Raw:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
         self.next_id = 0
+        Raw.opened.append(self)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=15)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
 
     def send(self, method: str, params: Any = None, *, notify: bool = False) -> None:
         message: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
@@ -259,6 +270,13 @@ class Raw:
     def stderr(self) -> str:
         assert self.proc.stderr is not None
         return self.proc.stderr.read().decode(errors="replace") if self.proc.poll() is not None else ""
+
+
+@pytest.fixture(autouse=True)
+def _close_raw_bridges() -> Iterator[None]:
+    yield
+    while Raw.opened:
+        Raw.opened.pop().close()
 
 
 def _deletes(cli: Cli) -> int:
