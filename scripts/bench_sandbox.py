@@ -28,7 +28,7 @@ from cargo_cli.sandbox.launcher import sandbox
 CARGO_AI = Path(sys.executable).with_name("cargo-ai")
 EVERYTHING = json.dumps({"conjonction": "and", "groups": []})
 QUERY = (
-    "SELECT toStartOfMonth(createdAt) AS month, count() AS runs, countIf(status = 'error') AS failed "
+    "SELECT toStartOfMonth(created_at) AS month, count() AS runs, countIf(status = 'error') AS failed "
     "FROM runs GROUP BY month ORDER BY month"
 )
 
