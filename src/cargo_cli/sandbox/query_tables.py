@@ -88,9 +88,7 @@ def tables() -> dict[str, tuple[Column, ...]]:
     for table, source in SOURCES.items():
         fields = (*fields_of(source.entity), *source.extra)
         label = source.entity.split(".")[1].lower()
-        result[table] = tuple(
-            Column(snake(f.name), clickhouse_type(f), meaning(label, f), f) for f in fields
-        )
+        result[table] = tuple(Column(snake(f.name), clickhouse_type(f), meaning(label, f), f) for f in fields)
     return result
 
 

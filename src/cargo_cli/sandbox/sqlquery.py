@@ -114,7 +114,7 @@ _CASTS = {"todate": "DATE", "todatetime": "TIMESTAMP", "todatetime64": "TIMESTAM
           "tofloat64": "DOUBLE", "toint64": "BIGINT", "touint64": "UBIGINT", "toint32": "INTEGER"}  # fmt: skip
 
 
-def _clickhouse_functions(tree: exp.Expression, now: dt.datetime) -> Any:
+def _clickhouse_functions(tree: Any, now: dt.datetime) -> Any:
     """ClickHouse functions that DuckDB names otherwise or lacks; ``now()``
     and ``today()`` read the sandbox's clock."""
 
