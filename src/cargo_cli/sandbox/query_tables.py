@@ -25,6 +25,19 @@ from typing import Any
 
 from cargo_cli.sandbox.entities import Field, clickhouse_type, fields_of, snake
 
+__all__ = [
+    "SOURCES",
+    "Column",
+    "Source",
+    "columns",
+    "create_views",
+    "meaning",
+    "snake",
+    "tables",
+    "view",
+    "views_sql",
+]
+
 # ClickHouse type (without Nullable) -> the DuckDB type of the view column.
 DUCKDB_TYPES = {"String": "VARCHAR", "Float64": "DOUBLE", "Bool": "BOOLEAN", "DateTime": "TIMESTAMP"}
 
