@@ -89,3 +89,14 @@ def test_storage_errors_keep_their_own_wording(api: Api) -> None:
         "/v1/storage/query", headers=api.headers, json={"query": "SELECT * FROM nope.x"}
     )
     assert response.json() == {"errorMessage": "Unknown table: nope.x", "reason": "tableNotFound"}
+
+
+def test_tables_may_name_their_database(api: Api) -> None:
+    plain = api.post("/orchestration/query", {"query": "SELECT count() AS n FROM runs"})
+    qualified = api.post("/orchestration/query", {"query": "SELECT count() AS n FROM orchestration.runs"})
+    assert plain == qualified
+    response = api.client.post("/v1/orchestration/query", headers=api.headers,
+                               json={"query": "SELECT * FROM orchestration.nope"})  # fmt: skip
+    assert response.status_code == 400
+    assert response.json() == {"errorMessage": "Code: 60. Table orchestration.nope doesn't exist. (UNKNOWN_TABLE)",
+                               "reason": "tableNotFound"}  # fmt: skip
