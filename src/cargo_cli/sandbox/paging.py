@@ -131,7 +131,7 @@ def fetch_page(
     cursor = cache.get((query, offset)) if keyset_ok else None
     # The window is chosen first, then only its rows are rendered.
     keys = ", ".join(e for e, _ in terms[:-1])
-    window = f"SELECT *, rowid AS __rowid FROM {table} WHERE ({condition})"
+    window = f"SELECT *, rowid AS __sandbox_rowid FROM {table} WHERE ({condition})"
     if cursor is not None and cursor.count == raw_count:
         after, after_params = _after(terms, cursor.values)
         window += f" AND {after} ORDER BY {order}, rowid LIMIT {size}"
@@ -140,7 +140,7 @@ def fetch_page(
         cursor = None
         window += f" ORDER BY {order}, rowid LIMIT {size} OFFSET {int(offset)}"
         window_params = list(params)
-    sql = f"SELECT {_record_json(columns)}, {keys}, __rowid FROM ({window}) ORDER BY {order}, __rowid"
+    sql = f"SELECT {_record_json(columns)}, {keys}, __sandbox_rowid FROM ({window}) ORDER BY {order}, __sandbox_rowid"
     rows = store.db.execute(sql, window_params).fetchall()
     if rows and keyset_ok:
         cache[(query, offset + len(rows))] = _Cursor(tuple(rows[-1][1:]), raw_count)
