@@ -53,12 +53,14 @@ docs: $(STAMP)
 	$(BIN)/python scripts/gen_examples.py
 	$(BIN)/python scripts/gen_reference.py
 	$(BIN)/python scripts/gen_entities.py
+	$(BIN)/python scripts/gen_sandbox_tables.py
 
 docs-check: $(STAMP)
 	$(BIN)/python scripts/gen_reference.py --check
 	$(BIN)/python scripts/gen_resources.py --check
 	$(BIN)/python scripts/gen_examples.py --check
 	$(BIN)/python scripts/gen_entities.py --check
+	$(BIN)/python scripts/gen_sandbox_tables.py --check
 
 endpoints-check: $(STAMP)
 	$(BIN)/python scripts/gen_endpoints.py --check

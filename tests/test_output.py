@@ -161,3 +161,27 @@ def test_begin_drops_the_filter(capsys):
     assert not output.filtering()
     output.emit({"a": 1})
     assert json.loads(capsys.readouterr().out) == {"a": 1}
+
+
+def test_emit_array_formats_exactly_like_json_dumps_on_random_values(capsys):
+    """The fast indenting encoder of --all is json.dumps(indent=2, ensure_ascii=False), byte for byte."""
+    import random
+
+    rng = random.Random(16)
+    scalars = [None, True, False, 0, 1, -3, 2**70, 1.5, 1e16, -0.0, 1e-7, float("nan"), float("inf"), "",
+               "a\nb", 'é\u2028"\\', "\x00"]  # fmt: skip
+
+    def value(depth=0):
+        roll = rng.random()
+        if depth > 3 or roll < 0.5:
+            return rng.choice(scalars)
+        if roll < 0.75:
+            return [value(depth + 1) for _ in range(rng.randrange(4))]
+        keys = ["a", "é", 'k"', "\n", 1, None, True] if roll > 0.97 else ["a", "é", 'k"', "\n"]
+        return {(k if not isinstance(k, str) else f"{k}{i}"): value(depth + 1) for i, k in
+                enumerate(rng.choice(keys) for _ in range(rng.randrange(4)))}  # fmt: skip
+
+    items = [value() for _ in range(3000)]
+    capsys.readouterr()
+    assert output.emit_array(iter(items)) == len(items)
+    assert capsys.readouterr().out == json.dumps(items, indent=2, ensure_ascii=False) + "\n"

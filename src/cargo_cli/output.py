@@ -303,8 +303,7 @@ def emit_array(items: Iterable[Any]) -> int:
     count = 0
     with spool() as scratch:
         for item in items:
-            text = json.dumps(item, indent=INDENT, ensure_ascii=False)
-            body = "\n".join(" " * INDENT + line for line in text.split("\n"))
+            body = " " * INDENT + _indented(item, " " * INDENT)
             scratch.write(_encode(("[\n" if count == 0 else ",\n") + body))
             count += 1
         scratch.write(b"[]\n" if count == 0 else b"\n]\n")
@@ -326,6 +325,53 @@ def emit_ndjson(items: Iterable[Any]) -> int:
         _created["recordsPrinted"] = count
     del _created["recordsPrinted"]
     return count
+
+
+_quote = json.encoder.encode_basestring  # C-accelerated; non-ASCII kept (ensure_ascii=False)
+_SCALARS = {True: "true", False: "false", None: "null"}
+
+
+def _indented(value: Any, pad: str) -> str:
+    """``json.dumps(value, indent=INDENT, ensure_ascii=False)`` with every
+    line after the first indented by ``pad``, byte for byte, several times
+    faster (json's indenting encoder is pure Python; ``--all`` prints every
+    record through here). Anything unusual goes to json itself."""
+    kind = type(value)
+    if kind is str:
+        return str(_quote(value))
+    if kind is int:
+        return int.__repr__(value)
+    if value is None or kind is bool:
+        return _SCALARS[value]
+    if kind is float and value - value == 0:  # finite
+        return float.__repr__(value)
+    if kind is dict or kind is list:
+        if not value:
+            return "{}" if kind is dict else "[]"
+        inner = pad + " " * INDENT
+        parts = []
+        try:
+            for key, item in value.items() if kind is dict else enumerate(value):
+                item_kind = type(item)  # scalars inline: this loop is the hot path
+                if item_kind is str:
+                    text = _quote(item)
+                elif item_kind is int:
+                    text = int.__repr__(item)
+                elif item is None or item_kind is bool:
+                    text = _SCALARS[item]
+                else:
+                    text = _indented(item, inner)
+                parts.append(inner + _quote(key) + ": " + text if kind is dict else inner + text)  # type: ignore[arg-type]
+        except TypeError:  # a key that is not a string
+            return _json_indented(value, pad)
+        if kind is dict:
+            return "{\n" + ",\n".join(parts) + "\n" + pad + "}"
+        return "[\n" + ",\n".join(parts) + "\n" + pad + "]"
+    return _json_indented(value, pad)
+
+
+def _json_indented(value: Any, pad: str) -> str:
+    return json.dumps(value, indent=INDENT, ensure_ascii=False).replace("\n", "\n" + pad)
 
 
 def _is_tty(stream: Any) -> bool:

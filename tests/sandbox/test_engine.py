@@ -57,7 +57,7 @@ def test_run_moves_pending_running_success(api: Api) -> None:
     assert done["run"]["status"] == "success" and done["run"]["finishedAt"]
     assert done["runComputedConfigs"]["enrich"] == {"domain": "a.io"}
     spans = api.post(
-        "/orchestration/query", {"query": f"SELECT count() AS n FROM spans WHERE runUuid = '{uuid}'"}
+        "/orchestration/query", {"query": f"SELECT count() AS n FROM spans WHERE run_uuid = '{uuid}'"}
     )
     assert spans["rows"] == [{"n": 3}]
 

@@ -363,14 +363,16 @@ def _write_spans(store: Store) -> None:
     rows = []
     for run in finished:
         start = run["runningAt"] or run["createdAt"]
-        for index, e in enumerate(json.loads(run["plan"])["executions"]):
-            began = start + dt.timedelta(seconds=NODE_S * index)
+        executions = json.loads(run["plan"])["executions"]
+        step = ((run["finishedAt"] or start) - start) / max(1, len(executions))  # NODE_S / speed
+        for index, e in enumerate(executions):
+            began, ended = start + step * index, start + step * (index + 1)
             rows.append([
                 run["workspaceUuid"], run["workflowUuid"], run["userUuid"], run["batchUuid"], run["traceUuid"],
                 run["recordId"], run["recordTitle"], run["uuid"], e.get("nodeUuid"), e.get("nodeKind"),
                 e.get("nodeSlug"), e.get("nodeActionSlug"), e.get("nodeConnectorUuid"),
                 e.get("nodeIntegrationSlug"), index, e.get("status"), e.get("errorMessage"), e.get("title"),
-                e.get("creditsUsedCount", 0), began, run["finishedAt"], run["finishedAt"],
+                e.get("creditsUsedCount", 0), began, ended, ended,
             ])  # fmt: skip
     store.insert_many("spans", rows)
     store.db.execute(

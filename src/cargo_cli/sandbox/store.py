@@ -23,6 +23,8 @@ from typing import Any
 
 import duckdb
 
+from cargo_cli.sandbox import query_tables
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS secrets (
@@ -108,6 +110,7 @@ class Store:
         self.db = duckdb.connect(str(data_dir / "sandbox.duckdb") if persistent else ":memory:")
         self.db.execute("SET TimeZone = 'UTC'")
         self.db.execute(SCHEMA)
+        query_tables.create_views(self.db)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

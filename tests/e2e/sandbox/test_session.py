@@ -220,16 +220,16 @@ def test_uploaded_csv_feeds_a_batch(cli: Cli, tmp_path: Path) -> None:
 
 def test_orchestration_query_speaks_clickhouse(cli: Cli) -> None:
     sql = (
-        "SELECT toStartOfMonth(createdAt) AS month, count() AS runs, countIf(status = 'error') AS failed, "
-        "max(dateDiff('second', createdAt, finishedAt)) AS longest FROM runs "
-        "WHERE createdAt > now() - INTERVAL 30 DAY AND recordTitle ILIKE '%INITECH%' GROUP BY month"
+        "SELECT toStartOfMonth(created_at) AS month, count() AS runs, countIf(status = 'error') AS failed, "
+        "max(dateDiff('second', created_at, finished_at)) AS longest FROM runs "
+        "WHERE created_at > now() - INTERVAL 30 DAY AND record_title ILIKE '%INITECH%' GROUP BY month"
     )
     rows = cli.ok("orchestration", "query", "execute", sql)["rows"]
     assert len(rows) == 1 and rows[0]["runs"] >= 2 and rows[0]["failed"] == 0
     assert rows[0]["month"].endswith("-01T00:00:00.000Z") and rows[0]["longest"] >= 0
     spans = cli.ok("orchestration", "query", "execute",
-                   "SELECT nodeSlug, count() FROM spans GROUP BY nodeSlug ORDER BY nodeSlug")["rows"]  # fmt: skip
-    assert [r["nodeSlug"] for r in spans] == ["end", "enrich", "start"]
+                   "SELECT node_slug, count() FROM spans GROUP BY node_slug ORDER BY node_slug")["rows"]  # fmt: skip
+    assert [r["node_slug"] for r in spans] == ["end", "enrich", "start"]
 
 
 @pytest.mark.parametrize(

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from starlette.responses import Response
+
+from cargo_cli.sandbox import paging
 from cargo_cli.sandbox.http import Ctx, Router, as_int, bad_request
 from cargo_cli.sandbox.route_helpers import body_dict, create, entity, listed, remove, update
 from cargo_cli.sandbox.routes.storage import (
     MAX_PAGE,
     compile_filter,
     csv_blob,
+    model_columns,
     model_or_404,
     segmentation_columns,
     select_records,
 )
-from cargo_cli.sandbox.store import new_uuid
+from cargo_cli.sandbox.store import new_uuid, record_table
 
 router = Router()
 DEFAULT_FETCHING_LIMIT = 100
@@ -75,11 +80,14 @@ def fetch_segment(ctx: Ctx) -> Any:
     if page < 0 or page > MAX_PAGE:
         raise bad_request(f"fetchingLimit must be between 0 and {MAX_PAGE}", "invalidFetchingLimit")
     offset = as_int(ctx.arg("fetchingOffset"), "fetchingOffset", 0) or 0
-    records, count = select_records(
-        ctx, model, filter_=ctx.arg("filter"), sort=ctx.arg("sort"),
-        cap=as_int(ctx.arg("limit"), "limit"), offset=offset, page=page,
+    # Keyset pages, rendered by DuckDB (sandbox/paging.py): --all stays linear.
+    found = paging.fetch_page(
+        ctx.store, record_table(str(model["uuid"])), model_columns(model), str(model.get("idColumnSlug", "id")),
+        compile_filter(ctx, model, ctx.arg("filter")), sort=ctx.arg("sort"),
+        cap=as_int(ctx.arg("limit"), "limit"), offset=max(0, offset), page=page,
     )  # fmt: skip
-    return {"records": records, "count": count, "columns": segmentation_columns(model), "isRefreshing": False}
+    rest = json.dumps({"count": found.count, "columns": segmentation_columns(model), "isRefreshing": False})
+    return Response('{"records":' + found.records_json + "," + rest[1:], media_type="application/json")
 
 
 @router.route("POST", "/segmentation/segments/download")
