@@ -61,7 +61,7 @@ def test_play_create_update_and_its_segment(api: Api) -> None:
     assert api.get(f"/segmentation/segments/{play['segmentUuid']}")["segment"]["recordsCount"] == 3  # type: ignore[index]
     assert api.get(f"/orchestration/plays/{play['uuid']}")["play"]["isEnabled"] is True  # type: ignore[index]
     removal = api.client.delete(f"/v1/segmentation/segments/{play['segmentUuid']}", headers=api.headers)  # type: ignore[index]
-    assert removal.status_code == 400 and removal.json()["reason"] == "segmentLinkedToPlay"
+    assert removal.status_code == 400 and removal.json()["reason"] == "segmentLinkedToWorkflow"
 
 
 def test_tool_create_update_remove(api: Api) -> None:
@@ -117,7 +117,8 @@ def test_spans_list_and_count(api: Api) -> None:
 def test_storage_records_create_list_get(api: Api) -> None:
     created = api.post("/storage/records/createBulk", {"modelUuid": seed.CONTACTS, "records": [
         {"data": {"id": "ctc_new", "email": "new@x.io", "first_name": "New"}}]})  # fmt: skip
-    assert created["records"] == [{"id": "ctc_new", "email": "new@x.io", "first_name": "New"}]
+    assert created["records"] == [{"id": "ctc_new", "email": "new@x.io", "first_name": "New", "last_name": None,
+                                   "title": None, "company_id": None, "created_at": None}]  # fmt: skip
     got = api.get("/storage/records/get", params={"modelUuid": seed.CONTACTS, "id": "ctc_new"})["record"]
     assert got["email"] == "new@x.io" and got["title"] is None  # type: ignore[index]
     page = api.post("/storage/records/list", {"modelUuid": seed.CONTACTS, "limit": 2, "offset": 1})["records"]

@@ -114,6 +114,9 @@ def base(store: Store, seed: bool) -> str:
             "description": "Printed by cargo-ai-sandbox on start", "permissions": None,
             "workspaceUuid": WORKSPACE, "userUuid": USER, "createdAt": now, "deletedAt": None,
         })  # fmt: skip
+    if store.get("dataset", DATASET) is None:  # the workspace's own (native) dataset, even with --no-seed
+        store.put("dataset", {"uuid": DATASET, "workspaceUuid": WORKSPACE, "slug": "crm", "kind": "native",
+                              "createdAt": now, "updatedAt": now, "deletedAt": None})  # fmt: skip
     if seed and store.meta("seeded") is None:
         demo(store)
         store.set_meta("seeded", "demo")
@@ -145,7 +148,6 @@ def demo(store: Store) -> None:
     store.put("folder", {"uuid": FOLDER, "parentUuid": None, "kind": "workflow", "name": "Demo",
                          "emojiSlug": "rocket", "isReadOnly": False, **ws})  # fmt: skip
     _integrations(store, ws)
-    store.put("dataset", {"uuid": DATASET, "slug": "crm", "kind": "native", **ws})
     rng = random.Random(42)
     companies = [_company(rng, i) for i in range(COMPANY_COUNT)]
     contacts = [_contact(rng, i, companies) for i in range(CONTACT_COUNT)]
