@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS spans (
     nodeIntegrationSlug VARCHAR, executionIndex INTEGER, executionStatus VARCHAR,
     executionErrorMessage VARCHAR, executionTitle VARCHAR, executionCreditsUsedCount INTEGER,
     executionStartedAt TIMESTAMP, executionUpdatedAt TIMESTAMP, executionFinishedAt TIMESTAMP);
-CREATE TABLE IF NOT EXISTS segment_members (segmentUuid VARCHAR, recordId VARCHAR, digest VARCHAR);
+CREATE TABLE IF NOT EXISTS segment_members (segmentUuid VARCHAR, recordId VARCHAR, digest VARCHAR, data JSON);
 CREATE TABLE IF NOT EXISTS change_records (
     changeUuid VARCHAR, position INTEGER, recordId VARCHAR, kind VARCHAR, data JSON);
 CREATE OR REPLACE VIEW q_runs AS SELECT uuid, workspaceUuid, workflowUuid, userUuid, releaseUuid,

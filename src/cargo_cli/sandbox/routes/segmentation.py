@@ -123,18 +123,19 @@ def track(ctx: Ctx, segment: dict[str, Any], *, force: bool = False) -> dict[str
     records, _ = select_records(ctx, model, filter_=segment.get("filter"), sort=segment.get("sort"),
                                 cap=segment.get("limit"), count=False)  # fmt: skip
     now = {str(r[id_slug]): (r, _digest(r, segment.get("trackingColumnSlugs"))) for r in records}
-    before = dict(ctx.store.db.execute(
-        "SELECT recordId, digest FROM segment_members WHERE segmentUuid = ?", [segment["uuid"]]
-    ).fetchall())  # fmt: skip
+    before = {
+        str(i): (d, data)
+        for i, d, data in ctx.store.db.execute(
+            "SELECT recordId, digest, data FROM segment_members WHERE segmentUuid = ?", [segment["uuid"]]
+        ).fetchall()
+    }
     kinds: list[tuple[str, str, Any]] = []
     for record_id, (record, digest) in now.items():
-        kind = (
-            "added" if record_id not in before else "updated" if before[record_id] != digest else "unchanged"
-        )
+        old = before.get(record_id)
+        kind = "added" if old is None else "updated" if old[0] != digest else "unchanged"
         kinds.append((record_id, kind, record))
-    removed_ids = [i for i in before if i not in now]
-    snapshot = {str(r[id_slug]): r for r in select_records(ctx, model, ids=removed_ids, count=False)[0]}
-    kinds += [(i, "removed", snapshot.get(i, {id_slug: i})) for i in removed_ids]
+    # A removed record is shown as it was last seen in the segment.
+    kinds += [(i, "removed", json.loads(data)) for i, (_, data) in before.items() if i not in now]
     counts = {
         k: sum(1 for _, kind, _ in kinds if kind == k) for k in ("added", "updated", "removed", "unchanged")
     }
@@ -151,7 +152,8 @@ def track(ctx: Ctx, segment: dict[str, Any], *, force: bool = False) -> dict[str
     rows = [[change["uuid"], n, i, kind, json.dumps(r, default=str)] for n, (i, kind, r) in enumerate(kinds)]
     ctx.store.insert_many("change_records", rows)
     ctx.store.db.execute("DELETE FROM segment_members WHERE segmentUuid = ?", [segment["uuid"]])
-    ctx.store.insert_many("segment_members", [[segment["uuid"], i, d] for i, (_, d) in now.items()])
+    members = [[segment["uuid"], i, d, json.dumps(r, default=str)] for i, (r, d) in now.items()]
+    ctx.store.insert_many("segment_members", members)
     last = {k: v for k, v in change.items() if k not in ("workspaceUuid", "segmentUuid")}
     return ctx.store.put("segment", {**segment, "lastChange": last, "syncedAt": change["createdAt"]})
 

@@ -14,7 +14,7 @@ from typing import Any
 from cargo_cli.sandbox import sqlquery
 from cargo_cli.sandbox.entities import complete
 from cargo_cli.sandbox.filters import FilterCompiler, order_by
-from cargo_cli.sandbox.http import Ctx, Router, as_int, bad_request, jsonable, not_found
+from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, bad_request, jsonable, not_found
 from cargo_cli.sandbox.reasons import refuse
 from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
 from cargo_cli.sandbox.store import SQL_TYPES, new_uuid, quote, record_table
@@ -474,8 +474,22 @@ def _fill_computed(ctx: Ctx, model: Mapping[str, Any], column: Mapping[str, Any]
             value = evaluate(source, {**record, "record": record})
         except expr.ExprError:
             value = None
-        updates.append({id_slug: record[id_slug], str(column["slug"]): value})
-    write_records(ctx, model, updates, merge=True)
+        try:
+            value = _coerce(str(column["slug"]), str(column["type"]), value)
+        except ApiError:  # a value of the wrong type is null, as a failed expression
+            value = None
+        if value is not None and SQL_TYPES[str(column["type"])] == "JSON":
+            value = json.dumps(value)
+        updates.append([str(record[id_slug]), value])
+    table, slug = record_table(str(model["uuid"])), quote(str(column["slug"]))
+    for start in range(0, len(updates), 500):
+        part = updates[start : start + 500]
+        values = ", ".join("(?, ?)" for _ in part)
+        ctx.store.db.execute(
+            f"UPDATE {table} SET {slug} = v.value::{SQL_TYPES[str(column['type'])]} FROM (VALUES {values}) "
+            f"AS v(id, value) WHERE {table}.{quote(id_slug)} = v.id",
+            [x for row in part for x in row],
+        )
 
 
 # -- records ---------------------------------------------------------------------------
@@ -583,6 +597,11 @@ def records_written(ctx: Ctx, model: Mapping[str, Any]) -> None:
             if column.get("kind") in ("lookup", "metric") and model["uuid"] in refs:
                 fill_derived(ctx, other, column)
                 touched.add(str(other["uuid"]))
+    for uuid in touched:  # then the computed columns, which may read the others
+        derived = ctx.store.get("model", uuid) or {}
+        for column in derived.get("additionalColumns") or []:
+            if column.get("kind") == "computed":
+                fill_derived(ctx, derived, column)
     from cargo_cli.sandbox.routes import segmentation  # segmentation imports this module
 
     for uuid in touched:
