@@ -114,6 +114,8 @@ def base(store: Store, seed: bool) -> str:
             "description": "Printed by cargo-ai-sandbox on start", "permissions": None,
             "workspaceUuid": WORKSPACE, "userUuid": USER, "createdAt": now, "deletedAt": None,
         })  # fmt: skip
+    if store.get("integration", "clearbit") is None:
+        integrations(store)
     if store.get("dataset", DATASET) is None:  # the workspace's own (native) dataset, even with --no-seed
         store.put("dataset", {"uuid": DATASET, "workspaceUuid": WORKSPACE, "slug": "crm", "kind": "native",
                               "createdAt": now, "updatedAt": now, "deletedAt": None})  # fmt: skip
@@ -147,7 +149,7 @@ def demo(store: Store) -> None:
     ws = {"workspaceUuid": WORKSPACE, "createdAt": now, "updatedAt": now, "deletedAt": None}
     store.put("folder", {"uuid": FOLDER, "parentUuid": None, "kind": "workflow", "name": "Demo",
                          "emojiSlug": "rocket", "isReadOnly": False, **ws})  # fmt: skip
-    _integrations(store, ws)
+    integrations(store, ws)
     rng = random.Random(42)
     companies = [_company(rng, i) for i in range(COMPANY_COUNT)]
     contacts = [_contact(rng, i, companies) for i in range(CONTACT_COUNT)]
@@ -211,7 +213,9 @@ def demo(store: Store) -> None:
     seed_new_domains(store)
 
 
-def _integrations(store: Store, ws: dict[str, Any]) -> None:
+def integrations(store: Store, ws: dict[str, Any] | None = None) -> None:
+    """The integration catalog (the platform's, in every workspace) and,
+    with ``ws``, the demo's connectors of it."""
     catalog = {
         "clearbit": (
             "Clearbit",
@@ -229,6 +233,8 @@ def _integrations(store: Store, ws: dict[str, Any]) -> None:
                         for a, label in actions.items()},
             "extractors": {}, "dynamicSchemas": {},
         })  # fmt: skip
+        if ws is None:
+            continue
         store.put("connector", {
             "uuid": CONNECTORS[slug], "userUuid": USER, "name": name, "slug": slug,
             "rateLimit": None, "cacheTtlMilliseconds": None, "integrationSlug": slug, "isDefault": True,

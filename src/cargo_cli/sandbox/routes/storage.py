@@ -475,7 +475,7 @@ def _fill_computed(ctx: Ctx, model: Mapping[str, Any], column: Mapping[str, Any]
         except expr.ExprError:
             value = None
         try:
-            value = _coerce(str(column["slug"]), str(column["type"]), value)
+            value = coerce(str(column["slug"]), str(column["type"]), value)
         except ApiError:  # a value of the wrong type is null, as a failed expression
             value = None
         if value is not None and SQL_TYPES[str(column["type"])] == "JSON":
@@ -512,7 +512,7 @@ def get_record(ctx: Ctx) -> Any:
     return {"record": records[0], "isRefreshing": False}
 
 
-def _coerce(slug: str, kind: str, value: Any) -> Any:
+def coerce(slug: str, kind: str, value: Any) -> Any:
     """A record value as its column's type, or 400 naming the column."""
     if value is None:
         return None
@@ -561,7 +561,7 @@ def write_records(
     for item in items:
         if not isinstance(item, Mapping):
             raise bad_request("each record must be a JSON object", "invalidPayload")
-        data = {k: _coerce(k, types[k], v) for k, v in item.items() if k in types}
+        data = {k: coerce(k, types[k], v) for k, v in item.items() if k in types}
         if data.get(id_slug) in (None, ""):
             if merge:
                 raise bad_request(f"{id_slug} (the id column) is required", "invalidPayload")
@@ -575,7 +575,7 @@ def write_records(
         missing = [i for i in given if i not in existing]
         if missing and must_exist:
             raise refuse(must_exist, "recordNotFound")
-        given = {i: {**{k: _coerce(k, types[k], v) for k, v in existing[i].items() if k in types}, **d}
+        given = {i: {**{k: coerce(k, types[k], v) for k, v in existing[i].items() if k in types}, **d}
                  for i, d in given.items() if i in existing}  # fmt: skip
     table = record_table(str(model["uuid"]))
     ctx.store.db.execute(f"DELETE FROM {table} WHERE {quote(id_slug)} IN (SELECT unnest(?))", [list(given)])
