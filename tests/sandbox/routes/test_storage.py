@@ -146,6 +146,9 @@ def test_records_create_update_remove_and_bulk(api: Api) -> None:
     many = ok(api, "PUT", "/storage/records/updateBulk", {"modelUuid": uuid, "records": [
         {"id": "p2", "age": 42}, {"id": "p3", "tags": []}, {"id": "ghost", "age": 1}]})  # fmt: skip
     assert [(r["id"], r["age"], r["tags"]) for r in many["records"]] == [("p2", 42, ["a"]), ("p3", None, [])]
+    by_age = ok(api, "POST", "/storage/records/list", {"modelUuid": uuid, "sort": [{"columnSlug": "age",
+                                                                                  "kind": "desc"}]})  # fmt: skip
+    assert [r["id"] for r in by_age["records"]] == ["p2", "p1", "p3"]  # nulls last
     bad = call(
         api, "POST", "/storage/records/create", {"modelUuid": uuid, "data": {"id": "p9", "age": "old"}}
     )

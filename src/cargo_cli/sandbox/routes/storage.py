@@ -137,7 +137,11 @@ def model_view(ctx: Ctx, model: Mapping[str, Any]) -> dict[str, Any]:
         s for s in listed(ctx, "segment") if s.get("modelUuid") == model["uuid"] and not s.get("fromPlay")
     ]
     plays = [p for p in listed(ctx, "play") if p.get("modelUuid") == model["uuid"]]
-    return complete("storage.Model", {**model, "segmentsCount": len(segments), "playsCount": len(plays)})
+    columns = [{**complete("storage.Column", c), "kind": "original", "originalSlug": c.get("originalSlug", c["slug"])}
+               for c in model.get("columns", [])]  # fmt: skip
+    additional = [{**complete("storage.Column", c), **c} for c in model.get("additionalColumns") or []]
+    return complete("storage.Model", {**model, "columns": columns, "additionalColumns": additional,
+                                      "segmentsCount": len(segments), "playsCount": len(plays)})  # fmt: skip
 
 
 def live_model(ctx: Ctx, uuid: Any, call: str) -> dict[str, Any]:
@@ -498,7 +502,8 @@ def list_records(ctx: Ctx) -> Any:
     model = model_or_404(ctx, ctx.arg("modelUuid"))
     limit = as_int(ctx.arg("limit"), "limit", 100) or 100
     offset = as_int(ctx.arg("offset"), "offset", 0) or 0
-    records, _ = select_records(ctx, model, page=min(limit, MAX_PAGE), offset=offset, count=False)
+    records, _ = select_records(ctx, model, page=min(limit, MAX_PAGE), offset=offset, count=False,
+                                sort=ctx.arg("sort"))  # fmt: skip
     return {"records": records, "isRefreshing": False}
 
 
