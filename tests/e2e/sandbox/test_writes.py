@@ -218,3 +218,27 @@ def test_plays_and_tools_create_update_remove(empty: Cli) -> None:
     assert empty.ok("orchestration", "play", "remove", play["uuid"]) == {}
     assert failure(empty, "orchestration", "play", "get", play["uuid"])["errorMessage"] == "Play not found."
     assert empty.ok("storage", "model", "remove", model["uuid"]) == {}
+
+
+def test_a_batch_over_a_bootstrapped_segment_runs_each_of_its_records(empty: Cli) -> None:
+    columns = [{"slug": "id", "type": "string"}, {"slug": "domain", "type": "string"},
+               {"slug": "country", "type": "string"}]  # fmt: skip
+    uuid = empty.ok("storage", "model", "create", "--dataset-uuid", seed.DATASET, "--slug", "prospects",
+                    "--config", j({"columns": columns}))["model"]["uuid"]  # fmt: skip
+    records = [
+        {"id": f"p{i}", "domain": f"p{i}.example.com", "country": "FR" if i < 4 else "US"} for i in range(6)
+    ]
+    empty.ok("storage", "record", "create-bulk", "--model-uuid", uuid, "--records",
+             j([{"data": r} for r in records]))  # fmt: skip
+    segment = empty.ok("segmentation", "segment", "create", "--model-uuid", uuid, "--name", "FR prospects",
+                       "--filter", j(FRENCH))["segment"]  # fmt: skip
+    play = empty.ok("orchestration", "play", "create", "--model-uuid", uuid, "--name", "Enrich FR")["play"]
+    empty.ok("orchestration", "release", "deploy-draft", "--workflow-uuid", play["workflowUuid"], "--nodes",
+             j(seed.enrichment_nodes("bootstrap")))  # fmt: skip
+    batch = empty.ok("orchestration", "batch", "create", "--workflow-uuid", play["workflowUuid"], "--data",
+                     j({"kind": "segment", "segmentUuid": segment["uuid"]}), *POLL)["batch"]  # fmt: skip
+    french = [r for r in records if r["country"] == "FR"]
+    assert batch["status"] == "success" and batch["runsCount"] == len(french) == segment["recordsCount"]
+    runs = empty.ok("orchestration", "run", "list", "--workflow-uuid", play["workflowUuid"], "--limit", "50")
+    assert sorted(r["recordId"] for r in runs["runs"]) == sorted(r["id"] for r in french)
+    assert {r["status"] for r in runs["runs"]} == {"success"}
