@@ -220,7 +220,7 @@ class _Loader:
                            ("timeColumnSlug", item.time_column)):  # fmt: skip
             if value is not None:
                 config[key] = value
-        body = {"datasetUuid": self.datasets[item.dataset], "slug": item.slug, "name": item.name or item.slug,
+        body = {"extractorSlug": "native", "datasetUuid": self.datasets[item.dataset], "slug": item.slug, "name": item.name or item.slug,
                 "description": item.description, "config": config}  # fmt: skip
         model = self.call(where, "POST", "/storage/models", body)["model"]
         self._check_records(where, model, item.records)

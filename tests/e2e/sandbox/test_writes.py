@@ -44,13 +44,21 @@ def j(value: Any) -> str:
     return json.dumps(value)
 
 
+def model_args(dataset: str, slug: str, columns: list[dict[str, str]] | None = None) -> list[str]:
+    """``storage model create`` with every field the platform requires (slug, name,
+    dataset, extractor, config)."""
+    config = {} if columns is None else {"columns": columns}
+    return ["storage", "model", "create", "--dataset-uuid", dataset, "--slug", slug, "--name", slug.title(),
+            "--extractor-slug", "listenHook", "--config", j(config)]  # fmt: skip
+
+
 def test_a_full_bootstrap_from_an_empty_workspace(empty: Cli) -> None:
     """Dataset, model, columns, records and a segment; then fetch, query and count them."""
     (dataset,) = empty.ok("storage", "dataset", "list")["datasets"]
     assert dataset["kind"] == "native" and dataset["uuid"] == seed.DATASET
     assert empty.ok("storage", "model", "list") == {"models": []}
     model = empty.ok("storage", "model", "create", "--dataset-uuid", dataset["uuid"], "--slug", "accounts",
-                     "--name", "Accounts", "--config", "{}")["model"]  # fmt: skip
+                     "--name", "Accounts", "--extractor-slug", "listenHook", "--config", "{}")["model"]  # fmt: skip
     assert [f.name for f in fields_of("storage.Model")] == list(model)[: len(fields_of("storage.Model"))]
     uuid = model["uuid"]
     for slug, kind in COLUMNS:
@@ -98,9 +106,8 @@ def test_a_full_bootstrap_from_an_empty_workspace(empty: Cli) -> None:
 
 
 def test_record_updates_and_removals_move_counts_queries_and_changes(empty: Cli) -> None:
-    uuid = empty.ok("storage", "model", "create", "--dataset-uuid", seed.DATASET, "--slug", "leads",
-                    "--config", j({"columns": [{"slug": "id", "type": "string"},
-                                               {"slug": "country", "type": "string"}]}))["model"]["uuid"]  # fmt: skip
+    columns = [{"slug": "id", "type": "string"}, {"slug": "country", "type": "string"}]
+    uuid = empty.ok(*model_args(seed.DATASET, "leads", columns))["model"]["uuid"]
     empty.ok("storage", "record", "create-bulk", "--model-uuid", uuid, "--records",
              j([{"data": {"id": f"l{i}", "country": "FR" if i % 2 else "US"}} for i in range(6)]))  # fmt: skip
     segment = empty.ok("segmentation", "segment", "create", "--model-uuid", uuid, "--name", "French leads",
@@ -144,10 +151,9 @@ def test_record_updates_and_removals_move_counts_queries_and_changes(empty: Cli)
 
 
 def test_columns_update_reorder_remove_and_relationships(empty: Cli) -> None:
-    people = empty.ok("storage", "model", "create", "--dataset-uuid", seed.DATASET, "--slug", "people",
-                      "--config", j({"columns": [{"slug": "id", "type": "string"},
-                                                 {"slug": "org_id", "type": "string"}]}))["model"]  # fmt: skip
-    orgs = empty.ok("storage", "model", "create", "--dataset-uuid", seed.DATASET, "--slug", "orgs")["model"]
+    columns = [{"slug": "id", "type": "string"}, {"slug": "org_id", "type": "string"}]
+    people = empty.ok(*model_args(seed.DATASET, "people", columns))["model"]
+    orgs = empty.ok(*model_args(seed.DATASET, "orgs"))["model"]
     empty.ok("storage", "column", "create", "--model-uuid", orgs["uuid"], "--column",
              j({"slug": "name", "type": "string", "label": "Name", "kind": "custom"}))  # fmt: skip
     empty.ok("storage", "column", "update", "--model-uuid", orgs["uuid"], "--column",
@@ -175,15 +181,18 @@ def test_columns_update_reorder_remove_and_relationships(empty: Cli) -> None:
 
 def test_references_are_checked_with_the_platforms_texts(empty: Cli) -> None:
     unknown = "00000000-0000-4000-8000-000000000000"
-    dataset = failure(empty, "storage", "model", "create", "--dataset-uuid", unknown, "--slug", "x")
+    dataset = failure(empty, *model_args(unknown, "x"))
     assert (dataset["errorMessage"], dataset["reason"]) == ("Dataset not found.", "datasetNotFound")
     column = failure(empty, "storage", "column", "create", "--model-uuid", unknown, "--column",
                      j({"slug": "x", "type": "string", "label": "X", "kind": "custom"}))  # fmt: skip
     assert (column["errorMessage"], column["reason"]) == ("Model not found.", "modelNotFound")
     record = failure(empty, "storage", "record", "create", "--model-uuid", unknown, "--data", '{"id": "1"}')
     assert record["errorMessage"] == "Model not found."
-    empty.ok("storage", "model", "create", "--dataset-uuid", seed.DATASET, "--slug", "dupe")
-    duplicate = failure(empty, "storage", "model", "create", "--dataset-uuid", seed.DATASET, "--slug", "dupe")
+    empty.ok(*model_args(seed.DATASET, "dupe"))
+    duplicate = failure(empty, *model_args(seed.DATASET, "dupe"))
+    # The payload fields the platform requires are required (the documented example sends only two).
+    bare = failure(empty, "storage", "model", "create", "--config", "{}", "--dataset-uuid", seed.DATASET)
+    assert (bare["errorMessage"], bare["reason"]) == ("slug is required", "invalidPayload")
     assert (duplicate["errorMessage"], duplicate["reason"]) == ("Slug is already used.", "duplicateSlug")
     action = {"kind": "connector", "integrationSlug": "clearbit", "actionSlug": "noSuchAction", "config": {}}
     refused = failure(empty, "orchestration", "action", "execute", "--action", j(action), "--data", "{}")
@@ -205,9 +214,7 @@ def test_plays_and_tools_create_update_remove(empty: Cli) -> None:
     assert empty.ok("orchestration", "tool", "get", tool["uuid"])["tool"]["triggers"] == triggers
     assert empty.ok("orchestration", "tool", "remove", tool["uuid"]) == {}
     assert tool["uuid"] not in [t["uuid"] for t in empty.ok("orchestration", "tool", "list")["tools"]]
-    model = empty.ok("storage", "model", "create", "--dataset-uuid", seed.DATASET, "--slug", "targets")[
-        "model"
-    ]
+    model = empty.ok(*model_args(seed.DATASET, "targets"))["model"]
     play = empty.ok("orchestration", "play", "create", "--model-uuid", model["uuid"], "--name", "Targets",
                     "--change-kinds", "added")["play"]  # fmt: skip
     assert list(play) == [f.name for f in fields_of("orchestration.Play")] and play["isEnabled"] is False
@@ -223,8 +230,7 @@ def test_plays_and_tools_create_update_remove(empty: Cli) -> None:
 def test_a_batch_over_a_bootstrapped_segment_runs_each_of_its_records(empty: Cli) -> None:
     columns = [{"slug": "id", "type": "string"}, {"slug": "domain", "type": "string"},
                {"slug": "country", "type": "string"}]  # fmt: skip
-    uuid = empty.ok("storage", "model", "create", "--dataset-uuid", seed.DATASET, "--slug", "prospects",
-                    "--config", j({"columns": columns}))["model"]["uuid"]  # fmt: skip
+    uuid = empty.ok(*model_args(seed.DATASET, "prospects", columns))["model"]["uuid"]
     records = [
         {"id": f"p{i}", "domain": f"p{i}.example.com", "country": "FR" if i < 4 else "US"} for i in range(6)
     ]

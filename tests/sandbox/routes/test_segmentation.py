@@ -16,7 +16,7 @@ BIG = {"conjonction": "and", "groups": [{"conjonction": "and", "conditions": [
 def model_with(api: Api, slug: str, records: list[dict[str, Any]]) -> str:
     config = {"columns": [{"slug": "id", "type": "string"}, {"slug": "size", "type": "number"},
                           {"slug": "note", "type": "string"}]}  # fmt: skip
-    uuid = ok(api, "POST", "/storage/models", {"datasetUuid": seed.DATASET, "slug": slug, "name": slug,
+    uuid = ok(api, "POST", "/storage/models", {"extractorSlug": "native", "datasetUuid": seed.DATASET, "slug": slug, "name": slug,
                                                "config": config})["model"]["uuid"]  # fmt: skip
     ok(api, "POST", "/storage/records/createBulk", {"modelUuid": uuid, "records": records})
     return str(uuid)

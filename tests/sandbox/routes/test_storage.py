@@ -19,7 +19,7 @@ def refused(api: Api, method: str, path: str, body: Any = None, **kwargs: Any) -
 
 def new_model(api: Api, slug: str, columns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     config: dict[str, Any] = {} if columns is None else {"columns": columns}
-    model = ok(api, "POST", "/storage/models", {"datasetUuid": seed.DATASET, "slug": slug, "name": slug.title(),
+    model = ok(api, "POST", "/storage/models", {"extractorSlug": "native", "datasetUuid": seed.DATASET, "slug": slug, "name": slug.title(),
                                                 "config": config})["model"]  # fmt: skip
     return model  # type: ignore[no-any-return]
 
@@ -42,16 +42,29 @@ def test_model_create_answers_every_field_and_is_listed_queryable_and_unique(api
         {"n": 0}
     ]
     again = refused(
-        api, "POST", "/storage/models", {"datasetUuid": seed.DATASET, "slug": "leads", "name": "x"}
+        api,
+        "POST",
+        "/storage/models",
+        {"extractorSlug": "native", "datasetUuid": seed.DATASET, "slug": "leads", "name": "x", "config": {}},
     )
     assert again == (409, {"errorMessage": "Slug is already used.", "reason": "duplicateSlug"})
 
 
 def test_model_references_are_checked_with_the_documented_texts(api: Api) -> None:
-    assert refused(api, "POST", "/storage/models", {"datasetUuid": "nope", "slug": "a", "name": "A"}) == (
+    assert refused(api, "POST", "/storage/models", {"extractorSlug": "native", "datasetUuid": "nope", "slug": "a", "name": "A", "config": {}}) == (
         404, {"errorMessage": "Dataset not found.", "reason": "datasetNotFound"})  # fmt: skip
     folder = refused(
-        api, "POST", "/storage/models", {"datasetUuid": seed.DATASET, "slug": "b", "folderUuid": "x"}
+        api,
+        "POST",
+        "/storage/models",
+        {
+            "extractorSlug": "native",
+            "datasetUuid": seed.DATASET,
+            "slug": "b",
+            "name": "B",
+            "config": {},
+            "folderUuid": "x",
+        },
     )
     assert folder == (404, {"errorMessage": "Folder not found.", "reason": "folderNotFound"})
     assert refused(api, "GET", "/storage/models/nope") == (
@@ -65,6 +78,13 @@ def test_model_references_are_checked_with_the_documented_texts(api: Api) -> Non
         ]
         == "modelNotFound"
     )
+
+
+def test_model_create_requires_the_fields_the_platform_requires(api: Api) -> None:
+    body = {"extractorSlug": "native", "datasetUuid": seed.DATASET, "slug": "c", "name": "C", "config": {}}
+    for field in ("slug", "name", "datasetUuid", "extractorSlug", "config"):
+        status, answer = call(api, "POST", "/storage/models", {k: v for k, v in body.items() if k != field})
+        assert status == 400 and answer["reason"] == "invalidPayload" and field in answer["errorMessage"]
 
 
 def test_model_update_remove_and_its_guards(api: Api) -> None:

@@ -218,15 +218,18 @@ ADDITIONAL_KINDS = ("custom", "computed", "metric", "lookup")
 @router.route("POST", "/storage/models")
 def create_model(ctx: Ctx) -> Any:
     call = "storage.model.create"
-    body = body_dict(ctx)
-    dataset = live_dataset(ctx, body.get("datasetUuid"), call)
-    name = body.get("name") or body.get("slug")
-    slug = body.get("slug") or (re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_") if name else None)
+    body = body_dict(
+        ctx, "slug", "name", "datasetUuid", "extractorSlug"
+    )  # required, as the platform's payload
+    if not isinstance(body.get("config"), Mapping):
+        raise bad_request("config is required (a JSON object, e.g. {})", "invalidPayload")
+    dataset = live_dataset(ctx, body["datasetUuid"], call)
+    slug, name = body["slug"], str(body["name"])
     if not isinstance(slug, str) or not SLUG.fullmatch(slug):
         raise bad_request(f"slug must be a slug (letters, digits, _), not {slug!r}", "invalidPayload")
     if any(m["slug"] == slug and m["datasetUuid"] == dataset["uuid"] for m in listed(ctx, "model")):
         raise refuse(call, "duplicateSlug")
-    config: dict[str, Any] = dict(body["config"]) if isinstance(body.get("config"), Mapping) else {}
+    config: dict[str, Any] = dict(body["config"])
     declared = config.get("columns") or [{"slug": "id", "type": "string", "label": "Id"}]
     if not isinstance(declared, list) or not all(isinstance(c, Mapping) for c in declared):
         raise bad_request("config.columns must be an array of columns", "invalidPayload")
@@ -246,8 +249,8 @@ def create_model(ctx: Ctx) -> Any:
         if value is not None and value not in slugs:
             raise bad_request(f"config.{what} {value!r} is not a column of the model", "invalidPayload")
     model = create(ctx, "model", {
-        "slug": slug, "name": str(name), "description": body.get("description"), "datasetUuid": dataset["uuid"],
-        "extractorSlug": body.get("extractorSlug") or "native", "position": {"x": 0, "y": 0}, "config": config,
+        "slug": slug, "name": name, "description": body.get("description"), "datasetUuid": dataset["uuid"],
+        "extractorSlug": body["extractorSlug"], "position": {"x": 0, "y": 0}, "config": config,
         "schedule": body.get("schedule"), "meta": None, "columns": columns, "additionalColumns": [],
         "idColumnSlug": id_slug, "unification": None, "titleColumnSlug": title_slug, "timeColumnSlug": time_slug,
         "folderUuid": _checked_folder(ctx, body.get("folderUuid"), call), "playsCount": 0, "segmentsCount": 0,
