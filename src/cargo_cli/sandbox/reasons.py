@@ -20,6 +20,8 @@ UNLISTED = {
     "modelNotFound": "Model not found.",
     "integrationNotFound": "Integration not found.",
     "connectorNotFound": "Connector not found.",
+    "datasetNotFound": "Dataset not found.",
+    "segmentNotFound": "Segment not found.",
 }
 
 

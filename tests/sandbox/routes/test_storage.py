@@ -238,6 +238,15 @@ def test_relationships_set_replace_get_and_metric_and_lookup_columns(api: Api) -
         404, {"errorMessage": "Relationship not found.", "reason": "relationshipNotFound"})  # fmt: skip
 
 
+def test_gets_of_unknown_things_answer_the_platforms_texts(api: Api) -> None:
+    assert refused(api, "GET", "/storage/datasets/nope") == (
+        404, {"errorMessage": "Dataset not found.", "reason": "datasetNotFound"})  # fmt: skip
+    assert refused(api, "GET", "/segmentation/segments/nope") == (
+        404, {"errorMessage": "Segment not found.", "reason": "segmentNotFound"})  # fmt: skip
+    assert refused(api, "GET", "/storage/records/get", params={"modelUuid": seed.COMPANIES, "id": "nope"}) == (
+        404, {"errorMessage": "Record not found.", "reason": "recordNotFound"})  # fmt: skip
+
+
 def test_datasets_answer_every_field(api: Api) -> None:
     (dataset,) = ok(api, "GET", "/storage/datasets/list")["datasets"]
     assert dataset["uuid"] == seed.DATASET and dataset["kind"] == "native" and dataset["deletedAt"] is None

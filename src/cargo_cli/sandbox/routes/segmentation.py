@@ -60,7 +60,7 @@ def list_segments(ctx: Ctx) -> Any:
 
 @router.route("GET", "/segmentation/segments/{uuid}")
 def get_segment(ctx: Ctx) -> Any:
-    return {"segment": _with_count(ctx, entity(ctx, "segment"))}
+    return {"segment": _with_count(ctx, _live_segment(ctx, "segmentation.segment.get"))}
 
 
 @router.route("POST", "/segmentation/segments")

@@ -14,7 +14,7 @@ from typing import Any
 from cargo_cli.sandbox import sqlquery
 from cargo_cli.sandbox.entities import complete
 from cargo_cli.sandbox.filters import FilterCompiler, order_by
-from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, bad_request, jsonable, not_found
+from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, bad_request, jsonable
 from cargo_cli.sandbox.reasons import refuse
 from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
 from cargo_cli.sandbox.store import SQL_TYPES, new_uuid, quote, record_table
@@ -168,7 +168,7 @@ def list_datasets(ctx: Ctx) -> Any:
 
 @router.route("GET", "/storage/datasets/{uuid}")
 def get_dataset(ctx: Ctx) -> Any:
-    return {"dataset": dataset_view(entity(ctx, "dataset"))}
+    return {"dataset": dataset_view(live_dataset(ctx, ctx.params["uuid"], "storage.dataset.get"))}
 
 
 @router.route("GET", "/storage/models/list")
@@ -512,11 +512,11 @@ def list_records(ctx: Ctx) -> Any:
 
 @router.route("GET", "/storage/records/get")
 def get_record(ctx: Ctx) -> Any:
-    model = model_or_404(ctx, ctx.arg("modelUuid"))
+    model = live_model(ctx, ctx.arg("modelUuid"), "storage.record.get")
     record_id = str(ctx.required("id"))
     records, _ = select_records(ctx, model, ids=[record_id], count=False)
     if not records:
-        raise not_found("record", record_id)
+        raise refuse("storage.record.get", "recordNotFound")
     return {"record": records[0], "isRefreshing": False}
 
 
