@@ -173,6 +173,24 @@ def test_records_create_update_remove_and_bulk(api: Api) -> None:
         api, "POST", "/storage/records/create", {"modelUuid": uuid, "data": {"id": "p9", "age": "old"}}
     )
     assert bad[0] == 400 and "age must be a number" in bad[1]["errorMessage"]
+    for value in ("NaN", "inf", True, {"n": 1}):
+        wrong = call(
+            api, "POST", "/storage/records/create", {"modelUuid": uuid, "data": {"id": "p9", "age": value}}
+        )
+        assert wrong[0] == 400 and wrong[1]["errorMessage"].startswith("age must be a number"), wrong
+    for value in ("yesterday", 10**20, [1]):
+        wrong = call(
+            api, "POST", "/storage/records/create", {"modelUuid": uuid, "data": {"id": "p9", "seen": value}}
+        )
+        assert wrong[0] == 400 and wrong[1]["errorMessage"].startswith("seen must be a date"), wrong
+    epoch = ok(
+        api,
+        "POST",
+        "/storage/records/create",
+        {"modelUuid": uuid, "data": {"id": "p9", "seen": 1767225600000}},
+    )
+    assert epoch["record"]["seen"] == "2026-01-01T00:00:00.000Z"
+    ok(api, "DELETE", "/storage/records/remove", {"modelUuid": uuid, "id": "p9"})
     ok(api, "DELETE", "/storage/records/remove", {"modelUuid": uuid, "id": "p1"})
     ok(api, "DELETE", "/storage/records/removeBulk", {"modelUuid": uuid, "ids": ["p2", "ghost"]})
     rows = ok(api, "POST", "/storage/query", {"query": "SELECT id FROM crm.people ORDER BY id"})["rows"]

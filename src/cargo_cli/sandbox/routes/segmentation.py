@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import json
 from collections.abc import Mapping
 from typing import Any
 
 from cargo_cli.sandbox.entities import complete
+from cargo_cli.sandbox.filters import order_by
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, bad_request
 from cargo_cli.sandbox.reasons import refuse
 from cargo_cli.sandbox.routes.common import body_dict, create, entity, listed, remove, update
@@ -15,11 +16,12 @@ from cargo_cli.sandbox.routes.storage import (
     MAX_PAGE,
     compile_filter,
     csv_blob,
+    model_columns,
     model_or_404,
     segmentation_columns,
     select_records,
 )
-from cargo_cli.sandbox.store import new_uuid
+from cargo_cli.sandbox.store import iso, new_uuid, quote, record_table
 
 router = Router()
 DEFAULT_FETCHING_LIMIT = 100
@@ -109,51 +111,72 @@ def remove_segment(ctx: Ctx) -> Any:
 
 
 # -- changes: each sync of a segment diffs its membership with the last one ------------------
-def _digest(record: Mapping[str, Any], tracked: Any) -> str:
-    shown = {k: record.get(k) for k in tracked} if isinstance(tracked, list) and tracked else record
-    return hashlib.sha1(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()
+def _digest_sql(model: Mapping[str, Any], tracked: Any) -> str:
+    """The SQL of a record's digest: its tracked columns, or the whole record."""
+    columns = model_columns(model)
+    slugs = [s for s in tracked if s in columns] if isinstance(tracked, list) and tracked else []
+    if not slugs:
+        return "md5(CAST(to_json(t) AS VARCHAR))"
+    pairs = ", ".join(f"'{slug}', t.{quote(slug)}" for slug in slugs)
+    return f"md5(CAST(json_object({pairs}) AS VARCHAR))"
 
 
 def track(ctx: Ctx, segment: dict[str, Any], *, force: bool = False) -> dict[str, Any]:
     """Sync ``segment``: record a change (added, updated, removed, unchanged
     records) when its membership or tracked columns moved, or always when
-    ``force`` (the segment was created or updated). Returns the segment."""
+    ``force`` (the segment was created or updated). Returns the segment.
+    The diff runs in SQL (a segment may hold the whole model)."""
     model = entity(ctx, "model", segment["modelUuid"])
     id_slug = str(model.get("idColumnSlug", "id"))
-    records, _ = select_records(ctx, model, filter_=segment.get("filter"), sort=segment.get("sort"),
-                                cap=segment.get("limit"), count=False)  # fmt: skip
-    now = {str(r[id_slug]): (r, _digest(r, segment.get("trackingColumnSlugs"))) for r in records}
-    before = {
-        str(i): (d, data)
-        for i, d, data in ctx.store.db.execute(
-            "SELECT recordId, digest, data FROM segment_members WHERE segmentUuid = ?", [segment["uuid"]]
-        ).fetchall()
-    }
-    kinds: list[tuple[str, str, Any]] = []
-    for record_id, (record, digest) in now.items():
-        old = before.get(record_id)
-        kind = "added" if old is None else "updated" if old[0] != digest else "unchanged"
-        kinds.append((record_id, kind, record))
-    # A removed record is shown as it was last seen in the segment.
-    kinds += [(i, "removed", json.loads(data)) for i, (_, data) in before.items() if i not in now]
-    counts = {
-        k: sum(1 for _, kind, _ in kinds if kind == k) for k in ("added", "updated", "removed", "unchanged")
-    }
-    if not force and counts["unchanged"] == len(kinds):
-        return segment
-    previous = [c for c in ctx.store.all("change", ctx.workspace_uuid) if c["segmentUuid"] == segment["uuid"]]
-    change = ctx.store.put("change", {
-        "uuid": new_uuid(), "workspaceUuid": ctx.workspace_uuid, "segmentUuid": segment["uuid"],
-        "slug": f"{segment['slug']}-{len(previous) + 1}", "totalRecordsCount": len(now),
-        "updatedRecordsCount": counts["updated"], "removedRecordsCount": counts["removed"],
-        "addedRecordsCount": counts["added"], "unchangedRecordsCount": counts["unchanged"],
-        "createdAt": ctx.store.now_iso(),
-    })  # fmt: skip
-    rows = [[change["uuid"], n, i, kind, json.dumps(r, default=str)] for n, (i, kind, r) in enumerate(kinds)]
-    ctx.store.insert_many("change_records", rows)
-    ctx.store.db.execute("DELETE FROM segment_members WHERE segmentUuid = ?", [segment["uuid"]])
-    members = [[segment["uuid"], i, d, json.dumps(r, default=str)] for i, (r, d) in now.items()]
-    ctx.store.insert_many("segment_members", members)
+    where, params = compile_filter(ctx, model, segment.get("filter"))
+    order = order_by(segment.get("sort"), model_columns(model), id_slug)
+    cap = segment.get("limit")
+    limit = "" if cap is None else f"LIMIT {max(0, int(cap))}"
+    db = ctx.store.db
+    db.execute(
+        f"CREATE OR REPLACE TEMP TABLE seg_now AS SELECT CAST(t.{quote(id_slug)} AS VARCHAR) AS recordId, "
+        f"{_digest_sql(model, segment.get('trackingColumnSlugs'))} AS digest, to_json(t) AS data, "
+        f"row_number() OVER (ORDER BY {order}) AS pos "
+        f"FROM (SELECT * FROM {record_table(str(model['uuid']))} WHERE {where} ORDER BY {order} {limit}) t",
+        params,
+    )
+    db.execute(
+        "CREATE OR REPLACE TEMP TABLE seg_diff AS SELECT coalesce(n.recordId, b.recordId) AS recordId, "
+        "CASE WHEN b.recordId IS NULL THEN 'added' WHEN n.recordId IS NULL THEN 'removed' "
+        "WHEN n.digest <> b.digest THEN 'updated' ELSE 'unchanged' END AS kind, "
+        "coalesce(n.data, b.data) AS data, n.pos AS pos "  # a removed record: as it was last seen
+        "FROM seg_now n FULL OUTER JOIN (SELECT * FROM segment_members WHERE segmentUuid = ?) b "
+        "ON n.recordId = b.recordId",
+        [segment["uuid"]],
+    )
+    counts = {"added": 0, "updated": 0, "removed": 0, "unchanged": 0}
+    counts.update(dict(db.execute("SELECT kind, count(*) FROM seg_diff GROUP BY kind").fetchall()))
+    try:
+        if not force and counts["added"] + counts["updated"] + counts["removed"] == 0:
+            return segment
+        previous = [
+            c for c in ctx.store.all("change", ctx.workspace_uuid) if c["segmentUuid"] == segment["uuid"]
+        ]
+        change = ctx.store.put("change", {
+            "uuid": new_uuid(), "workspaceUuid": ctx.workspace_uuid, "segmentUuid": segment["uuid"],
+            "slug": f"{segment['slug']}-{len(previous) + 1}",
+            "totalRecordsCount": counts["added"] + counts["updated"] + counts["unchanged"],
+            "updatedRecordsCount": counts["updated"], "removedRecordsCount": counts["removed"],
+            "addedRecordsCount": counts["added"], "unchangedRecordsCount": counts["unchanged"],
+            "createdAt": ctx.store.now_iso(),
+        })  # fmt: skip
+        db.execute(
+            "INSERT INTO change_records SELECT ?, row_number() OVER (ORDER BY pos NULLS LAST, recordId), "
+            "recordId, kind, data FROM seg_diff",
+            [change["uuid"]],
+        )
+        db.execute("DELETE FROM segment_members WHERE segmentUuid = ?", [segment["uuid"]])
+        db.execute(
+            "INSERT INTO segment_members SELECT ?, recordId, digest, data FROM seg_now", [segment["uuid"]]
+        )
+    finally:
+        db.execute("DROP TABLE IF EXISTS seg_now")
+        db.execute("DROP TABLE IF EXISTS seg_diff")
     last = {k: v for k, v in change.items() if k not in ("workspaceUuid", "segmentUuid")}
     return ctx.store.put("segment", {**segment, "lastChange": last, "syncedAt": change["createdAt"]})
 
@@ -174,8 +197,8 @@ def _change(ctx: Ctx, call: str | None) -> dict[str, Any]:
     return complete("segmentation.Change", found)
 
 
-def _change_records(ctx: Ctx, change: Mapping[str, Any], kinds: Any, limit: int | None = None,
-                    offset: int = 0) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+def _change_records(ctx: Ctx, change: Mapping[str, Any], model: Mapping[str, Any], kinds: Any,
+                    limit: int | None = None, offset: int = 0) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
     if isinstance(kinds, str):
         kinds = [kinds]
     if (
@@ -191,10 +214,20 @@ def _change_records(ctx: Ctx, change: Mapping[str, Any], kinds: Any, limit: int 
     count = int(ctx.store.scalar(f"SELECT count(*) FROM change_records WHERE {where}", params) or 0)
     window = f" LIMIT {int(limit)}" if limit is not None else ""
     rows = ctx.store.db.execute(
-        f"SELECT kind, data FROM change_records WHERE {where} ORDER BY position{window} OFFSET {int(offset)}",
+        f"SELECT data FROM change_records WHERE {where} ORDER BY position{window} OFFSET {int(offset)}",
         params,
     ).fetchall()
-    return [{**json.loads(data), "_kind": kind} for kind, data in rows], count
+    types = model_columns(model)
+    return [_as_answered(json.loads(data), types) for (data,) in rows], count
+
+
+def _as_answered(record: dict[str, Any], types: Mapping[str, str]) -> dict[str, Any]:
+    """A record kept as JSON by DuckDB, written as the API writes records (dates in ISO 8601)."""
+    for slug, kind in types.items():
+        value = record.get(slug)
+        if kind == "date" and isinstance(value, str):
+            record[slug] = iso(dt.datetime.fromisoformat(value))
+    return record
 
 
 @router.route("GET", "/segmentation/changes/list")
@@ -221,26 +254,29 @@ def get_change(ctx: Ctx) -> Any:
 
 @router.route("POST", "/segmentation/changes/{uuid}/fetch")
 def fetch_change(ctx: Ctx) -> Any:
-    change = _change(ctx, "segmentation.change.fetch")
-    segment = ctx.store.get("segment", change["segmentUuid"], ctx.workspace_uuid)
-    if segment is None:
-        raise refuse("segmentation.change.fetch", "segmentNotFound")
+    change, model = _change_of(ctx, "segmentation.change.fetch")
     limit = as_int(ctx.arg("limit"), "limit", DEFAULT_FETCHING_LIMIT)
     offset = as_int(ctx.arg("offset"), "offset", 0) or 0
-    records, count = _change_records(ctx, change, ctx.arg("kinds"), min(limit or 0, MAX_PAGE), offset)
-    model = entity(ctx, "model", segment["modelUuid"])
+    records, count = _change_records(ctx, change, model, ctx.arg("kinds"), min(limit or 0, MAX_PAGE), offset)
     return {"records": records, "count": count, "columns": segmentation_columns(model)}
 
 
 @router.route("POST", "/segmentation/changes/{uuid}/download")
 def download_change(ctx: Ctx) -> Any:
-    change = _change(ctx, "segmentation.change.download")
-    if ctx.store.get("segment", change["segmentUuid"], ctx.workspace_uuid) is None:
-        raise refuse("segmentation.change.download", "segmentNotFound")
-    records, _ = _change_records(
-        ctx, change, ctx.arg("kinds") or ["added", "updated", "removed", "unchanged"]
-    )
+    change, model = _change_of(ctx, "segmentation.change.download")
+    kinds = ctx.arg("kinds") or ["added", "updated", "removed", "unchanged"]
+    records, _ = _change_records(ctx, change, model, kinds)
     return {"urls": [csv_blob(ctx, f"change-{change['uuid']}-{new_uuid()}.csv", records)]}
+
+
+def _change_of(ctx: Ctx, call: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A change and the model of its segment (``segmentNotFound`` once the segment is gone)."""
+    change = _change(ctx, call)
+    segment = ctx.store.get("segment", change["segmentUuid"], ctx.workspace_uuid)
+    model = ctx.store.get("model", segment["modelUuid"], ctx.workspace_uuid) if segment else None
+    if segment is None or model is None:
+        raise refuse(call, "segmentNotFound")
+    return change, model
 
 
 @router.route("POST", "/segmentation/segments/fetch")

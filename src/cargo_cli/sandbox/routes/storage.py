@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import io
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -524,34 +525,46 @@ def coerce(slug: str, kind: str, value: Any) -> Any:
     """A record value as its column's type, or 400 naming the column."""
     if value is None:
         return None
-    problem = f"{slug} must be a {kind}, not {json.dumps(value)[:80]}"
+    if kind == "string" and isinstance(value, str):  # the common case first
+        return value
+
+    def wrong(hint: str = "") -> ApiError:
+        shown = json.dumps(value, default=str)[:80]
+        return bad_request(f"{slug} must be a {kind}, not {shown}{hint}", "invalidPayload")
+
     if kind == "string":
         if isinstance(value, (dict, list)):
-            raise bad_request(problem, "invalidPayload")
+            raise wrong()
         return value if isinstance(value, str) else json.dumps(value)
     if kind == "number":
         if isinstance(value, bool):
-            raise bad_request(problem, "invalidPayload")
+            raise wrong()
         try:
-            return float(value)
+            number = float(value)
         except (TypeError, ValueError):
-            raise bad_request(problem, "invalidPayload") from None
+            raise wrong() from None
+        if not math.isfinite(number):
+            raise wrong(" (a finite number)")
+        return number
     if kind == "boolean":
         if isinstance(value, bool):
             return value
         if value in ("true", "false"):
             return value == "true"
-        raise bad_request(problem, "invalidPayload")
+        raise wrong()
     if kind == "date":
         if isinstance(value, str):
             try:
                 parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
             except ValueError:
-                raise bad_request(problem + " (an ISO 8601 date)", "invalidPayload") from None
+                raise wrong(" (an ISO 8601 date)") from None
             return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return dt.datetime.fromtimestamp(value / 1000, dt.UTC).replace(tzinfo=None)  # epoch milliseconds
-        raise bad_request(problem, "invalidPayload")
+            try:  # epoch milliseconds
+                return dt.datetime.fromtimestamp(value / 1000, dt.UTC).replace(tzinfo=None)
+            except (OverflowError, OSError, ValueError):
+                raise wrong(" (a date)") from None
+        raise wrong()
     return value  # object, array, any, vector: JSON
 
 
