@@ -93,3 +93,20 @@ def test_segment_references_and_removal_use_the_documented_texts(api: Api) -> No
     ]
     fetch = call(api, "POST", "/segmentation/changes/nope/fetch", {"kinds": ["added"]})
     assert fetch == (404, {"errorMessage": "Change not found.", "reason": "changeNotFound"})
+
+
+def test_change_records_are_the_records_as_the_api_answers_them(api: Api) -> None:
+    everything = {"conjonction": "and", "groups": []}
+    segment = ok(api, "POST", "/segmentation/segments", {"name": "All companies", "modelUuid": seed.COMPANIES,
+                                                          "filter": everything})["segment"]  # fmt: skip
+    (change,) = changes(api, segment["uuid"])
+    fetched = ok(
+        api, "POST", f"/segmentation/changes/{change['uuid']}/fetch", {"kinds": ["added"], "limit": 3}
+    )
+    assert fetched["count"] == change["addedRecordsCount"] == segment["recordsCount"]
+    for record in fetched["records"]:  # dates in ISO 8601, arrays and objects as JSON
+        same = ok(
+            api, "GET", "/storage/records/get", params={"modelUuid": seed.COMPANIES, "id": record["id"]}
+        )
+        assert record == same["record"]
+    ok(api, "DELETE", f"/segmentation/segments/{segment['uuid']}", {})
