@@ -10,9 +10,12 @@ from __future__ import annotations
 import random
 import secrets
 import uuid as uuid_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cargo_cli.sandbox.store import Store, iso
+
+if TYPE_CHECKING:
+    from cargo_cli.sandbox.http import Ctx
 
 NAMESPACE = uuid_module.UUID("7d0c5a6e-2f7b-4c55-9b1e-5a4c1f0e0c42")
 COMPANY_COUNT = 300
@@ -125,6 +128,18 @@ def base(store: Store, seed: bool) -> str:
     return token
 
 
+def context(store: Store, method: str = "SEED", path: str = "", params: dict[str, str] | None = None,
+            body: Any = None) -> Ctx:  # fmt: skip
+    """A request context of the workspace's admin, for seeding through the API's handlers."""
+    from cargo_cli.sandbox.http import Ctx
+
+    return Ctx(
+        store=store, method=method, path=path, params=params or {}, query={},
+        body=body if body is not None else {}, workspace_uuid=WORKSPACE, user_uuid=USER, base_url="",
+        signer=lambda key: key, speed=1.0,
+    )  # fmt: skip
+
+
 def _node(slug: str, kind: str, child: str | None, **extra: Any) -> dict[str, Any]:
     return {
         "uuid": sid(f"node:{slug}:{extra.pop('owner', '')}"), "slug": slug, "name": slug.title(),
@@ -208,6 +223,9 @@ def demo(store: Store) -> None:
         "triggers": [], "deployedRelease": agent_release, "folderUuid": FOLDER, "template": None,
         "isReadOnly": False, **ws,
     })  # fmt: skip
+    from cargo_cli.sandbox.routes import segmentation  # the first sync of the segment: its first change
+
+    segmentation.track(context(store), dict(store.get("segment", SEGMENT_FR) or {}), force=True)
     from cargo_cli.sandbox.seed_seeds import seed_new_domains  # here: seed_seeds imports this module
 
     seed_new_domains(store)

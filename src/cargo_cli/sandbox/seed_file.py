@@ -170,17 +170,13 @@ class _Loader:
 
     def call(self, where: str, method: str, path: str, body: Mapping[str, Any]) -> Any:
         from cargo_cli.sandbox import seed
-        from cargo_cli.sandbox.http import ApiError, Ctx
+        from cargo_cli.sandbox.http import ApiError
 
         matched = self.router.match(method, path)
         assert matched is not None, path
         handler, params = matched
-        ctx = Ctx(
-            store=self.store, method=method, path=path, params=params, query={}, body=dict(body),
-            workspace_uuid=seed.WORKSPACE, user_uuid=seed.USER, base_url="", signer=lambda key: key, speed=1.0,
-        )  # fmt: skip
         try:
-            return handler(ctx)
+            return handler(seed.context(self.store, method, path, params, dict(body)))
         except ApiError as exc:
             cause = f" ({exc.extra['cause']})" if "cause" in exc.extra else ""
             raise SeedFileError(f"{where}: {exc.message}{cause}") from None

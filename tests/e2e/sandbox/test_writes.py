@@ -248,3 +248,14 @@ def test_a_batch_over_a_bootstrapped_segment_runs_each_of_its_records(empty: Cli
     runs = empty.ok("orchestration", "run", "list", "--workflow-uuid", play["workflowUuid"], "--limit", "50")
     assert sorted(r["recordId"] for r in runs["runs"]) == sorted(r["id"] for r in french)
     assert {r["status"] for r in runs["runs"]} == {"success"}
+
+
+def test_the_demo_segment_lists_its_first_sync(cli: Cli) -> None:
+    listed = cli.ok("segmentation", "change", "list", "--segment-uuid", seed.SEGMENT_FR)["changes"]
+    first = listed[-1]  # newest first: other tests may have written companies since
+    assert first["addedRecordsCount"] == first["totalRecordsCount"] > 0
+    added = cli.ok(
+        "segmentation", "change", "fetch", "--uuid", first["uuid"], "--kinds", "added", "--limit", "500"
+    )
+    assert all(r["country"] == "FR" and r["industry"] == "Software" for r in added["records"])
+    assert len(added["records"]) == added["count"] == first["addedRecordsCount"]

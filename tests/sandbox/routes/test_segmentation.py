@@ -110,3 +110,10 @@ def test_change_records_are_the_records_as_the_api_answers_them(api: Api) -> Non
         )
         assert record == same["record"]
     ok(api, "DELETE", f"/segmentation/segments/{segment['uuid']}", {})
+
+
+def test_the_demo_segment_has_its_first_sync_as_a_change(api: Api) -> None:
+    first = changes(api, seed.SEGMENT_FR)[-1]  # oldest last
+    assert (
+        first["addedRecordsCount"] == first["totalRecordsCount"] > 0 and first["unchangedRecordsCount"] == 0
+    )
