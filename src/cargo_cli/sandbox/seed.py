@@ -10,12 +10,9 @@ from __future__ import annotations
 import random
 import secrets
 import uuid as uuid_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cargo_cli.sandbox.store import Store, iso
-
-if TYPE_CHECKING:
-    from cargo_cli.sandbox.http import Ctx
 
 NAMESPACE = uuid_module.UUID("7d0c5a6e-2f7b-4c55-9b1e-5a4c1f0e0c42")
 COMPANY_COUNT = 300
@@ -124,20 +121,13 @@ def base(store: Store, seed: bool) -> str:
                               "createdAt": now, "updatedAt": now, "deletedAt": None})  # fmt: skip
     if seed and store.meta("seeded") is None:
         demo(store)
+        from cargo_cli.sandbox import internal
+        from cargo_cli.sandbox.routes import segmentation  # the segment's first sync: its first change
+
+        segment = store.get("segment", SEGMENT_FR) or {}
+        segmentation.track(internal.context(store, WORKSPACE, USER), segment, force=True)
         store.set_meta("seeded", "demo")
     return token
-
-
-def context(store: Store, method: str = "SEED", path: str = "", params: dict[str, str] | None = None,
-            body: Any = None) -> Ctx:  # fmt: skip
-    """A request context of the workspace's admin, for seeding through the API's handlers."""
-    from cargo_cli.sandbox.http import Ctx
-
-    return Ctx(
-        store=store, method=method, path=path, params=params or {}, query={},
-        body=body if body is not None else {}, workspace_uuid=WORKSPACE, user_uuid=USER, base_url="",
-        signer=lambda key: key, speed=1.0,
-    )  # fmt: skip
 
 
 def _node(slug: str, kind: str, child: str | None, **extra: Any) -> dict[str, Any]:
@@ -223,9 +213,6 @@ def demo(store: Store) -> None:
         "triggers": [], "deployedRelease": agent_release, "folderUuid": FOLDER, "template": None,
         "isReadOnly": False, **ws,
     })  # fmt: skip
-    from cargo_cli.sandbox.routes import segmentation  # the first sync of the segment: its first change
-
-    segmentation.track(context(store), dict(store.get("segment", SEGMENT_FR) or {}), force=True)
     from cargo_cli.sandbox.seed_seeds import seed_new_domains  # here: seed_seeds imports this module
 
     seed_new_domains(store)

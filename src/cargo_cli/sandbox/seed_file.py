@@ -169,14 +169,16 @@ class _Loader:
         self.models: dict[str, dict[str, Any]] = {}  # dataset.model -> model
 
     def call(self, where: str, method: str, path: str, body: Mapping[str, Any]) -> Any:
-        from cargo_cli.sandbox import seed
+        from cargo_cli.sandbox import internal, seed
         from cargo_cli.sandbox.http import ApiError
 
         matched = self.router.match(method, path)
         assert matched is not None, path
         handler, params = matched
         try:
-            return handler(seed.context(self.store, method, path, params, dict(body)))
+            return handler(
+                internal.context(self.store, seed.WORKSPACE, seed.USER, method, path, params, dict(body))
+            )
         except ApiError as exc:
             cause = f" ({exc.extra['cause']})" if "cause" in exc.extra else ""
             raise SeedFileError(f"{where}: {exc.message}{cause}") from None
