@@ -284,7 +284,7 @@ def remove_model(ctx: Ctx) -> Any:
     ctx.store.db.execute(f"DROP TABLE IF EXISTS {record_table(model['uuid'])}")
     kept = [r for r in listed(ctx, "relationship") if model["uuid"] in (r["fromModelUuid"], r["toModelUuid"])]
     for relationship in kept:
-        ctx.store.delete("relationship", relationship["uuid"])
+        drop_relationship(ctx, relationship["uuid"])
 
 
 @router.route("GET", "/storage/models/{uuid}/ddl")
@@ -693,6 +693,11 @@ def remove_records(ctx: Ctx) -> Any:
 RELATIONS = ("oneToOne", "oneToMany", "manyToOne")
 
 
+def drop_relationship(ctx: Ctx, uuid: str) -> None:
+    """A relationship is gone for good (the entity has no deletedAt)."""
+    ctx.store.db.execute("DELETE FROM docs WHERE kind = 'relationship' AND uuid = ?", [uuid])
+
+
 def relationship_view(relationship: Mapping[str, Any]) -> dict[str, Any]:
     return complete("storage.Relationship", relationship)
 
@@ -749,7 +754,7 @@ def set_relationships(ctx: Ctx) -> Any:
         key(r): r["uuid"] for r in listed(ctx, "relationship") if r["fromDatasetUuid"] == dataset["uuid"]
     }
     for uuid in previous.values():
-        ctx.store.delete("relationship", uuid)
+        drop_relationship(ctx, uuid)
     for relationship in wanted:  # an unchanged relationship keeps its uuid (metric columns use it)
         relationship["uuid"] = previous.get(key(relationship), relationship["uuid"])
     return {"relationships": [relationship_view(ctx.store.put("relationship", r)) for r in wanted]}
