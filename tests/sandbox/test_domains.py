@@ -55,13 +55,18 @@ def test_play_create_update_and_its_segment(api: Api) -> None:
                                              "changeKinds": ["added"], "runCreationRule": "once"})["play"]  # fmt: skip
     segment = api.get(f"/segmentation/segments/{play['segmentUuid']}")["segment"]  # type: ignore[index]
     assert segment["fromPlay"] is True and segment["recordsCount"] > 0  # type: ignore[index]
-    api.client.put(
-        f"/v1/orchestration/plays/{play['uuid']}", headers=api.headers, json={"limit": 3, "isEnabled": True}
-    )  # type: ignore[index]
+    path = f"/v1/orchestration/plays/{play['uuid']}"  # type: ignore[index]
+    refused = api.client.put(path, headers=api.headers, json={"isEnabled": True})
+    assert refused.status_code == 400 and refused.json() == {
+        "errorMessage": "You cannot enable a non-deployed play.", "reason": "playNotDeployed"}  # fmt: skip
+    api.post("/orchestration/releases/draft/deploy", {"workflowUuid": play["workflowUuid"],  # type: ignore[index]
+                                                       "nodes": seed.enrichment_nodes("play2")})  # fmt: skip
+    updated = api.client.put(path, headers=api.headers, json={"limit": 3, "isEnabled": True})
+    assert updated.status_code == 200, updated.text
     assert api.get(f"/segmentation/segments/{play['segmentUuid']}")["segment"]["recordsCount"] == 3  # type: ignore[index]
     assert api.get(f"/orchestration/plays/{play['uuid']}")["play"]["isEnabled"] is True  # type: ignore[index]
     removal = api.client.delete(f"/v1/segmentation/segments/{play['segmentUuid']}", headers=api.headers)  # type: ignore[index]
-    assert removal.status_code == 400 and removal.json()["reason"] == "segmentLinkedToPlay"
+    assert removal.status_code == 400 and removal.json()["reason"] == "segmentLinkedToWorkflow"
 
 
 def test_tool_create_update_remove(api: Api) -> None:
@@ -117,7 +122,8 @@ def test_spans_list_and_count(api: Api) -> None:
 def test_storage_records_create_list_get(api: Api) -> None:
     created = api.post("/storage/records/createBulk", {"modelUuid": seed.CONTACTS, "records": [
         {"data": {"id": "ctc_new", "email": "new@x.io", "first_name": "New"}}]})  # fmt: skip
-    assert created["records"] == [{"id": "ctc_new", "email": "new@x.io", "first_name": "New"}]
+    assert created["records"] == [{"id": "ctc_new", "email": "new@x.io", "first_name": "New", "last_name": None,
+                                   "title": None, "company_id": None, "created_at": None}]  # fmt: skip
     got = api.get("/storage/records/get", params={"modelUuid": seed.CONTACTS, "id": "ctc_new"})["record"]
     assert got["email"] == "new@x.io" and got["title"] is None  # type: ignore[index]
     page = api.post("/storage/records/list", {"modelUuid": seed.CONTACTS, "limit": 2, "offset": 1})["records"]

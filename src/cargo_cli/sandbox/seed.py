@@ -144,8 +144,18 @@ def base(store: Store, seed: bool) -> str:
             "description": "Printed by cargo-ai-sandbox on start", "permissions": None,
             "workspaceUuid": WORKSPACE, "userUuid": USER, "createdAt": now, "deletedAt": None,
         })  # fmt: skip
+    if store.get("integration", "clearbit") is None:
+        integrations(store)
+    if store.get("dataset", DATASET) is None:  # the workspace's own (native) dataset, even with --no-seed
+        store.put("dataset", {"uuid": DATASET, "workspaceUuid": WORKSPACE, "slug": "crm", "kind": "native",
+                              "createdAt": now, "updatedAt": now, "deletedAt": None})  # fmt: skip
     if seed and store.meta("seeded") is None:
         demo(store)
+        from cargo_cli.sandbox import internal
+        from cargo_cli.sandbox.routes import segmentation  # the segment's first sync: its first change
+
+        segment = store.get("segment", SEGMENT_FR) or {}
+        segmentation.track(internal.context(store, WORKSPACE, USER), segment, force=True)
         store.set_meta("seeded", "demo")
     return token
 
@@ -174,8 +184,7 @@ def demo(store: Store) -> None:
     ws = {"workspaceUuid": WORKSPACE, "createdAt": now, "updatedAt": now, "deletedAt": None}
     store.put("folder", {"uuid": FOLDER, "parentUuid": None, "kind": "workflow", "name": "Demo",
                          "emojiSlug": "rocket", "isReadOnly": False, **ws})  # fmt: skip
-    _integrations(store, ws)
-    store.put("dataset", {"uuid": DATASET, "slug": "crm", "kind": "native", **ws})
+    integrations(store, ws)
     rng = random.Random(42)
     companies = [_company(rng, i) for i in range(COMPANY_COUNT)]
     contacts = [_contact(rng, i, companies) for i in range(CONTACT_COUNT)]
@@ -237,7 +246,9 @@ def demo(store: Store) -> None:
     seed_knowledge_hosting(store)
 
 
-def _integrations(store: Store, ws: dict[str, Any]) -> None:
+def integrations(store: Store, ws: dict[str, Any] | None = None) -> None:
+    """The integration catalog (the platform's, in every workspace) and,
+    with ``ws``, the demo's connectors of it."""
     catalog = {
         "clearbit": (
             "Clearbit",
@@ -255,6 +266,8 @@ def _integrations(store: Store, ws: dict[str, Any]) -> None:
                         for a, label in actions.items()},
             "extractors": {}, "dynamicSchemas": {},
         })  # fmt: skip
+        if ws is None:
+            continue
         store.put("connector", {
             "uuid": CONNECTORS[slug], "userUuid": USER, "name": name, "slug": slug,
             "rateLimit": None, "cacheTtlMilliseconds": None, "integrationSlug": slug, "isDefault": True,

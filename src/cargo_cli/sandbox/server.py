@@ -77,7 +77,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--seed", dest="seed", action="store_true", default=True, help="Seed the demo workspace (default)."
     )
-    p.add_argument("--no-seed", dest="seed", action="store_false", help="Start with an empty workspace.")
+    p.add_argument("--no-seed", dest="seed", action="store_false",
+                   help="Start with an empty workspace (it still has its native dataset, crm).")  # fmt: skip
+    p.add_argument("--seed-file", type=Path, metavar="FILE.json|DIR",
+                   help="Seed your own datasets, models, records, relationships, segments, tools and agents "
+                   "instead of the demo data (format: docs/sandbox.md; a directory: every *.json in it).")  # fmt: skip
     for flag, env, what in (
         ("--seed-records", "CARGO_SANDBOX_SEED_RECORDS", "a model crm.big_companies of N records"),
         ("--seed-runs", "CARGO_SANDBOX_SEED_RUNS", "N finished runs of the demo tool"),
@@ -106,7 +110,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise SystemExit(1) from None
         stack.callback(store.close)
         with store.transaction():
-            token = seeding.base(store, seed=args.seed)
+            token = seeding.base(store, seed=args.seed and args.seed_file is None)
+        if args.seed_file is not None:
+            from cargo_cli.sandbox import seed_file  # pydantic: only when asked
+
+            try:
+                with store.transaction():
+                    seed_file.load(store, args.seed_file)
+            except seed_file.SeedFileError as exc:
+                print(json.dumps({"errorMessage": f"Invalid --seed-file: {exc}"}))
+                raise SystemExit(2) from None
+        with store.transaction():
             if args.seed_records:
                 seeding.big_model(store, args.seed_records)
             if args.seed_runs:

@@ -5,6 +5,8 @@ plus a directory of blobs (under ``--data-dir``, else a temporary directory).
   segments, tools, workflows, releases, agents, messages, ...), as JSON.
 - ``runs``, ``batches``, ``spans``: typed tables, so that ``orchestration query
   execute`` can read them with SQL (``records`` is a view over ``runs``).
+- ``segment_members`` (each segment's last membership, to diff) and
+  ``change_records`` (the records of each segment change, by kind).
 - one ``rec_<model>`` table per model, typed from the model's columns, so
   that segment filters and ``storage query execute`` run in SQL.
 """
@@ -51,6 +53,9 @@ CREATE TABLE IF NOT EXISTS spans (
     nodeIntegrationSlug VARCHAR, executionIndex INTEGER, executionStatus VARCHAR,
     executionErrorMessage VARCHAR, executionTitle VARCHAR, executionCreditsUsedCount INTEGER,
     executionStartedAt TIMESTAMP, executionUpdatedAt TIMESTAMP, executionFinishedAt TIMESTAMP);
+CREATE TABLE IF NOT EXISTS segment_members (segmentUuid VARCHAR, recordId VARCHAR, digest VARCHAR, data JSON);
+CREATE TABLE IF NOT EXISTS change_records (
+    changeUuid VARCHAR, position INTEGER, recordId VARCHAR, kind VARCHAR, data JSON);
 CREATE OR REPLACE VIEW q_runs AS SELECT uuid, workspaceUuid, workflowUuid, userUuid, releaseUuid,
     batchUuid, traceUuid, recordId, recordTitle, status, errorMessage, creditsUsedCount,
     createdAt, updatedAt, finishedAt FROM runs;

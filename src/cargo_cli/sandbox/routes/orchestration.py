@@ -9,8 +9,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from cargo_cli.sandbox import engine, sqlquery
+from cargo_cli.sandbox.entities import complete
 from cargo_cli.sandbox.filters import not_emulated
 from cargo_cli.sandbox.http import ApiError, Ctx, Router, as_int, bad_request, jsonable, not_found
+from cargo_cli.sandbox.reasons import refuse
 from cargo_cli.sandbox.route_helpers import (
     Where,
     body_dict,
@@ -18,7 +20,6 @@ from cargo_cli.sandbox.route_helpers import (
     entity,
     listed,
     page,
-    reads,
     remove,
     run_filter,
     update,
@@ -28,37 +29,116 @@ from cargo_cli.sandbox.routes.workspace import read_csv_blob
 from cargo_cli.sandbox.store import new_uuid
 
 router = Router()
-reads(router, "/orchestration/tools", "tool", "tools")
-reads(router, "/orchestration/plays", "play", "plays")
 
 
 # -- tools, plays, workflows, releases ------------------------------------------------
+def _tool(ctx: Ctx, call: str) -> dict[str, Any]:
+    found = ctx.store.get("tool", ctx.params["uuid"], ctx.workspace_uuid)
+    if found is None or found.get("deletedAt"):
+        raise refuse(call, "toolNotFound")
+    return found
+
+
+def _play(ctx: Ctx, call: str) -> dict[str, Any]:
+    found = ctx.store.get("play", ctx.params["uuid"], ctx.workspace_uuid)
+    if found is None or found.get("deletedAt"):
+        raise refuse(call, "playNotFound")
+    return found
+
+
+def _folder(ctx: Ctx, body: Mapping[str, Any], call: str) -> None:
+    uuid = body.get("folderUuid")
+    if uuid is not None:
+        folder = ctx.store.get("folder", str(uuid), ctx.workspace_uuid)
+        if folder is None or folder.get("deletedAt"):
+            raise refuse(call, "folderNotFound")
+
+
+def _play_filter(ctx: Ctx, model: Mapping[str, Any], filter_: Any, call: str) -> None:
+    try:
+        compile_filter(ctx, model, filter_)
+    except ApiError as exc:
+        if exc.status != 400:
+            raise
+        raise refuse(call, "invalidFilter", cause=exc.message) from None
+
+
+@router.route("GET", "/orchestration/tools/list")
+def list_tools(ctx: Ctx) -> Any:
+    return {"tools": [complete("orchestration.Tool", t) for t in listed(ctx, "tool")]}
+
+
+@router.route("GET", "/orchestration/tools/{uuid}")
+def get_tool(ctx: Ctx) -> Any:
+    return {"tool": complete("orchestration.Tool", _tool(ctx, "orchestration.tool.get"))}
+
+
+@router.route("GET", "/orchestration/plays/list")
+def list_plays(ctx: Ctx) -> Any:
+    plays = listed(ctx, "play")
+    for key in ("modelUuid", "segmentUuid"):
+        if ctx.arg(key):
+            plays = [p for p in plays if p.get(key) == ctx.arg(key)]
+    if ctx.arg("isEnabled") is not None:
+        plays = [p for p in plays if p.get("isEnabled") == (ctx.arg("isEnabled") in (True, "true"))]
+    if ctx.arg("scheduleType"):
+        plays = [p for p in plays if (p.get("schedule") or {}).get("type") == ctx.arg("scheduleType")]
+    return {"plays": [complete("orchestration.Play", p) for p in plays]}
+
+
+@router.route("GET", "/orchestration/plays/{uuid}")
+def get_play(ctx: Ctx) -> Any:
+    return {"play": complete("orchestration.Play", _play(ctx, "orchestration.play.get"))}
+
+
 @router.route("POST", "/orchestration/tools")
 def create_tool(ctx: Ctx) -> Any:
     body = body_dict(ctx)
-    workflow = create(ctx, "workflow", {"nodes": [], "playUuid": None, "folderUuid": None,
+    workflow = create(ctx, "workflow", {"nodes": [], "playUuid": None, "folderUuid": body.get("folderUuid"),
                                         "template": None, "lastBatch": None})  # fmt: skip
     tool = create(ctx, "tool", {
         "icon": body.get("icon") or {"kind": "emoji", "emojiSlug": "wrench"}, "workflowUuid": workflow["uuid"],
         "name": body.get("name") or "Untitled tool", "folderUuid": body.get("folderUuid"),
         "creditsCost": {"kind": "sum"}, "description": body.get("description"), "isReadOnly": False,
-        "triggers": [], "publicForm": None,
+        "triggers": body.get("triggers") or [], "publicForm": None,
     })  # fmt: skip
     ctx.store.put("workflow", {**workflow, "toolUuid": tool["uuid"]})
-    return {"tool": tool}
+    return {"tool": complete("orchestration.Tool", tool)}
 
 
 @router.route("PUT", "/orchestration/tools/{uuid}")
 def update_tool(ctx: Ctx) -> Any:
-    fields = ("name", "icon", "description", "triggers", "publicForm", "folderUuid")
-    return {"tool": update(ctx, "tool", entity(ctx, "tool"), fields)}
+    call = "orchestration.tool.update"
+    tool = _tool(ctx, call)
+    if tool.get("isReadOnly"):
+        raise refuse(call, "toolIsReadOnly")
+    _folder(ctx, body_dict(ctx), call)
+    fields = ("name", "icon", "description", "triggers", "publicForm", "folderUuid", "template")
+    return {"tool": complete("orchestration.Tool", update(ctx, "tool", tool, fields))}
+
+
+@router.route("DELETE", "/orchestration/tools/{uuid}")
+def remove_tool(ctx: Ctx) -> Any:
+    call = "orchestration.tool.remove"
+    tool = _tool(ctx, call)
+    if tool.get("isReadOnly"):
+        raise refuse(call, "toolIsReadOnly")
+    remove(ctx, "tool", tool)
+    workflow = ctx.store.get("workflow", tool["workflowUuid"], ctx.workspace_uuid)
+    if workflow is not None:
+        remove(ctx, "workflow", workflow)
 
 
 @router.route("POST", "/orchestration/plays")
 def create_play(ctx: Ctx) -> Any:
+    call = "orchestration.play.create"
     body = body_dict(ctx, "name")
-    model = model_or_404(ctx, body.get("modelUuid"))
-    compile_filter(ctx, model, body.get("filter"))
+    uuid = body.get("modelUuid")
+    model = ctx.store.get("model", str(uuid), ctx.workspace_uuid) if uuid else None
+    if model is None or model.get("deletedAt"):
+        raise refuse(call, "modelNotFound")
+    _play_filter(ctx, model, body.get("filter"), call)
+    _folder(ctx, body, call)
     segment = create(ctx, "segment", {
         "modelUuid": model["uuid"], "slug": f"play-{new_uuid()[:8]}", "name": body["name"],
         "filter": body.get("filter") or {"conjonction": "and", "groups": []}, "sort": body.get("sort"),
@@ -75,34 +155,43 @@ def create_play(ctx: Ctx) -> Any:
         "isEnabled": False, "healthThreshold": 0.5, "healthAlertActions": [], "folderUuid": body.get("folderUuid"),
     })  # fmt: skip
     ctx.store.put("workflow", {**workflow, "playUuid": play["uuid"]})
-    return {"play": play}
+    return {"play": complete("orchestration.Play", play)}
 
 
 @router.route("PUT", "/orchestration/plays/{uuid}")
 def update_play(ctx: Ctx) -> Any:
-    play = entity(ctx, "play")
+    call = "orchestration.play.update"
+    play = _play(ctx, call)
     body = body_dict(ctx)
+    _folder(ctx, body, call)
+    if body.get("isEnabled") is True and _deployed(ctx, play["workflowUuid"]) is None:
+        raise refuse(call, "playNotDeployed")
     segment_fields: dict[str, Any] = {
         k: body[k] for k in ("filter", "sort", "limit", "trackingColumnSlugs") if k in body
     }
     if segment_fields:
-        segment = entity(ctx, "segment", play["segmentUuid"])
+        segment = ctx.store.get("segment", play["segmentUuid"], ctx.workspace_uuid)
+        if segment is None:
+            raise refuse(call, "segmentNotFound")
+        model = ctx.store.get("model", play["modelUuid"], ctx.workspace_uuid)
+        if model is None or model.get("deletedAt"):
+            raise refuse(call, "modelNotFound")
         if "filter" in segment_fields:
-            compile_filter(ctx, entity(ctx, "model", play["modelUuid"]), segment_fields["filter"])
+            _play_filter(ctx, model, segment_fields["filter"], call)
         ctx.store.put("segment", {**segment, **segment_fields, "updatedAt": ctx.store.now_iso()})
     fields = ("description", "isEnabled", "name", "changeKinds", "runCreationRule", "schedule", "folderUuid",
               "healthThreshold", "healthAlertActions")  # fmt: skip
-    return {"play": update(ctx, "play", play, fields)}
+    return {"play": complete("orchestration.Play", update(ctx, "play", play, fields))}
 
 
 @router.route("DELETE", "/orchestration/plays/{uuid}")
 def remove_play(ctx: Ctx) -> Any:
-    remove(ctx, "play", entity(ctx, "play"))
-
-
-@router.route("DELETE", "/orchestration/tools/{uuid}")
-def remove_tool(ctx: Ctx) -> Any:
-    remove(ctx, "tool", entity(ctx, "tool"))
+    play = _play(ctx, "orchestration.play.remove")
+    remove(ctx, "play", play)
+    for kind, uuid in (("segment", play["segmentUuid"]), ("workflow", play["workflowUuid"])):
+        linked = ctx.store.get(kind, uuid, ctx.workspace_uuid)
+        if linked is not None and not linked.get("deletedAt"):
+            remove(ctx, kind, linked)
 
 
 @router.route("GET", "/orchestration/workflows/list")
@@ -514,9 +603,30 @@ def _action_nodes(action: Any) -> list[Mapping[str, Any]]:
     ]  # fmt: skip
 
 
+def _check_connector_action(ctx: Ctx, action: Any) -> None:
+    """A connector action names an integration, an action it lists and (if
+    given) a connector of the workspace for it, as the platform checks."""
+    if not isinstance(action, Mapping) or action.get("kind") != "connector":
+        return
+    integration = ctx.store.get("integration", str(action.get("integrationSlug")))
+    if integration is None:
+        raise ApiError(404, "Integration not found.", "integrationNotFound")
+    if action.get("connectorUuid") is not None:
+        connector = ctx.store.get("connector", str(action["connectorUuid"]), ctx.workspace_uuid)
+        if (
+            connector is None
+            or connector.get("deletedAt")
+            or connector.get("integrationSlug") != integration["slug"]
+        ):
+            raise ApiError(404, "Connector not found.", "connectorNotFound")
+    if action.get("actionSlug") not in (integration.get("actions") or {}):
+        raise ApiError(404, "Action not found.", "actionNotFound")
+
+
 @router.route("POST", "/orchestration/actions/execute")
 def execute_action(ctx: Ctx) -> Any:
     body = body_dict(ctx)
+    _check_connector_action(ctx, body.get("action"))
     launch = _launch(ctx, {"nodes": _action_nodes(body.get("action"))})
     (uuid,) = engine.create_runs(ctx.store, launch, [body.get("data") or {}])
     return {"run": _run(ctx, uuid)}
@@ -528,6 +638,7 @@ def execute_action_batch(ctx: Ctx) -> Any:
     records = body.get("records")
     if not isinstance(records, list) or not records:
         raise ApiError(400, "No records.", "noRecords")
+    _check_connector_action(ctx, body.get("action"))
     launch = _launch(ctx, {"nodes": _action_nodes(body.get("action"))})
     inputs = [r.get("data", r) if isinstance(r, Mapping) else r for r in records]
     uuid = engine.create_batch(ctx.store, launch, {"kind": "records"}, inputs)
