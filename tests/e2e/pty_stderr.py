@@ -45,4 +45,7 @@ def run_with_tty_stderr(cli: Path, argv: list[str], env: dict[str, str]) -> tupl
         os.close(master)
         if proc.poll() is None:
             proc.kill()
+            proc.wait(timeout=30)
+        if proc.stdout is not None:
+            proc.stdout.close()
     return code, out, ANSI.sub("", b"".join(chunks).decode(errors="replace"))
